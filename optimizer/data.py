@@ -1,0 +1,156 @@
+"""ModelData: the validated input as plain, frozen sets and parameters.
+
+Everything downstream (the model, the results) trusts this object; nothing after it re-checks the input.  It is
+built by :func:`optimizer.build_data.model_data_from_tables` from tables that passed validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal, Mapping
+
+Stage = Literal["mine", "refine", "any"]
+BuildMode = Literal["none", "continuous", "lumpy"]
+
+
+@dataclass(frozen=True)
+class Mine:
+    country: str
+    capacity_t: float
+    cost_usd_per_t: float
+
+
+@dataclass(frozen=True)
+class Refinery:
+    country: str
+    capacity_tpa: float
+    opex_usd_per_t: float
+    recovery: float
+    max_new_tpa: float = 0.0
+    capex_usd_per_tpa: float = 0.0
+    fixed_capex_usd: float = 0.0
+    min_build_tpa: float = 0.0
+    build: BuildMode = "none"
+    lifetime_yr: float = 20.0
+    lead_time_yr: float = 0.0
+
+    @property
+    def can_build(self) -> bool:
+        return self.build != "none" and self.max_new_tpa > 0
+
+
+@dataclass(frozen=True)
+class Arc:
+    """A usable link between two nodes: total cost per tonne moved (freight + tariff) and an optional limit."""
+
+    cost_usd_per_t: float
+    max_t: float | None = None
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A dependence cap with its scope resolved to sets of countries, products and fabs."""
+
+    supplier: str
+    stage: Stage
+    product: str
+    importer: str
+    max_share: float
+    supplier_countries: frozenset[str]
+    products: frozenset[str]
+    fabs: frozenset[str]
+
+    def touches(self, mine_country: str, refinery_country: str) -> bool:
+        """True if a tonne mined in ``mine_country`` and refined in ``refinery_country`` is touched."""
+        mined = mine_country in self.supplier_countries
+        refined = refinery_country in self.supplier_countries
+        if self.stage == "mine":
+            return mined
+        if self.stage == "refine":
+            return refined
+        return mined or refined
+
+
+@dataclass(frozen=True)
+class Market:
+    price_usd_per_t: float
+    max_t: float | None = None
+
+
+def _frozen(mapping: Mapping) -> Mapping:  # type: ignore[type-arg]
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """The whole case, validated.  Units are in the attribute names.
+
+    Attributes
+    ----------
+    country_bloc : country -> bloc label.
+    country_name : country -> name.
+    products : product ids, in input order.
+    mines, refineries : node id -> attributes.
+    composition : (mine, product) -> fraction of the mine's REO that is the product (only shares > 0 are kept).
+    fab_country : fab -> country.
+    fab_products : (fab, product) pairs, in input order.
+    demand_t : (fab, product, period) -> tonnes demanded.
+    unmet_penalty_usd_per_t : (fab, product) -> penalty, or None where demand must be met.
+    mine_arcs : (mine, refinery) -> Arc; only usable arcs (not blocked).
+    fab_arcs : (refinery, fab) -> Arc; only usable arcs.
+    caps : cap id -> Cap.
+    markets : product -> Market.
+    periods : the planning years, ascending.
+    years_represented : period -> weight of the period in the objective.
+    multi_period : True when a periods sheet was given (lead times then apply).
+    discount_rate : real rate for the capital recovery factor.
+    rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
+    source, sha256 : where the input came from and its hash.
+    """
+
+    country_bloc: Mapping[str, str]
+    country_name: Mapping[str, str]
+    products: tuple[str, ...]
+    mines: Mapping[str, Mine]
+    refineries: Mapping[str, Refinery]
+    composition: Mapping[tuple[str, str], float]
+    fab_country: Mapping[str, str]
+    fab_products: tuple[tuple[str, str], ...]
+    demand_t: Mapping[tuple[str, str, int], float]
+    unmet_penalty_usd_per_t: Mapping[tuple[str, str], float | None]
+    mine_arcs: Mapping[tuple[str, str], Arc]
+    fab_arcs: Mapping[tuple[str, str], Arc]
+    caps: Mapping[str, Cap]
+    markets: Mapping[str, Market]
+    periods: tuple[int, ...] = (0,)
+    years_represented: Mapping[int, float] = field(default_factory=lambda: _frozen({0: 1.0}))
+    multi_period: bool = False
+    discount_rate: float = 0.08
+    parameters: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
+    rows: Mapping[tuple[str, ...], int] = field(default_factory=lambda: _frozen({}))
+    source: str = ""
+    sha256: str = ""
+
+    def with_caps(self, caps: Mapping[str, Cap]) -> ModelData:
+        """A copy with other caps (the rest is shared, not copied)."""
+        return replace(self, caps=_frozen(caps))
+
+    def countries_of(self, label: str) -> frozenset[str]:
+        """The countries a supplier or importer label means: ``*``, a country code, or a bloc label."""
+        if label == "*":
+            return frozenset(self.country_bloc)
+        if label in self.country_bloc:
+            return frozenset({label})
+        return frozenset(c for c, bloc in self.country_bloc.items() if bloc == label)
+
+    def make_cap(self, supplier: str, stage: Stage, max_share: float, product: str = "*",
+                 importer: str = "*") -> Cap:
+        """Resolve a cap's scope (supplier, product and importer labels) against this case."""
+        importer_countries = self.countries_of(importer)
+        products = frozenset(self.products) if product == "*" else frozenset({product})
+        fabs = frozenset(f for f, c in self.fab_country.items() if c in importer_countries)
+        return Cap(supplier, stage, product, importer, max_share, self.countries_of(supplier), products, fabs)
+
+    def mine_products(self, mine: str) -> list[str]:
+        return [p for p in self.products if (mine, p) in self.composition]

@@ -1,0 +1,258 @@
+"""The input tables as data: one :class:`TableSpec` per sheet.
+
+Everything that knows about the shape of the input reads it from here: the readers (coercion and defaults),
+the validator (types, ranges, choices), the ``template`` command (headers and descriptions) and the README.
+Units live in the column names, so a column such as ``capacity_tpa`` says what it measures wherever it is seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Dtype = Literal["str", "float", "bool"]
+
+
+class _Required:
+    """Marker: a cell that must hold a value (no default)."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED = _Required()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of an input sheet.
+
+    Parameters
+    ----------
+    name : column header, with its unit as a suffix where it has one.
+    dtype : ``str``, ``float`` or ``bool``.
+    description : one line for the template and the README.
+    default : value used for a blank cell; ``REQUIRED`` means a blank is an error; ``None`` means blank is allowed
+        and means "not given" (NaN for numbers, ``None`` for text).
+    optional : the column itself may be absent from the sheet (its cells then all take ``default``).
+    minimum, maximum : inclusive bounds for numbers.
+    choices : the allowed values for text.
+    """
+
+    name: str
+    dtype: Dtype
+    description: str
+    default: object = REQUIRED
+    optional: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One input sheet: its columns, whether it may be absent, and the columns that identify a row."""
+
+    name: str
+    description: str
+    columns: tuple[ColumnSpec, ...]
+    optional: bool = False
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> ColumnSpec:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, dtype: Dtype, description: str, **kw: object) -> ColumnSpec:
+    return ColumnSpec(name, dtype, description, **kw)  # type: ignore[arg-type]
+
+
+BUILD_MODES = ("none", "continuous", "lumpy")
+STAGES = ("mine", "refine", "any")
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "countries",
+        "Countries and the bloc each belongs to (caps name a country or a bloc).",
+        (
+            _c("country", "str", "ISO 3166 alpha-3 code, e.g. USA, CHN"),
+            _c("name", "str", "Country name", default=""),
+            _c("bloc", "str", "Bloc label, e.g. pax_silica, china, other", default="other"),
+        ),
+        key=("country",),
+    ),
+    TableSpec(
+        "products",
+        "Rare-earth products (oxides) that fabs use.",
+        (
+            _c("product", "str", "Product id, e.g. CeO2, Y2O3"),
+            _c("description", "str", "What it is and what fabs use it for", default=""),
+        ),
+        key=("product",),
+    ),
+    TableSpec(
+        "mines",
+        "Mines (or a country's mining aggregated) producing mixed rare-earth concentrate.",
+        (
+            _c("mine", "str", "Node id, unique across mines, refineries and fabs"),
+            _c("country", "str", "Country code (countries sheet)"),
+            _c("capacity_t", "float", "Output capacity, t REO per year", minimum=0.0),
+            _c("cost_usd_per_t", "float", "Mining and concentrating cost, USD per t REO", minimum=0.0),
+        ),
+        key=("mine",),
+    ),
+    TableSpec(
+        "composition",
+        "What a mine's REO is made of: the fraction of each product (a mine's shares sum to at most 1).",
+        (
+            _c("mine", "str", "Mine id (mines sheet)"),
+            _c("product", "str", "Product id (products sheet)"),
+            _c("share", "float", "Fraction of the REO that is this product, 0-1", minimum=0.0, maximum=1.0),
+        ),
+        key=("mine", "product"),
+    ),
+    TableSpec(
+        "refineries",
+        "Separation plants, existing or candidate, with what building new capacity would cost.",
+        (
+            _c("refinery", "str", "Node id, unique across mines, refineries and fabs"),
+            _c("country", "str", "Country code (countries sheet)"),
+            _c("capacity_tpa", "float", "Existing REO input capacity, t/yr (0 for a greenfield site)", minimum=0.0),
+            _c("opex_usd_per_t", "float", "Separation cost, USD per t REO input", minimum=0.0),
+            _c("recovery", "float", "Fraction of each product recovered, 0-1", minimum=0.0, maximum=1.0),
+            _c("max_new_tpa", "float", "Largest new capacity that may be built, t/yr", default=0.0,
+               optional=True, minimum=0.0),
+            _c("capex_usd_per_tpa", "float", "Capital cost per t/yr of new capacity, USD", default=0.0,
+               optional=True, minimum=0.0),
+            _c("fixed_capex_usd", "float", "Capital cost of building at all (lumpy builds), USD", default=0.0,
+               optional=True, minimum=0.0),
+            _c("min_build_tpa", "float", "Smallest build if built at all (lumpy builds), t/yr", default=0.0,
+               optional=True, minimum=0.0),
+            _c("build", "str", "none, continuous or lumpy", default="none", optional=True, choices=BUILD_MODES),
+            _c("lifetime_yr", "float", "Economic life of new capacity, years", default=20.0, optional=True,
+               minimum=1.0),
+            _c("lead_time_yr", "float", "Years from the decision until new capacity runs", default=0.0,
+               optional=True, minimum=0.0),
+        ),
+        key=("refinery",),
+    ),
+    TableSpec(
+        "fabs",
+        "Chip fabs and what they consume: one row per fab and product.",
+        (
+            _c("fab", "str", "Node id (a fab using several products has one row per product)"),
+            _c("country", "str", "Country code (countries sheet)"),
+            _c("product", "str", "Product id (products sheet)"),
+            _c("demand_t", "float", "Demand, t of oxide per year", minimum=0.0),
+            _c("unmet_penalty_usd_per_t", "float", "Cost of each t not delivered; blank = must be delivered",
+               default=None, optional=True, minimum=0.0),
+        ),
+        key=("fab", "product"),
+    ),
+    TableSpec(
+        "lanes",
+        "Transport between countries; * matches any country and the most specific row wins.",
+        (
+            _c("from_country", "str", "Origin country code or *"),
+            _c("to_country", "str", "Destination country code or *"),
+            _c("cost_usd_per_t", "float", "Freight and handling, USD per t moved", minimum=0.0),
+            _c("tariff_usd_per_t", "float", "Tariff or duty, USD per t moved", default=0.0, optional=True,
+               minimum=0.0),
+            _c("blocked", "bool", "true: no trade on this lane", default=False, optional=True),
+        ),
+        key=("from_country", "to_country"),
+    ),
+    TableSpec(
+        "arcs",
+        "Node-level overrides of lanes: a row creates (or blocks) the arc between two nodes.",
+        (
+            _c("from", "str", "Mine or refinery id"),
+            _c("to", "str", "Refinery or fab id"),
+            _c("cost_usd_per_t", "float", "Replaces the lane's cost, USD per t moved; blank = the lane's",
+               default=None, optional=True, minimum=0.0),
+            _c("max_t", "float", "Most that may move per year, t; blank = no limit", default=None, optional=True,
+               minimum=0.0),
+            _c("blocked", "bool", "true: no flow on this arc", default=False, optional=True),
+        ),
+        optional=True,
+        key=("from", "to"),
+    ),
+    TableSpec(
+        "caps",
+        "Dependence caps: the share of delivered tonnes a supplier may touch.",
+        (
+            _c("cap", "str", "Cap id"),
+            _c("supplier", "str", "Country code or bloc label"),
+            _c("stage", "str", "mine, refine or any", choices=STAGES),
+            _c("product", "str", "Product id or * for all", default="*", optional=True),
+            _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
+            _c("max_share", "float", "Largest share of delivered tonnes the supplier may touch, 0-1",
+               minimum=0.0, maximum=1.0),
+        ),
+        optional=True,
+        key=("cap",),
+    ),
+    TableSpec(
+        "markets",
+        "Where surplus co-products can be sold (at the refinery gate).",
+        (
+            _c("product", "str", "Product id"),
+            _c("price_usd_per_t", "float", "Sale price, USD per t of oxide", minimum=0.0),
+            _c("max_t", "float", "Most that can be sold per year, t; blank = no limit", default=None,
+               optional=True, minimum=0.0),
+        ),
+        optional=True,
+        key=("product",),
+    ),
+    TableSpec(
+        "periods",
+        "Planning periods; absent = one steady-state year.",
+        (
+            _c("period", "float", "Year, e.g. 2030"),
+            _c("years_represented", "float", "Years this period stands for (cost weight)", default=1.0,
+               optional=True, minimum=0.0),
+        ),
+        optional=True,
+        key=("period",),
+    ),
+    TableSpec(
+        "demand",
+        "Per-period demand overriding fabs.demand_t.",
+        (
+            _c("fab", "str", "Fab id"),
+            _c("period", "float", "Year (periods sheet)"),
+            _c("product", "str", "Product id; blank = the fab's only product", default=None, optional=True),
+            _c("demand_t", "float", "Demand in that period, t of oxide", minimum=0.0),
+        ),
+        optional=True,
+        key=("fab", "product", "period"),
+    ),
+    TableSpec(
+        "parameters",
+        "Scalar settings: discount_rate, default_unmet_penalty_usd_per_t, currency_year, ...",
+        (
+            _c("name", "str", "Parameter name"),
+            _c("value", "str", "Its value"),
+        ),
+        optional=True,
+        key=("name",),
+    ),
+)
+
+TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+# Known scalar parameters: name -> (default, description).  Unknown names are reported by validation.
+PARAMETERS: dict[str, tuple[object, str]] = {
+    "discount_rate": (0.08, "Real discount rate for annualising capex (capital recovery factor)"),
+    "default_unmet_penalty_usd_per_t": (None, "Penalty for fab rows whose own penalty is blank; blank = must meet"),
+    "currency_year": (2025, "Year of the US dollars used throughout (documentation only)"),
+    "description": ("", "Free text describing the dataset"),
+}
+NUMERIC_PARAMETERS = ("discount_rate", "default_unmet_penalty_usd_per_t", "currency_year")
