@@ -42,10 +42,15 @@ class Refinery:
 
 @dataclass(frozen=True)
 class Arc:
-    """A usable link between two nodes: total cost per tonne moved (freight + tariff) and an optional limit."""
+    """A usable link between two nodes: cost per tonne moved and an optional limit.
+
+    ``cost_usd_per_t`` is the whole cost of moving a tonne (freight + tariff); ``tariff_usd_per_t`` is the part of it
+    that is tariff, kept apart only to report the cost breakdown.
+    """
 
     cost_usd_per_t: float
     max_t: float | None = None
+    tariff_usd_per_t: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,176 @@
+"""The flow network: concentrate mine -> refinery, oxides refinery -> fab, with exact provenance.
+
+=====================  =========================================================================  ==========
+Sets
+=====================  =========================================================================  ==========
+PERIODS                planning years (one steady-state period ``0`` without a periods sheet)
+ORE_ARCS               (mine, refinery, period) where an arc exists                                 t REO
+YIELDS                 (refinery, product, origin country, period) that a refinery can separate
+DELIVERIES             (refinery, fab, product, origin country, period) on an existing arc           t oxide
+SALES                  (refinery, product, origin country, period) for products with a market       t oxide
+DEMANDS                (fab, product, period)
+=====================  =========================================================================  ==========
+
+Variables: ``Ore_T`` (t REO/yr), ``Deliver_T`` and ``Sell_T`` (t oxide/yr), ``Unmet_T`` (t oxide/yr).
+
+Constraints
+    ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m]
+    ``Oxide_Balance[r, p, c, t]``:  sum_f Deliver_T[r, f, p, c, t] + Sell_T[r, p, c, t]
+                                   <= recovery[r] * sum_{m in c} share[m, p] * Ore_T[m, r, t]
+        (free disposal: what is neither delivered nor sold is discarded).  Tagging each oxide tonne with the
+        country of the mine it came from makes provenance exact: a fab's supply is known by (mine country,
+        refinery country).
+    ``Demand_Balance[f, p, t]``:  sum_{r, c} Deliver_T[r, f, p, c, t] + Unmet_T[f, p, t] = demand_t[f, p, t]
+    ``Fab_Arc_Limit[r, f, t]``:  sum_{p, c} Deliver_T[r, f, p, c, t] <= max_t[r, f]   (arcs with a limit)
+    ``Market_Limit[p, t]``:  sum_{r, c} Sell_T[r, p, c, t] <= max_t[p]   (markets with a limit)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from optimizer.data import ModelData
+from optimizer.model.objective import add_cost_term
+
+
+def _group(keys, key_of):  # type: ignore[no-untyped-def]
+    """Index a list of tuples by a function of each tuple (sparse 'sum over' lists, built once)."""
+    groups: dict = defaultdict(list)
+    for k in keys:
+        groups[key_of(k)].append(k)
+    return groups
+
+
+def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add sets, flow variables, balances and the flow cost terms to ``m``."""
+    periods = list(data.periods)
+    m.PERIODS = pyo.Set(initialize=periods, ordered=True)
+
+    mine_country = {mine: v.country for mine, v in data.mines.items()}
+    # Which products each (refinery, origin country) can yield: those some mine of that country reaching the
+    # refinery contains.  Built once from the arcs that exist, never from the dense product of node sets.
+    origin_products: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mine, ref in data.mine_arcs:
+        for p in data.mine_products(mine):
+            origin_products[ref, mine_country[mine]].add(p)
+    yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
+    yields_by_ref_product = _group(yields_static, lambda k: (k[0], k[1]))
+
+    fab_products = _group(data.fab_products, lambda k: k[0])
+    deliveries_static = [
+        (r, f, p, c)
+        for (r, f) in data.fab_arcs
+        for (_, p) in fab_products.get(f, [])
+        for (_, _, c) in yields_by_ref_product.get((r, p), [])
+    ]
+
+    m.ORE_ARCS = pyo.Set(dimen=3, initialize=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods])
+    m.YIELDS = pyo.Set(dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static for t in periods])
+    m.DELIVERIES = pyo.Set(dimen=5, initialize=[(*k, t) for k in deliveries_static for t in periods])
+    m.SALES = pyo.Set(
+        dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static if p in data.markets for t in periods]
+    )
+    m.DEMANDS = pyo.Set(dimen=3, initialize=list(data.demand_t))
+
+    def ore_bounds(_m, mine, ref, _t):  # type: ignore[no-untyped-def]
+        return (0.0, data.mine_arcs[mine, ref].max_t)
+
+    m.Ore_T = pyo.Var(m.ORE_ARCS, bounds=ore_bounds, doc="concentrate moved mine -> refinery, t REO/yr")
+    m.Deliver_T = pyo.Var(m.DELIVERIES, domain=pyo.NonNegativeReals, doc="oxide delivered to a fab, t/yr")
+    m.Sell_T = pyo.Var(m.SALES, domain=pyo.NonNegativeReals, doc="co-product sold at the refinery gate, t/yr")
+    m.Unmet_T = pyo.Var(m.DEMANDS, domain=pyo.NonNegativeReals, doc="demand not delivered, t/yr")
+    for (f, p, t) in m.DEMANDS:
+        if data.unmet_penalty_usd_per_t[f, p] is None:
+            m.Unmet_T[f, p, t].fix(0.0)
+
+    ore_by_mine = _group(m.ORE_ARCS, lambda k: (k[0], k[2]))
+    ore_by_ref_country = _group(m.ORE_ARCS, lambda k: (k[1], mine_country[k[0]], k[2]))
+    deliveries_by_yield = _group(m.DELIVERIES, lambda k: (k[0], k[2], k[3], k[4]))
+    deliveries_by_demand = _group(m.DELIVERIES, lambda k: (k[1], k[2], k[4]))
+    sales_by_product = _group(m.SALES, lambda k: (k[1], k[3]))
+    m.ore_by_ref = _group(m.ORE_ARCS, lambda k: (k[1], k[2]))  # used by investment.py
+    m.deliveries_by_demand = deliveries_by_demand  # used by results and policy
+
+    m.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
+    m.Mine_Capacity = pyo.Constraint(
+        m.MINE_PERIODS,
+        rule=lambda _m, mine, t: sum(m.Ore_T[k] for k in ore_by_mine[mine, t]) <= data.mines[mine].capacity_t,
+    )
+
+    def oxide_balance(_m, r, p, c, t):  # type: ignore[no-untyped-def]
+        out = sum(m.Deliver_T[k] for k in deliveries_by_yield.get((r, p, c, t), []))
+        if (r, p, c, t) in m.SALES:
+            out += m.Sell_T[r, p, c, t]
+        recovery = data.refineries[r].recovery
+        produced = sum(
+            recovery * data.composition[k[0], p] * m.Ore_T[k]
+            for k in ore_by_ref_country[r, c, t]
+            if (k[0], p) in data.composition
+        )
+        return out - produced <= 0
+
+    m.Oxide_Balance = pyo.Constraint(m.YIELDS, rule=oxide_balance)
+
+    def demand_balance(_m, f, p, t):  # type: ignore[no-untyped-def]
+        delivered = sum(m.Deliver_T[k] for k in deliveries_by_demand.get((f, p, t), []))
+        return delivered + m.Unmet_T[f, p, t] == data.demand_t[f, p, t]
+
+    m.Demand_Balance = pyo.Constraint(m.DEMANDS, rule=demand_balance)
+
+    limited_fab_arcs = [(r, f, t) for (r, f), arc in data.fab_arcs.items() if arc.max_t is not None for t in periods]
+    deliveries_by_arc = _group(m.DELIVERIES, lambda k: (k[0], k[1], k[4]))
+    m.LIMITED_FAB_ARCS = pyo.Set(dimen=3, initialize=limited_fab_arcs)
+    m.Fab_Arc_Limit = pyo.Constraint(
+        m.LIMITED_FAB_ARCS,
+        rule=lambda _m, r, f, t: (
+            sum(m.Deliver_T[k] for k in deliveries_by_arc.get((r, f, t), [])) <= data.fab_arcs[r, f].max_t
+            if deliveries_by_arc.get((r, f, t))
+            else pyo.Constraint.Skip
+        ),
+    )
+
+    limited_markets = [(p, t) for p, mk in data.markets.items() if mk.max_t is not None for t in periods]
+    m.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
+    m.Market_Limit = pyo.Constraint(
+        m.LIMITED_MARKETS,
+        rule=lambda _m, p, t: (
+            sum(m.Sell_T[k] for k in sales_by_product[p, t]) <= data.markets[p].max_t
+            if sales_by_product.get((p, t))
+            else pyo.Constraint.Skip
+        ),
+    )
+
+    _add_flow_costs(m, data)
+
+
+def _add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Register the per-period (annual) flow costs: mining, refining, transport, tariffs, penalty, sales."""
+    mines, refs = data.mines, data.refineries
+    by_period = _group(m.ORE_ARCS, lambda k: k[2])
+    deliveries = _group(m.DELIVERIES, lambda k: k[4])
+    sales = _group(m.SALES, lambda k: k[3])
+    unmet = _group([k for k in m.DEMANDS if not m.Unmet_T[k].fixed], lambda k: k[2])
+
+    def freight(arc):  # type: ignore[no-untyped-def]
+        return arc.cost_usd_per_t - arc.tariff_usd_per_t
+
+    add_cost_term(m, "mining", {
+        t: sum(mines[k[0]].cost_usd_per_t * m.Ore_T[k] for k in by_period[t]) for t in m.PERIODS})
+    add_cost_term(m, "refining", {
+        t: sum(refs[k[1]].opex_usd_per_t * m.Ore_T[k] for k in by_period[t]) for t in m.PERIODS})
+    add_cost_term(m, "transport", {
+        t: sum(freight(data.mine_arcs[k[0], k[1]]) * m.Ore_T[k] for k in by_period[t])
+        + sum(freight(data.fab_arcs[k[0], k[1]]) * m.Deliver_T[k] for k in deliveries[t])
+        for t in m.PERIODS
+    })
+    add_cost_term(m, "tariffs", {
+        t: sum(data.mine_arcs[k[0], k[1]].tariff_usd_per_t * m.Ore_T[k] for k in by_period[t])
+        + sum(data.fab_arcs[k[0], k[1]].tariff_usd_per_t * m.Deliver_T[k] for k in deliveries[t])
+        for t in m.PERIODS
+    })
+    add_cost_term(m, "unmet_penalty", {
+        t: sum(data.unmet_penalty_usd_per_t[k[0], k[1]] * m.Unmet_T[k] for k in unmet[t]) for t in m.PERIODS})
+    add_cost_term(m, "coproduct_sales", {
+        t: -sum(data.markets[k[1]].price_usd_per_t * m.Sell_T[k] for k in sales[t]) for t in m.PERIODS})

@@ -1,0 +1,166 @@
+"""Solved model -> tidy result tables (pure: no I/O).
+
+Every table is sorted and rounded the same way every time, so that the same input gives byte-identical CSV files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from optimizer.data import Cap, ModelData
+from optimizer.model.investment import capital_recovery_factor
+from optimizer.solve import SolveResult
+
+TOL = 1e-7  # tonnes below this are solver noise, not flows
+DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class CapRealised:
+    """A cap's realised share in one period, with its price."""
+
+    cap: str
+    period: int
+    touched_t: float
+    delivered_t: float
+    max_share: float
+    dual_usd_per_t: float  # d cost / d (touched allowance), USD per t; <= 0 when the cap binds
+    dual_usd_per_pct: float  # cost of tightening the cap by one percentage point, USD; >= 0
+
+    @property
+    def share(self) -> float:
+        return self.touched_t / self.delivered_t if self.delivered_t > TOL else 0.0
+
+
+def _clean(df: pd.DataFrame, sort_by: list[str]) -> pd.DataFrame:
+    df = df.sort_values(sort_by, kind="mergesort").reset_index(drop=True) if len(df) else df
+    for col in df.columns:
+        if pd.api.types.is_float_dtype(df[col]):
+            df[col] = df[col].round(DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return df
+
+
+def _value(var: pyo.Var) -> float:
+    return float(var.value or 0.0)
+
+
+def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Every positive flow: concentrate to refineries, oxides to fabs, co-products sold."""
+    rows = []
+    for (mine, ref, t), var in m.Ore_T.items():
+        if (x := _value(var)) > TOL:
+            rows.append(("mine_to_refinery", mine, ref, "REO", data.mines[mine].country, t, x,
+                         x * data.mine_arcs[mine, ref].cost_usd_per_t))
+    for (ref, fab, p, c, t), var in m.Deliver_T.items():
+        if (x := _value(var)) > TOL:
+            rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
+    for (ref, p, c, t), var in m.Sell_T.items():
+        if (x := _value(var)) > TOL:
+            rows.append(("sale", ref, "market", p, c, t, x, -x * data.markets[p].price_usd_per_t))
+    cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
+    return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
+
+
+def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Every build option with what was decided (rows with ``built`` false show the candidates left unbuilt)."""
+    rows = []
+    for (ref, t), var in m.Build_TPA.items():
+        r = data.refineries[ref]
+        new = _value(var)
+        built = bool(round(_value(m.Built[ref, t]))) if (ref, t) in m.Built else new > TOL
+        crf = capital_recovery_factor(data.discount_rate, r.lifetime_yr)
+        capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
+        rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0))
+    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr"]
+    return _clean(pd.DataFrame(rows, columns=cols), ["period", "refinery"])
+
+
+def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Each fab's supply by provenance: (mine country, refinery country)."""
+    tonnes: dict[tuple, float] = defaultdict(float)
+    for (ref, fab, p, c, t), var in m.Deliver_T.items():
+        if (x := _value(var)) > TOL:
+            tonnes[fab, p, t, c, data.refineries[ref].country] += x
+    rows = [(*k, v) for k, v in tonnes.items()]
+    cols = ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"]
+    return _clean(pd.DataFrame(rows, columns=cols), ["period", "fab", "product", "mine_country", "refinery_country"])
+
+
+def realised_share(m: pyo.ConcreteModel, data: ModelData, cap: Cap, period: int) -> tuple[float, float]:
+    """(touched, delivered) tonnes for a cap's scope in one period, whether or not the cap is in the model."""
+    touched = delivered = 0.0
+    for (ref, fab, p, c, t), var in m.Deliver_T.items():
+        if t != period or fab not in cap.fabs or p not in cap.products:
+            continue
+        x = _value(var)
+        delivered += x
+        if cap.touches(c, data.refineries[ref].country):
+            touched += x
+    return touched, delivered
+
+
+def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> list[CapRealised]:
+    """Each cap's realised share and its dual, per period."""
+    out = []
+    for k, cap in data.caps.items():
+        for t in data.periods:
+            touched, delivered = realised_share(m, data, cap, t)
+            con = m.Dependence_Cap[k, t] if (k, t) in m.Dependence_Cap else None
+            y = solved.duals.get(con, 0.0) / data.years_represented[t] if con is not None else 0.0
+            # Envelope theorem: d cost / d max_share = y * delivered; one point is 0.01 of share.
+            out.append(CapRealised(k, t, touched, delivered, cap.max_share, y, -y * delivered / 100.0))
+    return out
+
+
+def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
+    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.share, c.max_share, c.dual_usd_per_pct)
+            for c in realised]
+    cols = ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_pct"]
+    return _clean(pd.DataFrame(rows, columns=cols), ["cap", "period"])
+
+
+def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Cost by component and period, weighted by the years each period represents (so ``usd`` sums to the
+    objective)."""
+    rows = []
+    for name, terms in m.cost_terms.items():
+        for t, expr in terms.items():
+            rows.append((name, t, data.years_represented[t] * float(pyo.value(expr))))
+    return _clean(pd.DataFrame(rows, columns=["component", "period", "usd"]), ["period", "component"])
+
+
+_MEANINGS = {
+    "Demand_Balance": "delivered marginal price: cost of one more t of demand, USD/t",
+    "Dependence_Cap": "cost change per t more that the supplier may touch, USD/t (<= 0 when binding)",
+    "Refinery_Capacity": "cost change per t/yr more refinery capacity, USD/t (<= 0 when full)",
+    "Mine_Capacity": "cost change per t/yr more mine output, USD/t REO (<= 0 when exhausted)",
+    "Market_Limit": "cost change per t more co-product that could be sold, USD/t",
+    "Fab_Arc_Limit": "cost change per t more that the arc may carry, USD/t",
+    "Build_Limit": "cost change per t/yr more buildable capacity, USD/(t/yr) over the horizon",
+}
+
+
+def duals_table(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> pd.DataFrame:
+    """Every dual of interest, per year of its period, with what it means."""
+    suffix = " [LP with integer decisions fixed at the optimum]" if solved.duals_source == "milp_fixed" else ""
+    rows = []
+    for name, meaning in _MEANINGS.items():
+        component = getattr(m, name, None)
+        if component is None:
+            continue
+        for index, con in component.items():
+            idx = index if isinstance(index, tuple) else (index,)
+            y = solved.duals.get(con, 0.0)
+            if name != "Build_Limit":
+                y /= data.years_represented[idx[-1]]
+            rows.append((name, ",".join(str(i) for i in idx), y, meaning + suffix))
+    return _clean(pd.DataFrame(rows, columns=["constraint", "index", "value", "meaning"]), ["constraint", "index"])
+
+
+def unmet_demand(m: pyo.ConcreteModel) -> list[tuple[str, str, int, float]]:
+    """(fab, product, period, tonnes) for every demand not fully delivered."""
+    return sorted((f, p, t, _value(v)) for (f, p, t), v in m.Unmet_T.items() if _value(v) > TOL)

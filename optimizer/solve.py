@@ -1,0 +1,246 @@
+"""Solve a Pyomo model with HiGHS: one entry point, one outcome type, exact duals.
+
+The hand-over compiles the model to a sparse matrix (Pyomo's ``LinearStandardFormCompiler``) and passes it to
+``highspy`` in one call, keeping the map from matrix rows and columns back to Pyomo constraints and variables so
+that values and duals land on the components they belong to.  Callers use :func:`solve_model` (or
+:class:`HighsProgram` to re-solve one live HiGHS object after changing it) and never see the route.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.base.constraint import ConstraintData
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+INF = highspy.kHighsInf
+
+
+class Outcome(str, Enum):
+    """What a solve produced, from the user's point of view."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # stopped early (time limit) with a usable incumbent
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    NO_SOLUTION = "no_solution"  # stopped early without an incumbent, or the solver failed
+
+    @property
+    def usable(self) -> bool:
+        return self in (Outcome.OPTIMAL, Outcome.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Solver settings a user can change (``None`` = HiGHS's default)."""
+
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    threads: int | None = 1  # one thread keeps results reproducible from run to run
+    log: bool = False
+
+    def highs_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"output_flag": self.log, "random_seed": 0}
+        if self.time_limit is not None:
+            options["time_limit"] = float(self.time_limit)
+        if self.mip_gap is not None:
+            options["mip_rel_gap"] = float(self.mip_gap)
+        if self.threads is not None:
+            options["threads"] = int(self.threads)
+        return options
+
+
+@dataclass
+class SolveResult:
+    """The outcome of one solve; values are loaded into the model's variables when usable."""
+
+    outcome: Outcome
+    solver_status: str
+    message: str
+    objective_usd: float | None
+    is_mip: bool
+    duals: dict[ConstraintData, float] = field(default_factory=dict)
+    duals_source: str = ""  # "lp" or "milp_fixed" (LP with the integer decisions fixed at their optimum)
+    mip_gap: float | None = None
+    solver: dict[str, Any] = field(default_factory=dict)
+    times_s: dict[str, float] = field(default_factory=dict)
+
+
+_MESSAGES = {
+    Outcome.INFEASIBLE: "no plan satisfies every constraint: demand that must be met cannot be, within the "
+    "capacities, arcs and dependence caps given. Run `paxsilica validate`, loosen a cap (e.g. --cap CHN:any=0.5) "
+    "or give fabs an unmet_penalty_usd_per_t to see which demand is short.",
+    Outcome.UNBOUNDED: "the cost can fall without limit: a co-product market is probably paying more than the "
+    "whole chain costs with no max_t. Give the market a max_t.",
+    Outcome.NO_SOLUTION: "the solver stopped without a usable plan. Raise --time-limit or loosen --mip-gap.",
+}
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs object, created without the banner HiGHS prints on stdout the first time one is made."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _highs_version() -> str:
+    h = _quiet_highs()
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+
+class HighsProgram:
+    """A Pyomo model compiled once into a live HiGHS object.
+
+    Keep one to re-solve after changing bounds or coefficients in place (sweeps, stress tests): HiGHS then starts
+    from its last basis.  ``columns[j]`` is the Pyomo variable of column j; ``rows[i]`` is (constraint, sign) with
+    sign 0 for an equality, +1 for an upper and -1 for a lower bound.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel) -> None:
+        start = time.perf_counter()
+        self.model = model
+        repn = LinearStandardFormCompiler().write(model, mixed_form=True)
+        self.columns = list(repn.columns)
+        self.rows = list(repn.rows)
+        self.col_index = {id(v): j for j, v in enumerate(self.columns)}
+        self.row_index: dict[int, list[int]] = {}
+        for i, (con, _sign) in enumerate(self.rows):
+            self.row_index.setdefault(id(con), []).append(i)
+        self.offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+        self.integer_cols = np.array([j for j, v in enumerate(self.columns) if v.is_integer()], dtype=np.int32)
+        self.highs = _quiet_highs()
+        self.highs.passModel(self._lp(repn))
+        self.compile_s = time.perf_counter() - start
+
+    @property
+    def is_mip(self) -> bool:
+        return len(self.integer_cols) > 0
+
+    def _lp(self, repn: Any) -> highspy.HighsLp:
+        n, nrows = len(self.columns), len(self.rows)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, nrows
+        cost = np.zeros(n)
+        if repn.c.shape[0]:
+            cost = np.asarray(repn.c.toarray()[0], dtype=float)
+        lp.col_cost_ = cost
+        lp.offset_ = self.offset
+        lp.col_lower_ = np.array([-INF if v.lb is None else v.lb for v in self.columns], dtype=float)
+        lp.col_upper_ = np.array([INF if v.ub is None else v.ub for v in self.columns], dtype=float)
+        rhs = np.asarray(repn.rhs, dtype=float)
+        signs = np.array([s for _, s in self.rows], dtype=int)
+        lp.row_lower_ = np.where(signs == 1, -INF, rhs)
+        lp.row_upper_ = np.where(signs == -1, INF, rhs)
+        a = repn.A.tocsc()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        if self.is_mip:
+            integrality = np.zeros(n, dtype=np.uint8)
+            integrality[self.integer_cols] = 1
+            lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integrality]
+        return lp
+
+    def solve(self, options: SolveOptions | None = None) -> SolveResult:
+        """Run HiGHS, load the values into the Pyomo variables and collect duals."""
+        options = options or SolveOptions()
+        h = self.highs
+        for name, value in options.highs_options().items():
+            h.setOptionValue(name, value)
+        start = time.perf_counter()
+        h.run()
+        solve_s = time.perf_counter() - start
+        status = h.getModelStatus()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        outcome = self._outcome(status, has_solution)
+        result = SolveResult(
+            outcome=outcome,
+            solver_status=h.modelStatusToString(status),
+            message="" if outcome.usable else f"HiGHS: {h.modelStatusToString(status)}. {_MESSAGES[outcome]}",
+            objective_usd=float(info.objective_function_value) if outcome.usable else None,
+            is_mip=self.is_mip,
+            mip_gap=float(info.mip_gap) if self.is_mip and outcome.usable else None,
+            solver={"name": "highs", "version": _highs_version(), "options": options.highs_options(),
+                    "route": "pyomo standard form -> highspy.passModel"},
+            times_s={"compile": self.compile_s, "solve": solve_s},
+        )
+        if not outcome.usable:
+            return result
+        self._load_values(np.asarray(h.getSolution().col_value))
+        start = time.perf_counter()
+        if self.is_mip:
+            result.duals, result.duals_source = self._fixed_lp_duals(options), "milp_fixed"
+        else:
+            result.duals, result.duals_source = self._duals(np.asarray(h.getSolution().row_dual)), "lp"
+        result.times_s["duals"] = time.perf_counter() - start
+        return result
+
+    @staticmethod
+    def _outcome(status: highspy.HighsModelStatus, has_solution: bool) -> Outcome:
+        s = highspy.HighsModelStatus
+        if status == s.kOptimal:
+            return Outcome.OPTIMAL
+        if status == s.kInfeasible:
+            return Outcome.INFEASIBLE
+        if status in (s.kUnbounded, s.kUnboundedOrInfeasible):
+            return Outcome.UNBOUNDED
+        if has_solution and status in (s.kTimeLimit, s.kIterationLimit, s.kSolutionLimit, s.kInterrupt,
+                                       s.kObjectiveBound, s.kObjectiveTarget):
+            return Outcome.FEASIBLE
+        return Outcome.NO_SOLUTION
+
+    def _load_values(self, col_value: np.ndarray) -> None:
+        for var, value in zip(self.columns, col_value):
+            if var.is_integer():
+                value = round(value)
+            var.set_value(float(value), skip_validation=True)
+        # Variables the compiler left out (in no constraint and not in the objective) are at zero in any optimum.
+        for var in self.model.component_data_objects(pyo.Var, descend_into=True):
+            if var.value is None:
+                var.set_value(0.0, skip_validation=True)
+
+    def _duals(self, row_dual: np.ndarray) -> dict[ConstraintData, float]:
+        duals: dict[ConstraintData, float] = {}
+        for (con, _sign), y in zip(self.rows, row_dual):
+            duals[con] = duals.get(con, 0.0) + float(y)
+        return duals
+
+    def _fixed_lp_duals(self, options: SolveOptions) -> dict[ConstraintData, float]:
+        """Duals of the LP with every integer decision fixed at its optimal value (labelled ``milp_fixed``)."""
+        h = self.highs
+        cols = self.integer_cols
+        values = np.array([round(self.columns[j].value) for j in cols], dtype=float)
+        lower, upper = h.getLp().col_lower_, h.getLp().col_upper_
+        saved = (np.asarray(lower)[cols].copy(), np.asarray(upper)[cols].copy())
+        continuous = np.zeros(len(cols), dtype=np.uint8)
+        h.changeColsIntegrality(len(cols), cols, [highspy.HighsVarType(int(k)) for k in continuous])
+        h.changeColsBounds(len(cols), cols, values, values)
+        h.run()
+        duals = self._duals(np.asarray(h.getSolution().row_dual))
+        # Put the MILP back so that the object can be re-solved as it was given.
+        h.changeColsBounds(len(cols), cols, saved[0], saved[1])
+        h.changeColsIntegrality(len(cols), cols, [highspy.HighsVarType(1)] * len(cols))
+        return duals
+
+
+def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
+    """Solve ``model`` with HiGHS; the one entry point the rest of paxsilica uses."""
+    return HighsProgram(model).solve(options)
