@@ -109,7 +109,7 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) ->
     for k, cap in data.caps.items():
         for t in data.periods:
             touched, delivered = realised_share(m, data, cap, t)
-            con = m.Dependence_Cap[k, t] if (k, t) in m.Dependence_Cap else None
+            con = m.Dependence_Cap[k, t] if (k, t) in m.Dependence_Cap.index_set() else None
             y = solved.duals.get(con, 0.0) / data.years_represented[t] if con is not None else 0.0
             # Envelope theorem: d cost / d max_share = y * delivered; one point is 0.01 of share.
             out.append(CapRealised(k, t, touched, delivered, cap.max_share, y, -y * delivered / 100.0))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen
 

@@ -9,7 +9,7 @@ the objective.  The terms are kept on the model (``m.cost_terms``) so that resul
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pyomo.environ as pyo
 

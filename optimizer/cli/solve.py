@@ -1,4 +1,4 @@
-"""The ``paxsilica`` command line: each command parses its options and calls the library."""
+"""``paxsilica solve``: solve one case and write its results."""
 
 from __future__ import annotations
 
@@ -7,52 +7,11 @@ from pathlib import Path
 
 import click
 
-from optimizer import __version__
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
 from optimizer.errors import InputError
 
-EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
 
-
-def _report_problems(err: InputError) -> None:
-    click.echo(f"{len(err.problems)} problem(s) in the input:", err=True)
-    for problem in err.problems:
-        click.echo(f"  {problem}", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="paxsilica")
-def main() -> None:
-    """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
-
-
-@main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-def validate(input_path: Path) -> None:
-    """Check INPUT (an .xlsx workbook or a directory of CSV files) and print every problem found."""
-    from optimizer.io.load import load_case
-
-    try:
-        data = load_case(input_path)
-    except InputError as err:
-        _report_problems(err)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(
-        f"{input_path}: no problems found ({len(data.mines)} mines, {len(data.refineries)} refineries, "
-        f"{len(data.fab_country)} fabs, {len(data.mine_arcs) + len(data.fab_arcs)} arcs)"
-    )
-
-
-@main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def template(out: Path) -> None:
-    """Write an empty input workbook OUT.xlsx with every sheet, header, unit and description."""
-    from optimizer.io.template import write_template
-
-    write_template(out)
-    click.echo(f"wrote {out}")
-
-
-@main.command()
+@click.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder [default: outputs/<input-name>/<scenario>/].")
@@ -83,8 +42,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     try:
         data = apply_cap_overrides(load_case(input_path), overrides)
     except InputError as err:
-        _report_problems(err)
-        sys.exit(EXIT_BAD_INPUT)
+        fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / scenario
     run = solve_case(data, SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
     if not run.ok:

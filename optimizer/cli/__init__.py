@@ -1,0 +1,25 @@
+"""The ``paxsilica`` command line: a Click group; each command lives in its own module and calls the library.
+
+A new command is a module in this package defining a ``click.Command``, registered with one line below.
+"""
+
+from __future__ import annotations
+
+import click
+
+from optimizer import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="paxsilica")
+def main() -> None:
+    """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
+
+
+from optimizer.cli.solve import solve  # noqa: E402
+from optimizer.cli.template import template  # noqa: E402
+from optimizer.cli.validate import validate  # noqa: E402
+
+main.add_command(solve)
+main.add_command(validate)
+main.add_command(template)

@@ -1,0 +1,26 @@
+"""``paxsilica validate INPUT``: check the input only and print every problem found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from optimizer.cli.common import fail_on_bad_input
+from optimizer.errors import InputError
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+def validate(input_path: Path) -> None:
+    """Check INPUT (an .xlsx workbook or a directory of CSV files) and print every problem found."""
+    from optimizer.io.load import load_case
+
+    try:
+        data = load_case(input_path)
+    except InputError as err:
+        fail_on_bad_input(err)
+    click.echo(
+        f"{input_path}: no problems found ({len(data.mines)} mines, {len(data.refineries)} refineries, "
+        f"{len(data.fab_country)} fabs, {len(data.mine_arcs) + len(data.fab_arcs)} arcs)"
+    )
