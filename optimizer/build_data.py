@@ -1,0 +1,204 @@
+"""Turn validated input tables into :class:`ModelData`: resolve lanes into arcs, periods, demand and caps.
+
+This module trusts its input (it runs after :func:`optimizer.validate.validate_tables` found nothing); it only
+applies the documented semantics, so the model never has to look at a table again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen
+from optimizer.io.read import parse_number
+from optimizer.io.tables import ROW, InputTables
+from optimizer.schema import NUMERIC_PARAMETERS, PARAMETERS
+
+WILDCARD = "*"
+Record = dict[str, Any]
+
+
+def _records(tables: InputTables, sheet: str) -> list[Record]:
+    frame = tables.get(sheet)
+    return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
+
+
+def _opt(value: Any) -> float | None:
+    """A number, or None for a blank (NaN) cell."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+# --- lanes and arcs ------------------------------------------------------------------------------------------
+
+
+def lane_for(lanes: dict[tuple[str, str], Record], origin: str, destination: str) -> Record | None:
+    """The lanes row that applies to goods moving from ``origin`` to ``destination`` (country codes).
+
+    The most specific row wins: exact from and to, then exact from with ``*`` to, then ``*`` from with exact to,
+    then ``*``, ``*``.  None if no row matches.
+    """
+    for key in ((origin, destination), (origin, WILDCARD), (WILDCARD, destination), (WILDCARD, WILDCARD)):
+        if key in lanes:
+            return lanes[key]
+    return None
+
+
+def resolve_arcs(tables: InputTables, origins: dict[str, str],
+                 destinations: dict[str, str]) -> dict[tuple[str, str], Arc]:
+    """Usable arcs from ``origins`` to ``destinations`` (node -> country), from the lanes then the arcs sheet.
+
+    A lane makes an arc between every pair of nodes whose countries it matches, unless it is blocked; its cost is
+    freight plus tariff.  An ``arcs`` row then decides its node pair: blocked removes the arc; otherwise the arc
+    exists with the row's cost (or the matching lane's freight, 0 without one) plus the matching lane's tariff,
+    and the row's ``max_t``.  ``Arc.tariff_usd_per_t`` records the tariff part.  A blocked lane still lends its freight and tariff to an ``arcs`` row that opens it.
+    """
+    lanes = {(r["from_country"], r["to_country"]): r for r in _records(tables, "lanes")}
+    arcs: dict[tuple[str, str], Arc] = {}
+    for origin, origin_country in origins.items():
+        for destination, destination_country in destinations.items():
+            lane = lane_for(lanes, origin_country, destination_country)
+            if lane is not None and not lane["blocked"]:
+                tariff = float(lane["tariff_usd_per_t"])
+                arcs[origin, destination] = Arc(float(lane["cost_usd_per_t"]) + tariff, None, tariff)
+    for row in _records(tables, "arcs"):
+        pair = (row["from"], row["to"])
+        if pair[0] not in origins or pair[1] not in destinations:
+            continue  # the row belongs to the other stage
+        if row["blocked"]:
+            arcs.pop(pair, None)
+            continue
+        lane = lane_for(lanes, origins[pair[0]], destinations[pair[1]])
+        freight = _opt(row["cost_usd_per_t"])
+        if freight is None:
+            freight = float(lane["cost_usd_per_t"]) if lane is not None else 0.0
+        tariff = float(lane["tariff_usd_per_t"]) if lane is not None else 0.0
+        arcs[pair] = Arc(freight + tariff, _opt(row["max_t"]), tariff)
+    return dict(sorted(arcs.items()))
+
+
+# --- the rest ------------------------------------------------------------------------------------------------
+
+
+def _parameters(tables: InputTables) -> dict[str, object]:
+    """Every known parameter: the sheet's value (numbers as float, whole years as int), else its default."""
+    values = {name: default for name, (default, _) in PARAMETERS.items()}
+    for row in _records(tables, "parameters"):
+        name, value = row["name"], row["value"]
+        if name not in PARAMETERS:
+            continue
+        if name in NUMERIC_PARAMETERS:
+            number, _ = parse_number(value)
+            values[name] = int(number) if name == "currency_year" and number is not None and number.is_integer() \
+                else number
+        else:
+            values[name] = value
+    return values
+
+
+def _periods(tables: InputTables) -> tuple[tuple[int, ...], dict[int, float], bool]:
+    rows = _records(tables, "periods")
+    if tables.get("periods") is None or not rows:
+        return (0,), {0: 1.0}, False
+    weights = {int(r["period"]): float(r["years_represented"]) for r in rows}
+    return tuple(sorted(weights)), dict(sorted(weights.items())), True
+
+
+def _first_seen(items: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+def model_data_from_tables(tables: InputTables) -> ModelData:
+    """Build the frozen :class:`ModelData` from tables that passed validation.
+
+    Parameters
+    ----------
+    tables : the input, as read by :func:`optimizer.io.read.read_input` and checked by
+        :func:`optimizer.validate.validate_tables`.
+
+    Returns
+    -------
+    ModelData
+        Sets and parameters in input order (arcs sorted by node pair), ``rows`` naming each input row.
+    """
+    rows: dict[tuple[str, ...], int] = {}
+    countries = _records(tables, "countries")
+    country_bloc = {r["country"]: r["bloc"] for r in countries}
+    country_name = {r["country"]: r["name"] for r in countries}
+    products = tuple(_first_seen(r["product"] for r in _records(tables, "products")))
+
+    mines: dict[str, Mine] = {}
+    for r in _records(tables, "mines"):
+        mines[r["mine"]] = Mine(r["country"], float(r["capacity_t"]), float(r["cost_usd_per_t"]))
+        rows["mines", r["mine"]] = r[ROW]
+    refineries: dict[str, Refinery] = {}
+    for r in _records(tables, "refineries"):
+        refineries[r["refinery"]] = Refinery(
+            r["country"], float(r["capacity_tpa"]), float(r["opex_usd_per_t"]), float(r["recovery"]),
+            max_new_tpa=float(r["max_new_tpa"]), capex_usd_per_tpa=float(r["capex_usd_per_tpa"]),
+            fixed_capex_usd=float(r["fixed_capex_usd"]), min_build_tpa=float(r["min_build_tpa"]),
+            build=r["build"], lifetime_yr=float(r["lifetime_yr"]), lead_time_yr=float(r["lead_time_yr"]))
+        rows["refineries", r["refinery"]] = r[ROW]
+
+    composition: dict[tuple[str, str], float] = {}
+    for r in _records(tables, "composition"):
+        rows["composition", r["mine"], r["product"]] = r[ROW]
+        if float(r["share"]) > 0:
+            composition[r["mine"], r["product"]] = float(r["share"])
+
+    parameters = _parameters(tables)
+    default_penalty = parameters.get("default_unmet_penalty_usd_per_t")
+    periods, years_represented, multi_period = _periods(tables)
+    fab_country: dict[str, str] = {}
+    fab_products: list[tuple[str, str]] = []
+    demand_t: dict[tuple[str, str, int], float] = {}
+    penalty: dict[tuple[str, str], float | None] = {}
+    for r in _records(tables, "fabs"):
+        fab, product = r["fab"], r["product"]
+        fab_country.setdefault(fab, r["country"])
+        fab_products.append((fab, product))
+        rows["fabs", fab, product] = r[ROW]
+        for t in periods:
+            demand_t[fab, product, t] = float(r["demand_t"])
+        own = _opt(r["unmet_penalty_usd_per_t"])
+        penalty[fab, product] = own if own is not None else _opt(default_penalty)
+    products_of: dict[str, list[str]] = {}
+    for fab, product in fab_products:
+        products_of.setdefault(fab, []).append(product)
+    for r in _records(tables, "demand"):
+        product = r["product"] if isinstance(r["product"], str) else products_of[r["fab"]][0]
+        demand_t[r["fab"], product, int(r["period"])] = float(r["demand_t"])
+        rows["demand", r["fab"], product, str(int(r["period"]))] = r[ROW]
+
+    mine_arcs = resolve_arcs(tables, {m: v.country for m, v in mines.items()},
+                             {k: v.country for k, v in refineries.items()})
+    fab_arcs = resolve_arcs(tables, {k: v.country for k, v in refineries.items()}, fab_country)
+    for r in _records(tables, "lanes"):
+        rows["lanes", r["from_country"], r["to_country"]] = r[ROW]
+    for r in _records(tables, "arcs"):
+        rows["arcs", r["from"], r["to"]] = r[ROW]
+
+    markets = {}
+    for r in _records(tables, "markets"):
+        markets[r["product"]] = Market(float(r["price_usd_per_t"]), _opt(r["max_t"]))
+        rows["markets", r["product"]] = r[ROW]
+
+    data = ModelData(
+        country_bloc=_frozen(country_bloc), country_name=_frozen(country_name), products=products,
+        mines=_frozen(mines), refineries=_frozen(refineries), composition=_frozen(composition),
+        fab_country=_frozen(fab_country), fab_products=tuple(fab_products), demand_t=_frozen(demand_t),
+        unmet_penalty_usd_per_t=_frozen(penalty), mine_arcs=_frozen(mine_arcs), fab_arcs=_frozen(fab_arcs),
+        caps=_frozen({}), markets=_frozen(markets), periods=periods,
+        years_represented=_frozen(years_represented), multi_period=multi_period,
+        discount_rate=float(parameters["discount_rate"]),  # type: ignore[arg-type]
+        parameters=_frozen(parameters),
+        source=str(tables.source), sha256=tables.sha256,
+    )
+    caps = {}
+    for r in _records(tables, "caps"):
+        caps[r["cap"]] = data.make_cap(r["supplier"], r["stage"].lower(), float(r["max_share"]), r["product"],
+                                       r["importer"])
+        rows["caps", r["cap"]] = r[ROW]
+    # Caps resolve their scope against the finished data, so they are added last.
+    return replace(data.with_caps(caps), rows=_frozen({k: int(v) for k, v in rows.items()}))
