@@ -6,9 +6,10 @@ built by :func:`optimizer.build_data.model_data_from_tables` from tables that pa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 Stage = Literal["mine", "refine", "any"]
 BuildMode = Literal["none", "continuous", "lumpy"]
