@@ -13,7 +13,7 @@ from optimizer.solve import Outcome
 from tests.random_networks import random_case
 
 SEEDS = st.integers(min_value=0, max_value=10_000)
-FEW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FEW
@@ -34,18 +34,18 @@ def test_flows_balance_at_every_node_and_caps_hold(seed: int, cap: float) -> Non
         for p in data.products:
             made[ref, p, c] += tonnes * data.composition.get((mine, p), 0.0) * data.refineries[ref].recovery
     for (ref, p, c), tonnes in out.groupby(["from", "product", "origin_country"])["tonnes"].sum().items():
-        assert tonnes <= made[ref, p, c] + 1e-6
+        assert tonnes <= made[ref, p, c] + 1e-5  # tables are rounded to 1e-6 t
     # Refinery input within existing plus new capacity.
     new = run.tables["builds"].groupby("refinery")["new_tpa"].sum()
     for ref, tonnes in ore.groupby("to")["tonnes"].sum().items():
-        assert tonnes <= data.refineries[ref].capacity_tpa + new.get(ref, 0.0) + 1e-6
+        assert tonnes <= data.refineries[ref].capacity_tpa + new.get(ref, 0.0) + 1e-5
     # Delivered + unmet = demand, for every fab and product.
     delivered = out[out.stage == "refinery_to_fab"].groupby(["to", "product"])["tonnes"].sum()
     unmet = {(f, p): x for f, p, _, x in run.unmet}
     for (fab, p, _t), demand in data.demand_t.items():
-        assert delivered.get((fab, p), 0.0) + unmet.get((fab, p), 0.0) == pytest.approx(demand, abs=1e-6)
+        assert delivered.get((fab, p), 0.0) + unmet.get((fab, p), 0.0) == pytest.approx(demand, abs=1e-5)
     # The supply table is the same tonnes, by provenance.
-    assert run.tables["supply"]["tonnes"].sum() == pytest.approx(delivered.sum(), abs=1e-6)
+    assert run.tables["supply"]["tonnes"].sum() == pytest.approx(delivered.sum(), abs=1e-5)
     for c in run.caps:
         assert c.touched_t <= c.max_share * c.delivered_t + 1e-6
 
