@@ -129,3 +129,16 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "fabs.csv row 2, column demand_t" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_workbook_and_csv_directory_give_identical_results(solved: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    workbook = tmp_path / "example.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        for csv in sorted(EXAMPLE.glob("*.csv")):
+            pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(writer, sheet_name=csv.stem, index=False)
+    out = tmp_path / "from_xlsx"
+    assert solve(str(workbook), "--out", str(out)).exit_code == 0
+    for name in sorted(RESULT_FILES - {"summary.json"}):
+        assert (out / name).read_bytes() == (solved / name).read_bytes(), name
