@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Write the derived tables of the default dataset: ``fabs.csv`` and ``arcs.csv`` in ``inputs/pax_silica_2025/``.
+
+Every other CSV of the dataset is edited by hand; these two are computed, so that their assumptions live in one
+place (this file) and can be changed with one number.
+
+**Fab demand** (``fabs.csv``). No public tonnage exists for the rare-earth oxides that chip fabs consume, so demand is
+
+    demand_t = wafer_starts_per_month x 12 x INTENSITY_G_PER_WAFER x PRODUCT_MIX[product] / 1e6
+
+with the fab capacity of each country from ``basis/fab_capacity.csv`` (200mm-equivalent wafer starts per month,
+sourced there).  ``INTENSITY_G_PER_WAFER`` is the single knob: grams of rare-earth oxide per 200mm-equivalent wafer
+start, all uses together (ceria CMP abrasive, lanthanum, yttria chamber coatings).  Change it here or with
+``--intensity-g-per-wafer`` and re-run.  Each country has two fab nodes, so that light and heavy products stay apart
+(a heavy node can be cut off by export controls without touching the light one): ``<iso>_fabs_light`` (CeO2, La2O3)
+and ``<iso>_fabs_heavy`` (Y2O3).
+
+**Arc restrictions** (``arcs.csv``), from columns of the hand-edited tables:
+
+- ``refineries.fab_grade``: which fab nodes a refinery can supply with semiconductor-grade oxide (``all``, ``light``,
+  ``heavy`` or ``none``); a refinery -> fab arc outside that is blocked.
+- China exports no rare-earth ore or concentrate: every arc from a Chinese mine to a refinery outside China is blocked.
+
+Usage::
+
+    python scripts/build_default_dataset.py                 # rewrite fabs.csv and arcs.csv
+    python scripts/build_default_dataset.py --check         # exit 1 if they are not what this script writes
+    python scripts/build_default_dataset.py --intensity-g-per-wafer 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "inputs" / "pax_silica_2025"
+
+# --- the assumptions -------------------------------------------------------------------------------------------
+
+INTENSITY_G_PER_WAFER = 12.5
+"""Grams of rare-earth oxide consumed per 200mm-equivalent wafer start, all uses together [A].
+
+Order of magnitude: a ceria STI/ILD polish uses ~0.2-0.3 l of slurry at ~0.5-1 wt% CeO2, i.e. ~1-3 g per step on a
+300mm wafer, a few ceria steps per wafer, and ~2.25 200mm-equivalents per 300mm wafer; yttria coatings of chamber
+parts are consumed as parts are replaced.  12.5 g puts the world's fabs (33.7M wafers/month in 2025) at ~5,000 t of
+oxide a year, ~1.3% of world mine output."""
+
+PRODUCT_MIX = {"CeO2": 0.80, "La2O3": 0.04, "Y2O3": 0.16}
+"""Split of INTENSITY_G_PER_WAFER by product [A]: mostly ceria abrasive; yttria for plasma-facing parts; a little
+lanthanum."""
+
+FAB_NODES = {"light": ("CeO2", "La2O3"), "heavy": ("Y2O3",)}
+"""Fab nodes per country and the products each one uses."""
+
+FAB_GRADES = {"all": ("light", "heavy"), "light": ("light",), "heavy": ("heavy",), "none": ()}
+
+# --- the tables ------------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fabs_table(dataset: Path, intensity: float) -> str:
+    rows: list[list[object]] = []
+    for fab in _read(dataset / "basis" / "fab_capacity.csv"):
+        if fab["in_default"].strip().lower() != "true":
+            continue
+        country, wpm = fab["country"], float(fab["wafer_starts_per_month"])
+        for node, products in FAB_NODES.items():
+            for product in products:
+                grams = intensity * PRODUCT_MIX[product]
+                demand = wpm * 12 * grams / 1e6
+                source = (f"demand_t: {_num(wpm)} wafer starts/month (basis/fab_capacity.csv) x 12 x {grams:g} g "
+                          f"{product} per wafer start (intensity {intensity:g} g x mix {PRODUCT_MIX[product]:g}, "
+                          f"scripts/build_default_dataset.py) [A]")
+                rows.append([f"{country.lower()}_fabs_{node}", country, product, _num(demand), "", _num(wpm),
+                             f"{grams:g}", source])
+    header = ["fab", "country", "product", "demand_t", "unmet_penalty_usd_per_t", "wafer_starts_per_month",
+              "intensity_g_per_wafer", "source"]
+    return _csv(header, rows)
+
+
+def arcs_table(dataset: Path) -> str:
+    mines = _read(dataset / "mines.csv")
+    refineries = _read(dataset / "refineries.csv")
+    fab_nodes: list[tuple[str, str]] = []  # (fab id, light/heavy)
+    for fab in _read(dataset / "basis" / "fab_capacity.csv"):
+        if fab["in_default"].strip().lower() == "true":
+            fab_nodes += [(f"{fab['country'].lower()}_fabs_{node}", node) for node in FAB_NODES]
+    rows: list[list[object]] = []
+    for mine in mines:
+        if mine["country"] != "CHN":
+            continue
+        for ref in refineries:
+            if ref["country"] != "CHN":
+                rows.append([mine["mine"], ref["refinery"], "", "", "true",
+                             "blocked: China exports no rare-earth ore or concentrate; it is a net importer "
+                             "(China customs 2024) [A]"])
+    for ref in refineries:
+        grade = ref["fab_grade"].strip()
+        if grade not in FAB_GRADES:
+            raise SystemExit(f"refineries.csv: {ref['refinery']}: fab_grade must be one of {', '.join(FAB_GRADES)}")
+        for fab, node in fab_nodes:
+            if node not in FAB_GRADES[grade]:
+                rows.append([ref["refinery"], fab, "", "", "true",
+                             f"blocked: {ref['refinery']} does not sell semiconductor-grade {node} oxides "
+                             f"(refineries.csv fab_grade = {grade}) [A]"])
+    return _csv(["from", "to", "cost_usd_per_t", "max_t", "blocked", "source"], rows)
+
+
+def build(dataset: Path = DATASET, intensity: float = INTENSITY_G_PER_WAFER) -> dict[str, str]:
+    """The derived tables: file name -> CSV text."""
+    return {"fabs.csv": fabs_table(dataset, intensity), "arcs.csv": arcs_table(dataset)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, default=DATASET, help="the CSV directory (default: %(default)s)")
+    parser.add_argument("--intensity-g-per-wafer", type=float, default=INTENSITY_G_PER_WAFER,
+                        help="grams of rare-earth oxide per 200mm-equivalent wafer start (default: %(default)s)")
+    parser.add_argument("--check", action="store_true", help="only check that the files are up to date")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, text in build(args.dataset, args.intensity_g_per_wafer).items():
+        path = args.dataset / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if args.check and stale:
+        print(f"out of date: {', '.join(stale)}; run python scripts/build_default_dataset.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
