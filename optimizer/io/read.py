@@ -15,6 +15,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -71,6 +72,7 @@ def read_tables(path: Path) -> tuple[InputTables, list[Problem]]:
         When nothing can be read at all (no such path, not a workbook, a directory without CSV files).
     """
     path = Path(path)
+    kind: Literal["xlsx", "csv"]
     if not path.exists():
         raise InputError([Problem(str(path), "not found: expected an .xlsx workbook or a directory of CSV files")])
     if path.is_dir():
@@ -84,7 +86,7 @@ def read_tables(path: Path) -> tuple[InputTables, list[Problem]]:
         hint = " (give the directory that holds the CSV files)" if path.suffix.lower() == ".csv" else ""
         raise InputError([Problem(str(path), f"expected an .xlsx workbook or a directory of CSV files{hint}")])
 
-    tables = InputTables(source=path, kind=kind, frames={}, sha256=digest, headers={})  # type: ignore[arg-type]
+    tables = InputTables(source=path, kind=kind, frames={}, sha256=digest, headers={})
     matched = _match_sheets(list(raw))
     unused = [name for name in raw if name not in matched.values()]
     for spec in TABLES:
@@ -127,7 +129,10 @@ def _match_sheets(names: list[str]) -> dict[str, str]:
 
 
 def _read_csv_dir(path: Path) -> tuple[dict[str, _RawSheet], str, list[Problem]]:
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    except OSError as err:
+        raise InputError([Problem(str(path), f"cannot read the directory: {err.strerror or err}")]) from None
     if not files:
         raise InputError([Problem(str(path), "no CSV files in this directory (expected countries.csv, mines.csv, ...)")])
     by_stem = {p.stem: p for p in files}
