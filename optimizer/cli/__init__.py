@@ -17,9 +17,13 @@ def main() -> None:
 
 
 from optimizer.cli.solve import solve  # noqa: E402
+from optimizer.cli.stress import stress  # noqa: E402
+from optimizer.cli.sweep import sweep  # noqa: E402
 from optimizer.cli.template import template  # noqa: E402
 from optimizer.cli.validate import validate  # noqa: E402
 
 main.add_command(solve)
 main.add_command(validate)
 main.add_command(template)
+main.add_command(sweep)
+main.add_command(stress)

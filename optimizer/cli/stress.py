@@ -1,0 +1,82 @@
+"""``paxsilica stress``: disruption tests on the base plan, and N-1 chokepoint rankings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.errors import InputError
+
+SHOWN = 10  # cases printed; every case is in stress.csv
+
+
+@click.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option("--remove", "removals", multiple=True, metavar="COUNTRY|NODE|FROM>TO",
+              help="Take away a country (its mines and refineries), a mine, a refinery or a lane FROM>TO; "
+                   "repeat to remove several at once (one case).")
+@click.option("--n-1", "n1", type=click.Choice(["country", "refinery", "mine"]),
+              help="Run every single disruption of this kind and rank them: the chokepoints.")
+@click.option("--reoptimize", is_flag=True, help="Let investments change too (default: fixed at the base plan).")
+@click.option("--drop-caps", is_flag=True,
+              help="Lift the dependence caps in the disrupted cases (default: they still hold).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder [default: outputs/<input-name>/stress[-n-1-KIND]/].")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per case, s.")
+@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop each case.")
+def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, reoptimize: bool, drop_caps: bool,
+           out_dir: Path | None, time_limit: float | None, mip_gap: float | None) -> None:
+    """Disrupt the base plan: remove supply, re-route the flows, and report unmet demand and cost.
+
+    Demand that can no longer be met is priced at the fab's unmet penalty (or a large default), so every disrupted
+    case has a plan. Writes stress.csv, stress_detail.csv and summary.json.
+    """
+    from optimizer.io.load import load_case
+    from optimizer.io.write import write_results
+    from optimizer.run import default_input, input_name
+    from optimizer.solve import SolveOptions
+    from optimizer.stress import (
+        n_minus_1,
+        parse_disruption,
+        run_stress,
+        stress_detail_table,
+        stress_summary,
+        stress_table,
+    )
+
+    if bool(removals) == bool(n1):
+        raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption)")
+    input_path = input_path or default_input()
+    try:
+        data = load_case(input_path)
+        cases = [[parse_disruption(data, text) for text in removals]] if removals else [
+            [d] for d in n_minus_1(data, n1)]  # type: ignore[arg-type]
+    except InputError as err:
+        fail_on_bad_input(err)
+    out_dir = out_dir or Path("outputs") / input_name(input_path) / ("stress" + (f"-n-1-{n1}" if n1 else ""))
+    result = run_stress(data, cases, reoptimize, SolveOptions(time_limit=time_limit, mip_gap=mip_gap),
+                        keep_caps=not drop_caps)
+    if not result.base.usable:
+        click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica solve` "
+                   "for a diagnosis.", err=True)
+        click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+        sys.exit(EXIT_NO_SOLUTION)
+    table = stress_table(result)
+    write_results(out_dir, {"stress": table, "stress_detail": stress_detail_table(result)}, stress_summary(result))
+    held = "re-optimised" if reoptimize else "fixed at the base plan"
+    caps = "lifted" if drop_caps else "kept"
+    click.echo(f"paxsilica stress: {input_path}, {len(result.cases)} case(s), investments {held}, caps {caps}")
+    click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")
+    click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
+    for row in table.iloc[1:SHOWN + 1].itertuples():
+        if row.status not in ("optimal", "feasible"):
+            click.echo(f"  {row.case:>4}  {row.removed:<28}{row.status:>10}")
+            continue
+        china = "" if row.china_share != row.china_share else f"{100 * row.china_share:7.1f}%"
+        click.echo(f"  {row.case:>4}  {row.removed:<28}{row.unmet_t:>10,.1f}{row.cost_increase_usd:>16,.0f}{china:>8}")
+    if len(table) > SHOWN + 1:
+        click.echo(f"  ... {len(table) - SHOWN - 1} more in stress.csv")
+    click.echo(f"  results: {out_dir}")

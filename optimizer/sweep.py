@@ -1,0 +1,263 @@
+"""The cost-versus-dependence frontier: one model, one cap's share tightened step by step, re-solved warm.
+
+The model is built and compiled to HiGHS once; between points only the coefficients of the swept cap's rows change
+(:meth:`optimizer.solve.HighsProgram.set_cap_share`), so HiGHS starts each solve from the previous basis.  The
+sweep stops at the first share that no plan can meet and reports the tightest share that one could.
+
+Frontier columns
+    ``cost_increase_usd``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
+                            starts at 1.0, else one extra solve at 1.0 before the first point).
+    ``dual_usd_per_pct``    cost of tightening the swept cap by one percentage point in every period (USD over the
+                            horizon; for one period it is the cap's dual of ``dependence.csv``).
+    ``realised_share``      the cap's realised share (the largest over periods: the cap holds in each).
+    ``new_tpa_<COUNTRY>``   new refining capacity decided in each country that has a build candidate, t/yr.
+    ``breakpoint``          the investment plan changed from the previous point: another set of built refineries,
+                            or another set of countries building more than ``BREAK_TOL_TPA`` (capacity that only
+                            grows or shrinks within the same plan as the cap moves is not a break).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer import __version__
+from optimizer.data import ModelData
+from optimizer.errors import InputError, Problem
+from optimizer.model import build_model
+from optimizer.results import builds_table, caps_realised
+from optimizer.run import CapOverride, apply_cap_overrides
+from optimizer.schema import STAGES
+from optimizer.solve import HighsProgram, Outcome, SolveOptions
+
+BREAK_TOL_TPA = 1.0  # t/yr: a country building less than this is not building
+BUILD_SHARE = 0.5  # share the model is compiled at: no cap coefficient is zero, so no row is compiled away
+
+
+@dataclass(frozen=True)
+class SweptCap:
+    """``--cap SUPPLIER[:STAGE]``: the whole-scope cap to sweep (all products, every fab)."""
+
+    supplier: str
+    stage: str
+
+    @classmethod
+    def parse(cls, text: str) -> SweptCap:
+        supplier, _, stage = text.partition(":")
+        stage = (stage or "any").strip().lower()
+        if "=" in text or not supplier.strip():
+            raise ValueError(f"--cap {text!r}: expected SUPPLIER:STAGE without a share, e.g. CHN:any")
+        if stage not in STAGES:
+            raise ValueError(f"--cap {text!r}: stage must be one of {', '.join(STAGES)}, got {stage!r}")
+        return cls(supplier.strip(), stage)
+
+
+@dataclass
+class SweepPoint:
+    """One solved (or failed) point of the frontier."""
+
+    point: int
+    max_share: float
+    status: str
+    objective_usd: float | None = None
+    realised_share: float | None = None
+    dual_usd_per_pct: float | None = None
+    new_tpa: dict[str, float] = field(default_factory=dict)  # country -> new capacity, t/yr
+    built: frozenset[str] = frozenset()
+    solve_s: float = 0.0
+
+    @property
+    def usable(self) -> bool:
+        return self.objective_usd is not None
+
+
+@dataclass
+class Sweep:
+    """A whole frontier, with the reference (swept cap at 100%) it is measured against."""
+
+    cap: str
+    supplier: str
+    stage: str
+    added: bool  # the cap was not in the input and was added for the sweep
+    shares: list[float]
+    points: list[SweepPoint]
+    reference_usd: float | None
+    build_countries: list[str]
+    data: ModelData
+    options: SolveOptions
+    solver: dict[str, Any] = field(default_factory=dict)
+    times_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> list[SweepPoint]:
+        return [p for p in self.points if p.usable]
+
+    @property
+    def tightest_feasible(self) -> float | None:
+        shares = [p.max_share for p in self.solved]
+        return min(shares) if shares else None
+
+    @property
+    def first_infeasible(self) -> float | None:
+        failed = [p for p in self.points if p.status == Outcome.INFEASIBLE.value]
+        return failed[0].max_share if failed else None
+
+
+def sweep_shares(start: float, stop: float, steps: int) -> list[float]:
+    """``steps`` evenly spaced shares from ``start`` to ``stop`` (rounded so that 0.35 is 0.35, not 0.35000000001)."""
+    if steps < 1:
+        raise ValueError("--steps must be at least 1")
+    return [round(float(s), 12) for s in np.linspace(start, stop, steps)]
+
+
+def swept_cap(data: ModelData, cap: SweptCap, share: float) -> tuple[ModelData, str, bool]:
+    """The case with the swept cap at ``share``, the cap's id, and whether it had to be added.
+
+    The cap swept is the input's whole-scope cap with the same supplier and stage (as ``--cap`` on ``solve``
+    replaces), or a new one named ``SUPPLIER:STAGE``.
+    """
+    same = [k for k, c in data.caps.items() if (c.supplier, c.stage, c.product, c.importer) == (
+        cap.supplier, cap.stage, "*", "*")]
+    updated = apply_cap_overrides(data, [CapOverride(cap.supplier, cap.stage, share)])
+    name = same[0] if same else f"{cap.supplier}:{cap.stage}"
+    return updated, name, not same
+
+
+def _with_share(data: ModelData, cap: str, share: float) -> ModelData:
+    caps = dict(data.caps)
+    caps[cap] = replace(caps[cap], max_share=share)
+    return data.with_caps(caps)
+
+
+def _plan(m: Any, data: ModelData, countries: list[str]) -> tuple[dict[str, float], frozenset[str]]:
+    builds = builds_table(m, data)
+    by_country = builds.groupby("country")["new_tpa"].sum() if len(builds) else pd.Series(dtype=float)
+    new_tpa = {c: float(by_country.get(c, 0.0)) for c in countries}
+    return new_tpa, frozenset(builds.loc[builds["built"], "refinery"]) if len(builds) else frozenset()
+
+
+def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None) -> Sweep:
+    """Solve the frontier at ``shares`` in order, warm, stopping at the first point without a plan.
+
+    Parameters
+    ----------
+    data : the case (its other caps stay as given).
+    cap : the supplier and stage whose whole-scope cap is swept (added if the input has none).
+    shares : max_share of each point, in the order to solve them (usually loosest first).
+    options : solver settings, applied to every point.
+
+    Raises
+    ------
+    InputError
+        If the supplier is neither a country nor a bloc of the countries sheet.
+    """
+    if not shares:
+        raise ValueError("no shares to sweep")
+    options = options or SolveOptions()
+    start = time.perf_counter()
+    data, name, added = swept_cap(data, cap, BUILD_SHARE)
+    if not data.caps[name].supplier_countries:
+        raise InputError([Problem("--cap", f"supplier {cap.supplier!r} matches no country")])
+    countries = sorted({r.country for r in data.refineries.values() if r.can_build})
+    model = build_model(data)
+    built = time.perf_counter()
+    program = HighsProgram(model)
+    sweep = Sweep(name, cap.supplier, cap.stage, added, list(shares), [], None, countries, data, options,
+                  times_s={"build": built - start, "compile": program.compile_s})
+
+    def solve_at(share: float, point: int) -> SweepPoint:
+        program.set_cap_share(name, share)
+        result = program.solve(options)
+        sweep.solver = result.solver
+        pt = SweepPoint(point, share, result.outcome.value, solve_s=result.times_s["solve"])
+        if not result.outcome.usable:
+            return pt
+        at = _with_share(data, name, share)
+        realised = [c for c in caps_realised(model, at, result) if c.cap == name]
+        pt.objective_usd = result.objective_usd
+        pt.realised_share = max((c.share for c in realised), default=0.0)
+        pt.dual_usd_per_pct = sum(data.years_represented[c.period] * c.dual_usd_per_pct for c in realised)
+        pt.new_tpa, pt.built = _plan(model, at, countries)
+        return pt
+
+    solves = time.perf_counter()
+    if shares[0] < 1.0:
+        reference = solve_at(1.0, 0)
+        sweep.reference_usd = reference.objective_usd
+    for i, share in enumerate(shares, start=1):
+        pt = solve_at(share, i)
+        sweep.points.append(pt)
+        if i == 1 and shares[0] >= 1.0:
+            sweep.reference_usd = pt.objective_usd
+        if not pt.usable:
+            break
+    done = time.perf_counter()
+    sweep.times_s.update({"solves": done - solves, "total": done - start})
+    return sweep
+
+
+def _building(p: SweepPoint) -> frozenset[str]:
+    return frozenset(c for c, tpa in p.new_tpa.items() if tpa > BREAK_TOL_TPA)
+
+
+def _changed(a: SweepPoint, b: SweepPoint) -> bool:
+    # Capacity that grows with the tightening within one plan is not a break; a new site or country is.
+    return a.built != b.built or _building(a) != _building(b)
+
+
+def frontier_table(sweep: Sweep) -> pd.DataFrame:
+    """``frontier.csv``: one row per point solved or failed, in sweep order."""
+    rows = []
+    previous: SweepPoint | None = None
+    for p in sweep.points:
+        increase = None
+        if p.usable and sweep.reference_usd is not None:
+            increase = p.objective_usd - sweep.reference_usd  # type: ignore[operator]
+        row: dict[str, Any] = {
+            "point": p.point, "max_share": p.max_share, "status": p.status, "total_cost_usd": p.objective_usd,
+            "cost_increase_usd": increase, "dual_usd_per_pct": p.dual_usd_per_pct,
+            "realised_share": p.realised_share,
+        }
+        for c in sweep.build_countries:
+            row[f"new_tpa_{c}"] = p.new_tpa.get(c) if p.usable else None
+        row["breakpoint"] = bool(p.usable and previous is not None and _changed(previous, p))
+        if p.usable:
+            previous = p
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    for col in df.columns:
+        if col not in ("point", "status", "breakpoint"):
+            df[col] = pd.to_numeric(df[col]).astype(float).round(6) + 0.0
+    return df
+
+
+def sweep_summary(sweep: Sweep) -> dict[str, Any]:
+    """``summary.json`` of a sweep: what was swept, how far it got, and how long it took."""
+    solved = sweep.solved
+    times = [p.solve_s for p in sweep.points]
+    return {
+        "cap": sweep.cap,
+        "supplier": sweep.supplier,
+        "stage": sweep.stage,
+        "cap_added": sweep.added,
+        "points_requested": len(sweep.shares),
+        "points_solved": len(solved),
+        "tightest_feasible_share": sweep.tightest_feasible,
+        "first_infeasible_share": sweep.first_infeasible,
+        "stopped_by": None if sweep.points[-1].usable else sweep.points[-1].status,
+        "reference": {"max_share": 1.0, "objective_usd": sweep.reference_usd},
+        "breakpoints": [p.max_share for p, flag in zip(sweep.points, frontier_table(sweep)["breakpoint"]) if flag],
+        "solver": sweep.solver,
+        "wall_times_s": {**{k: round(v, 4) for k, v in sweep.times_s.items()},
+                         "per_point": [round(t, 4) for t in times]},
+        "input": {"source": sweep.data.source, "sha256": sweep.data.sha256},
+        "package": {"name": "paxsilica", "version": __version__},
+    }
+
+
+__all__ = ["BREAK_TOL_TPA", "Sweep", "SweepPoint", "SweptCap", "frontier_table", "run_sweep",
+           "sweep_shares", "sweep_summary", "swept_cap"]
