@@ -29,6 +29,7 @@ from optimizer.results import (
     supply_table,
     unmet_demand,
 )
+from optimizer.risk import risk_summary, risk_table
 from optimizer.schema import STAGES
 from optimizer.solve import Outcome, SolveOptions, SolveResult, solve_model
 
@@ -149,6 +150,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     }
     run.caps = caps_realised(model, data, result)
     run.tables["dependence"] = dependence_table(run.caps)
+    run.tables["risk"] = risk_table(run.tables["supply"])
     run.china_share = _china_shares(model, data)
     run.unmet = unmet_demand(model)
     run.times_s["extract"] = time.perf_counter() - solved
@@ -198,6 +200,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
                           "new_tpa": float(b.new_tpa)} for b in built.itertuples()]
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
+        doc["risk"] = risk_summary(run.tables["supply"])
     doc["solver"] = r.solver
     doc["wall_times_s"] = {k: round(v, 4) for k, v in run.times_s.items()}
     doc["input"] = {"source": run.data.source, "sha256": run.data.sha256}
