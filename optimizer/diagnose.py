@@ -1,0 +1,268 @@
+"""Why a case is infeasible, said in terms of the input: which demand rows cannot be met, under which caps, by how
+many tonnes, and the tightest share each guilty cap could have.
+
+Elastic relaxations, each a small solve of the same model with its cost objective replaced:
+
+1. Without any dependence cap, every must-meet demand may go unmet; minimise the unmet tonnes.  Tonnes still unmet
+   are short because of capacity and arcs alone: the caps are not the cause.
+2. Otherwise the caps are.  With the caps, minimise the unmet tonnes again: that is how much each fab/product is
+   short *under the caps*.  With demand hard, give each cap row a slack of touched tonnes over its allowance and
+   minimise it: the caps that need slack are the guilty ones.
+3. For each guilty cap, the tightest feasible max_share: when all the demand in its scope must be met, the delivered
+   tonnes are known, so min z s.t. touched_t <= z * demand_t is an LP (exact); otherwise bisection on the share in
+   one live HiGHS object (:meth:`optimizer.solve.HighsProgram.set_cap_share`).  Other guilty caps are lifted
+   while one is measured.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from optimizer.data import Cap, ModelData
+from optimizer.model import build_model
+from optimizer.solve import HighsProgram, SolveOptions, solve_model
+
+TOL_T = 1e-6  # tonnes of slack below this are solver noise
+BISECTION_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Demand that cannot be met: tonnes short for one fab, product and period."""
+
+    fab: str
+    product: str
+    period: int
+    tonnes: float
+    place: str
+
+
+@dataclass(frozen=True)
+class CapFinding:
+    """A cap that needed slack: by how many touched tonnes, and the tightest share that a plan could meet."""
+
+    cap: str
+    place: str
+    max_share: float
+    slack_t: float
+    tightest_share: float | None  # None: infeasible even at 100% with the other caps as given
+
+
+@dataclass
+class Diagnosis:
+    cause: str  # "capacity" (short even without caps), "caps", or "unknown"
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    caps: list[CapFinding] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+
+def row_place(data: ModelData, sheet: str, *key: str) -> str:
+    """``fabs.csv row 12`` (a CSV directory) or ``fabs row 12`` (a workbook); "" when the row is not known."""
+    row = data.rows.get((sheet, *key))
+    if row is None:
+        return ""
+    return f"{sheet} row {row}" if str(data.source).lower().endswith(".xlsx") else f"{sheet}.csv row {row}"
+
+
+def demand_place(data: ModelData, fab: str, product: str, period: int) -> str:
+    return row_place(data, "demand", fab, product, str(period)) or row_place(data, "fabs", fab, product)
+
+
+def cap_place(data: ModelData, cap: str) -> str:
+    found = row_place(data, "caps", cap)
+    if found:
+        return found
+    c = data.caps[cap]
+    if cap.startswith("each:"):
+        return f"--cap-each-country {c.stage}={c.max_share:g}"
+    return f"--cap {c.supplier}:{c.stage}={c.max_share:g}"
+
+
+def pct_up(share: float) -> str:
+    """A share as a percentage with one decimal, rounded up (a feasible bound stays feasible when printed)."""
+    return f"{math.ceil(share * 1000 - 1e-6) / 10:.1f}%"
+
+
+def _who(data: ModelData, cap: Cap) -> str:
+    return data.country_name.get(cap.supplier, cap.supplier)
+
+
+def _untouched(data: ModelData, cap: Cap) -> str:
+    verb = {"mine": "mined", "refine": "refined", "any": "mined or refined"}[cap.stage]
+    return f"not {verb} in {_who(data, cap)}"
+
+
+def _drop_objective(m: pyo.ConcreteModel) -> None:
+    m.Total_Cost.deactivate()
+
+
+def min_unmet(data: ModelData, options: SolveOptions | None = None) -> dict[tuple[str, str, int], float] | None:
+    """Least unmet tonnes of must-meet demand, per (fab, product, period), within every other constraint.
+
+    ``None`` if even that has no solution (the cause is then not demand).
+    """
+    m = build_model(data)
+    must = [k for k in m.DEMANDS if m.Unmet_T[k].fixed]
+    for k in must:
+        m.Unmet_T[k].unfix()
+    _drop_objective(m)
+    m.Elastic = pyo.Objective(expr=sum(m.Unmet_T[k] for k in must) if must else 0.0)
+    if not solve_model(m, options).outcome.usable:
+        return None
+    return {k: float(m.Unmet_T[k].value or 0.0) for k in must if (m.Unmet_T[k].value or 0.0) > TOL_T}
+
+
+def cap_slack(data: ModelData, options: SolveOptions | None = None) -> dict[tuple[str, int], float] | None:
+    """Least touched tonnes over each cap's allowance, per (cap, period), with every demand as given."""
+    m = build_model(data)
+    if not len(m.CAP_PERIODS):
+        return None
+    _drop_objective(m)
+    m.Dependence_Cap.deactivate()
+    m.Cap_Slack = pyo.Var(m.CAP_PERIODS, domain=pyo.NonNegativeReals)
+
+    def elastic(_m, k, t):  # type: ignore[no-untyped-def]
+        hit = sum(m.Deliver_T[x] for x in m.cap_touched.get((k, t), []))
+        total = sum(m.Deliver_T[x] for x in m.cap_scope[k, t])
+        return hit - m.cap_max_share[k] * total - m.Cap_Slack[k, t] <= 0
+
+    m.Elastic_Cap = pyo.Constraint(m.CAP_PERIODS, rule=elastic)
+    m.Elastic = pyo.Objective(expr=sum(m.Cap_Slack.values()))
+    if not solve_model(m, options).outcome.usable:
+        return None
+    return {k: float(v.value or 0.0) for k, v in m.Cap_Slack.items() if (v.value or 0.0) > TOL_T}
+
+
+def _scope_demand_fixed(data: ModelData, cap: Cap) -> bool:
+    return all(data.unmet_penalty_usd_per_t[f, p] is None for (f, p) in data.fab_products
+               if f in cap.fabs and p in cap.products)
+
+
+def _exact_tightest(data: ModelData, name: str, options: SolveOptions | None) -> float | None:
+    """min z with touched_t <= z * demand_t (every demand in scope must be met, so delivered = demand)."""
+    cap = data.caps[name]
+    others = dict(data.caps)
+    del others[name]
+    m = build_model(data.with_caps(others))
+    _drop_objective(m)
+    ref_country = {r: v.country for r, v in data.refineries.items()}
+    m.Share = pyo.Var(bounds=(0.0, 1.0))
+    m.Tightest = pyo.ConstraintList()
+    for t in data.periods:
+        demand = sum(d for (f, p, tt), d in data.demand_t.items() if tt == t and f in cap.fabs and p in cap.products)
+        touched = [k for k in m.DELIVERIES if k[4] == t and k[1] in cap.fabs and k[2] in cap.products
+                   and cap.touches(k[3], ref_country[k[0]])]
+        if demand > 0 and touched:
+            m.Tightest.add(sum(m.Deliver_T[k] for k in touched) - m.Share * demand <= 0)
+    m.Elastic = pyo.Objective(expr=m.Share)
+    if not solve_model(m, options).outcome.usable:
+        return None
+    return float(m.Share.value or 0.0)
+
+
+def _bisect_tightest(data: ModelData, name: str, options: SolveOptions | None) -> float | None:
+    program = HighsProgram(build_model(data))
+
+    def feasible(share: float) -> bool:
+        program.set_cap_share(name, share)
+        return program.solve(options).outcome.usable
+
+    if not feasible(1.0):
+        return None
+    if feasible(0.0):
+        return 0.0
+    lo, hi = 0.0, 1.0
+    while hi - lo > BISECTION_TOL:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if feasible(mid) else (mid, hi)
+    return hi
+
+
+def tightest_share(data: ModelData, name: str, options: SolveOptions | None = None) -> float | None:
+    """The lowest max_share of cap ``name`` at which the case has a plan (``None``: not even at 100%)."""
+    if not any(k == name for k, _ in build_model(data).CAP_PERIODS):
+        return 0.0  # nothing can be delivered in its scope: any share holds
+    if _scope_demand_fixed(data, data.caps[name]):
+        return _exact_tightest(data, name, options)
+    return _bisect_tightest(data, name, options)
+
+
+def _lift(data: ModelData, names: list[str]) -> ModelData:
+    caps = dict(data.caps)
+    for k in names:
+        caps[k] = data.make_cap(caps[k].supplier, caps[k].stage, 1.0, caps[k].product, caps[k].importer)
+    return data.with_caps(caps)
+
+
+def _when(data: ModelData, period: int) -> str:
+    return f" in {period}" if data.multi_period else ""
+
+
+def _shortfalls(data: ModelData, unmet: dict[tuple[str, str, int], float]) -> list[Shortfall]:
+    return [Shortfall(f, p, t, x, demand_place(data, f, p, t)) for (f, p, t), x in sorted(unmet.items())]
+
+
+def _paren(place: str) -> str:
+    return f" ({place})" if place else ""
+
+
+def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
+    """Explain why ``data`` has no feasible plan; see the module docstring for the method.
+
+    Returns
+    -------
+    Diagnosis
+        ``lines`` are the messages to print, one finding per line; the fields hold the same findings as data.
+    """
+    short = min_unmet(data.with_caps({}), options)
+    if short:
+        out = Diagnosis("capacity", _shortfalls(data, short))
+        for s in out.shortfalls:
+            out.lines.append(
+                f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met even without dependence "
+                f"caps{_when(data, s.period)}: {s.tonnes:,.1f} t short; the mines, refineries (existing and "
+                f"buildable) and arcs that reach it cannot supply more")
+        return out
+    slack = cap_slack(data, options) if short is not None else None
+    if not slack:
+        return Diagnosis("unknown", lines=["no demand row or cap needed relaxing to find a plan; the case may be "
+                                           "infeasible for another reason (check `paxsilica validate`)."])
+    guilty = list(dict.fromkeys(k for k, _ in slack))
+    out = Diagnosis("caps", _shortfalls(data, min_unmet(data, options) or {}))
+    for k in guilty:
+        others = [g for g in guilty if g != k]
+        tightest = tightest_share(_lift(data, others), k, options)
+        out.caps.append(CapFinding(k, cap_place(data, k), data.caps[k].max_share,
+                                   sum(x for (kk, _), x in slack.items() if kk == k), tightest))
+    first = data.caps[guilty[0]]
+    if len(guilty) == 1:
+        within = f"with {_who(data, first)}'s share <= {100 * first.max_share:g}%"
+        source = f"supply of {{product}} {_untouched(data, first)}"
+    else:
+        within = "within the caps " + ", ".join(f"{k} (<= {100 * data.caps[k].max_share:g}%)" for k in guilty)
+        source = "supply of {product} that the capped suppliers did not touch"
+    for s in out.shortfalls:
+        out.lines.append(f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met {within}"
+                         f"{_when(data, s.period)}: {source.format(product=s.product)} is {s.tonnes:,.1f} t short")
+    for c in out.caps:
+        lead = f"cap {c.cap}{_paren(c.place)}: max_share {100 * c.max_share:g}% is too tight"
+        if c.tightest_share is None:
+            out.lines.append(f"{lead}; no share makes the case feasible with the other caps as given")
+        else:
+            lifted = " (with the other caps above lifted)" if len(guilty) > 1 else ""
+            out.lines.append(f"{lead}; the tightest feasible share is {pct_up(c.tightest_share)}{lifted}")
+    return out
+
+
+def explain_failure(data: ModelData, outcome: str, solver_status: str,
+                    options: SolveOptions | None = None) -> list[str]:
+    """The diagnosis lines for a solve that ended without a plan, or [] when infeasibility is not the reason."""
+    if outcome != "infeasible" and "infeasible" not in solver_status.lower():
+        return []
+    return diagnose(data, options).lines
