@@ -17,19 +17,23 @@ from optimizer.errors import InputError
               help="Results folder [default: outputs/<input-name>/<scenario>/].")
 @click.option("--cap", "caps", multiple=True, metavar="SUPPLIER:STAGE=SHARE",
               help="Cap a supplier's share, e.g. CHN:any=0.2 (replaces a caps row with that supplier and stage).")
+@click.option("--cap-each-country", "each_country", metavar="STAGE=SHARE",
+              help="Cap every supplying country's share, e.g. refine=0.4 (one cap per country).")
 @click.option("--scenario", default="base", show_default=True, help="Name the run (its results folder).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit, seconds.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also solve without caps, to report what the caps cost.")
-def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], scenario: str,
+def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], each_country: str | None, scenario: str,
           time_limit: float | None, mip_gap: float | None, baseline: bool) -> None:
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
     """
+    from optimizer.diagnose import explain_failure
     from optimizer.io.load import load_case
     from optimizer.io.write import write_results
+    from optimizer.risk import each_country_caps, parse_each_country
     from optimizer.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
     from optimizer.solve import SolveOptions
     from optimizer.terminal import print_run
@@ -38,15 +42,24 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         overrides = [CapOverride.parse(text) for text in caps]
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap") from None
+    try:
+        each = parse_each_country(each_country) if each_country else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--cap-each-country") from None
     input_path = input_path or default_input()
     try:
         data = apply_cap_overrides(load_case(input_path), overrides)
+        data = each_country_caps(data, *each) if each else data
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / scenario
-    run = solve_case(data, SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
+    run = solve_case(data, options := SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
     if not run.ok:
-        click.echo(f"{input_path}: {run.result.outcome.value}. {run.result.message}", err=True)
+        why = explain_failure(data, run.result.outcome.value, run.result.solver_status, options)
+        click.echo(f"{input_path}: {run.result.outcome.value}. "
+                   + ("No plan meets every demand within the caps:" if why else run.result.message), err=True)
+        for line in why:
+            click.echo(f"  {line}", err=True)
         click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
     write_results(out_dir, run.tables, summary(run, scenario))
