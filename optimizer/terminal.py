@@ -1,59 +1,160 @@
-"""What a solve prints: a compact summary a person can read in a terminal."""
+"""What a solve prints: a compact summary a person can read in a terminal.
+
+On a terminal the summary is a few ``rich`` tables; in a pipe, a log or CI it is plain aligned text with the same
+numbers, so that scripts and tests can read it.
+"""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import click
 
+from optimizer.progress import interactive
 from optimizer.run import CaseRun
 
 
-def _usd(x: float) -> str:
+def usd(x: float) -> str:
+    """Money in short form: ``$41.43M``, ``-$603.74k``, ``$12``."""
+    sign, x = ("-" if x < 0 else ""), abs(x)
     for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(x) >= size:
-            return f"${x / size:,.2f}{unit}"
-    return f"${x:,.0f}"
+        if x >= size:
+            return f"{sign}${x / size:,.2f}{unit}"
+    return f"{sign}${x:,.0f}"
 
 
-def _pct(x: float) -> str:
+def pct(x: float) -> str:
+    """A share (0-1) as a percentage with one decimal."""
     return f"{100 * x:.1f}%"
 
 
-def print_run(run: CaseRun, input_path: Path, out_dir: Path) -> None:
-    """Print cost, cost breakdown, builds, caps and China's share with and without caps."""
+@dataclass
+class RunSummary:
+    """The numbers a solve prints, ready to lay out as text or as tables."""
+
+    headline: str
+    cost: list[tuple[str, str, str]] = field(default_factory=list)  # item, USD, note
+    builds: list[tuple[str, str, str, str]] = field(default_factory=list)  # refinery, country, t/yr, period
+    china: list[tuple[str, str, str]] = field(default_factory=list)  # period, share, without caps
+    caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
+    unmet: str = ""
+    results: str = ""
+    report: str = ""
+    multi_period: bool = False
+
+
+def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
+    """Cost, cost without caps, breakdown, builds, China's share with and without caps, caps with dual, unmet."""
     r = run.result
     label = r.outcome.value + (f" (MIP gap {r.mip_gap:.2%})" if r.is_mip and r.mip_gap else "")
-    echo = click.echo
-    echo(f"paxsilica: {input_path} -> {label}")
-    echo(f"  total cost          {_usd(r.objective_usd or 0.0):>14}")
+    s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir))
+    total = r.objective_usd or 0.0
+    s.cost.append(("total cost", usd(total), ""))
     if run.uncapped is not None:
-        extra = (r.objective_usd or 0.0) - run.uncapped["objective_usd"]
-        echo(f"  without caps        {_usd(run.uncapped['objective_usd']):>14}   (caps cost {_usd(extra)})")
+        s.cost.append(("without caps", usd(run.uncapped["objective_usd"]),
+                       f"caps cost {usd(total - run.uncapped['objective_usd'])}"))
     costs = run.tables["costs"].groupby("component", sort=False)["usd"].sum()
-    for component, usd in costs.items():
-        if abs(usd) > 0.5:
-            echo(f"    {component:<18}{_usd(usd):>14}")
+    s.cost += [(f"  {component}", usd(x), "") for component, x in costs.items() if abs(x) > 0.5]
     builds = run.tables["builds"]
     built = builds[builds["built"]]
-    if len(built):
-        echo("  new refining capacity:")
-        for b in built.itertuples():
-            when = f" in {b.period}" if run.data.multi_period else ""
-            echo(f"    {b.refinery:<28}{b.country:<5}{b.new_tpa:>12,.0f} t/yr{when}")
-    else:
-        echo("  new refining capacity: none")
+    for ref, country, tpa, period in zip(built["refinery"], built["country"], built["new_tpa"], built["period"]):
+        s.builds.append((str(ref), str(country), f"{tpa:,.0f}", str(period)))
     for t, share in run.china_share.items():
-        when = f" in {t}" if run.data.multi_period else ""
-        before = ""
-        if run.uncapped is not None:
-            before = f" (without caps {_pct(run.uncapped['china_share'][t])})"
-        echo(f"  China's share of delivered oxide{when}: {_pct(share)}{before}")
+        before = pct(run.uncapped["china_share"][t]) if run.uncapped is not None else ""
+        s.china.append((str(t), pct(share), before))
     for c in run.caps:
-        when = f" {c.period}" if run.data.multi_period else ""
-        binding = f", costs {_usd(c.dual_usd_per_pct)} per point tighter" if c.dual_usd_per_pct > 1e-6 else ""
-        echo(f"  cap {c.cap}{when}: {_pct(c.share)} of {c.delivered_t:,.0f} t (max {_pct(c.max_share)}){binding}")
+        price = usd(c.dual_usd_per_pct) if c.dual_usd_per_pct > 1e-6 else ""
+        s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.delivered_t:,.0f}", pct(c.max_share), price))
     if run.unmet:
-        total = sum(x for *_, x in run.unmet)
-        echo(f"  unmet demand: {total:,.1f} t across {len(run.unmet)} fab/product rows (see summary.json)")
-    echo(f"  results: {out_dir}")
+        total_unmet = sum(x for *_, x in run.unmet)
+        s.unmet = f"{total_unmet:,.1f} t across {len(run.unmet)} fab/product rows (see summary.json)"
+    return s
+
+
+def plain_text(s: RunSummary) -> str:
+    """The summary as aligned plain text (pipes, logs, CI)."""
+    lines = [s.headline]
+    for item, value, note in s.cost:
+        lines.append(f"  {item:<20}{value:>14}" + (f"   ({note})" if note else ""))
+    if s.builds:
+        lines.append("  new refining capacity:")
+        for refinery, country, tpa, period in s.builds:
+            when = f" in {period}" if s.multi_period else ""
+            lines.append(f"    {refinery:<28}{country:<5}{tpa:>12} t/yr{when}")
+    else:
+        lines.append("  new refining capacity: none")
+    for period, share, before in s.china:
+        when = f" in {period}" if s.multi_period else ""
+        lines.append(f"  China's share of delivered oxide{when}: {share}" + (f" (without caps {before})" if before
+                                                                             else ""))
+    for cap, period, share, delivered, max_share, price in s.caps:
+        when = f" {period}" if s.multi_period else ""
+        binding = f", costs {price} per point tighter" if price else ""
+        lines.append(f"  cap {cap}{when}: {share} of {delivered} t (max {max_share}){binding}")
+    if s.unmet:
+        lines.append(f"  unmet demand: {s.unmet}")
+    lines.append(f"  results: {s.results}")
+    if s.report:
+        lines.append(f"  report: {s.report}")
+    return "\n".join(lines)
+
+
+def _rich_print(s: RunSummary, stream: TextIO) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream)
+    console.print(f"[bold]{s.headline}[/bold]")
+    cost = Table(box=box.SIMPLE_HEAD, title="Cost", title_justify="left", show_header=False)
+    cost.add_column("item")
+    cost.add_column("USD", justify="right")
+    cost.add_column("", style="dim")
+    for item, value, note in s.cost:
+        cost.add_row(item, value, note, style="bold" if item == "total cost" else None)
+    console.print(cost)
+    builds = Table(box=box.SIMPLE_HEAD, title="New refining capacity", title_justify="left")
+    for name, justify in (("refinery", "left"), ("country", "left"), ("t/yr", "right")):
+        builds.add_column(name, justify=justify)  # type: ignore[arg-type]
+    if s.multi_period:
+        builds.add_column("period", justify="right")
+    for refinery, country, tpa, period in s.builds:
+        builds.add_row(refinery, country, tpa, *([period] if s.multi_period else []))
+    if not s.builds:
+        builds.add_row("none", "", "")
+    console.print(builds)
+    dep = Table(box=box.SIMPLE_HEAD, title="Dependence", title_justify="left")
+    for name, justify in (("cap", "left"), ("share", "right"), ("of t", "right"), ("max", "right"),
+                          ("price", "left")):
+        dep.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for period, share, before in s.china:
+        when = f" {period}" if s.multi_period else ""
+        dep.add_row(f"China, any stage{when}", share, "", "", f"without caps {before}" if before else "",
+                    style="bold")
+    for cap, period, share, delivered, max_share, price in s.caps:
+        when = f" {period}" if s.multi_period else ""
+        dep.add_row(f"{cap}{when}", share, delivered, max_share, f"{price} per point tighter" if price else "not binding")
+    console.print(dep)
+    if s.unmet:
+        console.print(f"[red]unmet demand: {s.unmet}[/red]")
+    console.print(f"results: {s.results}", highlight=False)
+    if s.report:
+        console.print(f"report: {s.report}", highlight=False)
+
+
+def print_run(run: CaseRun, input_path: Path, out_dir: Path, stream: TextIO | None = None,
+              report: Path | None = None) -> None:
+    """Print cost, cost breakdown, builds, caps and China's share with and without caps.
+
+    Tables on a terminal, plain text elsewhere; ``report`` is the HTML report written, if any.
+    """
+    s = summarise(run, input_path, out_dir)
+    s.report = str(report) if report else ""
+    stream = stream or sys.stdout
+    if interactive(stream):
+        _rich_print(s, stream)
+    else:
+        click.echo(plain_text(s), file=stream)

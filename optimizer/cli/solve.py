@@ -24,8 +24,10 @@ from optimizer.errors import InputError
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also solve without caps, to report what the caps cost.")
+@click.option("--report", "write_report", is_flag=True, help="Also write report.html next to the results.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], each_country: str | None, scenario: str,
-          time_limit: float | None, mip_gap: float | None, baseline: bool) -> None:
+          time_limit: float | None, mip_gap: float | None, baseline: bool, write_report: bool, quiet: bool) -> None:
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
@@ -33,6 +35,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     from optimizer.diagnose import explain_failure
     from optimizer.io.load import load_case
     from optimizer.io.write import write_results
+    from optimizer.progress import spinner
     from optimizer.risk import each_country_caps, parse_each_country
     from optimizer.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
     from optimizer.solve import SolveOptions
@@ -53,7 +56,8 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / scenario
-    run = solve_case(data, options := SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
+    with spinner(f"solving {input_path}", quiet):
+        run = solve_case(data, options := SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
     if not run.ok:
         why = explain_failure(data, run.result.outcome.value, run.result.solver_status, options)
         click.echo(f"{input_path}: {run.result.outcome.value}. "
@@ -63,4 +67,10 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
     write_results(out_dir, run.tables, summary(run, scenario))
-    print_run(run, input_path, out_dir)
+    report = out_dir / "report.html" if write_report else None
+    if report:
+        from optimizer.report import build_report
+
+        build_report(out_dir, report, data=run.data)
+    if not quiet:
+        print_run(run, input_path, out_dir, report=report)

@@ -1,0 +1,160 @@
+"""The report's charts as plotly figures, built from the tables of :mod:`optimizer.report.data`.
+
+Colours carry one meaning throughout: red is what China (or its bloc) mined or refined, blue what it did not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from optimizer.report.data import SankeyData
+from optimizer.terminal import pct, usd
+
+CHINA = "rgba(200, 40, 40, 0.55)"
+FREE = "rgba(40, 100, 180, 0.45)"
+CHINA_SOLID, FREE_SOLID, GREY = "#c82828", "#2864b4", "#7f7f7f"
+_STAGE_COLOURS = {"mine": "#8c6d31", "refinery": "#636363", "fabs": "#3182bd"}
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 50, "b": 50}, "font": {"size": 13}}
+
+
+def _num(x: Any) -> float:
+    """A number from a CSV cell, 0 where it is blank."""
+    return 0.0 if x is None or pd.isna(x) else float(x)
+
+
+def _period_label(period: object, multi: bool) -> str:
+    return str(period) if multi else "steady state"
+
+
+def sankey_figure(sd: SankeyData) -> go.Figure:
+    """Oxide delivered to fabs, from mine country through refinery country to fab country."""
+    links = sd.links
+    hover = [f"{sd.nodes[s]} -> {sd.nodes[t]}: {x:,.1f} t" + (" (China-touched)" if c else "")
+             for s, t, x, c in zip(links["source"], links["target"], links["tonnes"], links["touched"])]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": sd.nodes, "pad": 18, "thickness": 16,
+              "color": [_STAGE_COLOURS[n.rsplit("(", 1)[1].rstrip(")")] for n in sd.nodes]},
+        link={"source": links["source"].tolist(), "target": links["target"].tolist(),
+              "value": links["tonnes"].tolist(), "color": [CHINA if c else FREE for c in links["touched"]],
+              "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>"},
+    ))
+    products = ", ".join(sd.products)
+    fig.update_layout(**_LAYOUT, height=480,
+                      title=f"Where the oxide comes from: {sd.total_t:,.0f} t of {products} (period {sd.period}); "
+                            "red = mined or refined in China")
+    return fig
+
+
+def costs_figure(table: pd.DataFrame) -> go.Figure:
+    """Cost by component, one bar per component (and period)."""
+    multi = len(table.columns) > 1
+    fig = go.Figure()
+    for period in table.columns:
+        values = table[period]
+        fig.add_trace(go.Bar(x=list(table.index), y=values.tolist(), name=_period_label(period, multi),
+                             text=[usd(v) for v in values], textposition="outside",
+                             marker_color=[GREY if v < 0 else FREE_SOLID for v in values] if not multi else None))
+    total = float(table.to_numpy().sum())
+    fig.update_layout(**_LAYOUT, height=400, barmode="group", showlegend=multi, yaxis_title="USD",
+                      title=f"Total cost {usd(total)} by component (negative: co-product sales)")
+    return fig
+
+
+def builds_figure(table: pd.DataFrame) -> go.Figure:
+    """New refining capacity by country, one bar group per period."""
+    fig = go.Figure()
+    multi = len(table.columns) > 1
+    for period in table.columns:
+        values = table[period]
+        fig.add_trace(go.Bar(x=list(table.index), y=values.tolist(), name=_period_label(period, multi),
+                             text=[f"{v:,.0f}" for v in values], textposition="outside",
+                             marker_color=None if multi else FREE_SOLID))
+    fig.update_layout(**_LAYOUT, height=380, barmode="group", showlegend=multi, yaxis_title="t/yr",
+                      title=f"New refining capacity: {table.to_numpy().sum():,.0f} t/yr")
+    return fig
+
+
+def dependence_figure(dep: pd.DataFrame) -> go.Figure:
+    """Each cap: the share realised beside its limit, with the cap's price (its dual) written on the bar."""
+    price = [f"{usd(d)} per point tighter" if d > 1e-6 else "not binding" for d in dep["dual_usd_per_pct"]]
+    fig = go.Figure([
+        go.Bar(x=dep["label"].tolist(), y=(100 * dep["share"]).tolist(), name="realised share",
+               marker_color=CHINA_SOLID, text=[f"{pct(s)}<br>{p}" for s, p in zip(dep["share"], price)],
+               textposition="outside", customdata=dep["dual_usd_per_pct"].tolist(),
+               hovertemplate="%{x}: %{y:.1f}% touched<br>dual %{customdata:,.0f} USD per point<extra></extra>"),
+        go.Bar(x=dep["label"].tolist(), y=(100 * dep["max_share"]).tolist(), name="cap",
+               marker_color="rgba(0,0,0,0.15)", marker_line={"color": "#333", "width": 1}),
+    ])
+    fig.update_layout(**_LAYOUT, height=380, barmode="group", yaxis={"title": "% of delivered oxide",
+                                                                      "range": [0, 115]},
+                      title="Dependence caps: realised share vs cap, and what one point tighter costs")
+    return fig
+
+
+def risk_figure(risk: pd.DataFrame) -> go.Figure:
+    """Concentration (HHI) by product and stage, with the top country's share in the hover."""
+    fig = go.Figure()
+    for stage, rows in risk.groupby("stage", sort=False):
+        fig.add_trace(go.Bar(x=rows["product"].tolist(), y=rows["hhi"].tolist(), name=str(stage),
+                             text=[f"{c} {pct(s)}" for c, s in zip(rows["top_country"], rows["top_share"])],
+                             textposition="outside"))
+    high = 0.25 if risk["hhi"].max() <= 1.0 else 2500.0  # "highly concentrated" on either HHI scale
+    fig.add_hline(y=high, line_dash="dash", line_color=CHINA_SOLID, annotation_text="highly concentrated")
+    fig.update_layout(**_LAYOUT, height=380, barmode="group", yaxis_title="HHI",
+                      title="Concentration by stage (HHI); bar labels: the largest country and its share")
+    return fig
+
+
+def frontier_figure(fr: pd.DataFrame, swept: str = "China's share") -> go.Figure:
+    """Total cost against the swept cap (``swept`` names it), one point per feasible step, breakpoints annotated."""
+    ok = fr[fr["feasible"]]
+    hover = [f"cap {pct(m)}: realised {pct(r)}<br>cost {usd(c)} (+{usd(i)})<br>{usd(d)} per point tighter"
+             for m, r, c, i, d in zip(ok["max_share"], ok["realised_share"].fillna(0.0), ok["total_cost_usd"],
+                                      ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_pct"].fillna(0.0))]
+    fig = go.Figure(go.Scatter(x=(100 * ok["max_share"]).tolist(), y=ok["total_cost_usd"].tolist(),
+                               mode="lines+markers", name="frontier", line={"color": CHINA_SOLID},
+                               customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    marked = ok[ok["is_breakpoint"]]
+    for share, cost, note in zip(marked["max_share"], marked["total_cost_usd"], marked["note"]):
+        # Point the note in from the left: the tightest caps sit at the right edge, where text would be cut off.
+        fig.add_annotation(x=100 * share, y=cost, text=note, showarrow=True, arrowhead=2, ax=-50, ay=-40,
+                           xanchor="right", font={"size": 11})
+    bad = fr[~fr["feasible"]]
+    title = f"Cost of independence: total cost vs cap on {swept}"
+    if len(bad):
+        title += f" (no plan at cap {', '.join(pct(m) for m in bad['max_share'])})"
+    fig.update_layout(**_LAYOUT, height=420, title=title, showlegend=False,
+                      xaxis={"title": f"cap on {swept} of delivered oxide, %", "autorange": "reversed"},
+                      yaxis_title="total cost, USD")
+    return fig
+
+
+def stress_figure(st: pd.DataFrame) -> go.Figure:
+    """Chokepoints ranked: what losing each one costs, worst at the top; a case with no plan is drawn longest."""
+    worst = float(st["cost_increase_usd"].max()) if st["cost_increase_usd"].notna().any() else 1.0
+    length: list[float] = []
+    text: list[str] = []
+    colour: list[str] = []
+    for feasible, increase, unmet_t in zip(st["feasible"], st["cost_increase_usd"], st["unmet_t"]):
+        if not feasible:
+            length.append(1.1 * max(worst, 1.0))
+            text.append("no feasible plan")
+            colour.append("#7a0000")
+            continue
+        length.append(_num(increase))
+        unmet = f", {_num(unmet_t):,.0f} t unmet" if _num(unmet_t) > 0.5 else ""
+        text.append(f"+{usd(_num(increase))}{unmet}")
+        colour.append(CHINA_SOLID if _num(unmet_t) > 0.5 else FREE_SOLID)
+    labels = st["label"].tolist()
+    hover = [f"case {c}: removes {r} ({k})<br>China's share {pct(s) if pd.notna(s) else '-'}"
+             for c, r, k, s in zip(st["case"], st["removed"], st["kind"], st["china_share"])]
+    fig = go.Figure(go.Bar(x=length, y=labels, orientation="h", text=text, textposition="outside",
+                           marker_color=colour, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_layout(**_LAYOUT, height=max(300, 60 + 32 * len(st)), title="Chokepoints: cost of losing each one",
+                      xaxis={"title": "cost increase, USD", "range": [0, 1.35 * max(length + [1.0])]},
+                      yaxis={"autorange": "reversed"})
+    return fig
