@@ -44,7 +44,7 @@ def sankey_figure(sd: SankeyData) -> go.Figure:
     ))
     products = ", ".join(sd.products)
     fig.update_layout(**_LAYOUT, height=480,
-                      title=f"Where the oxide comes from: {sd.total_t:,.0f} t of {products} (period {sd.period}); "
+                      title=f"Where the oxide comes from: {sd.total_t:,.0f} t of {products}{sd.when}; "
                             "red = mined or refined in China")
     return fig
 
@@ -99,7 +99,8 @@ def risk_figure(risk: pd.DataFrame) -> go.Figure:
     """Concentration (HHI) by product and stage, with the top country's share in the hover."""
     fig = go.Figure()
     for stage, rows in risk.groupby("stage", sort=False):
-        fig.add_trace(go.Bar(x=rows["product"].tolist(), y=rows["hhi"].tolist(), name=str(stage),
+        colour = _STAGE_COLOURS.get("refinery" if stage == "refine" else str(stage))
+        fig.add_trace(go.Bar(x=rows["product"].tolist(), y=rows["hhi"].tolist(), name=str(stage), marker_color=colour,
                              text=[f"{c} {pct(s)}" for c, s in zip(rows["top_country"], rows["top_share"])],
                              textposition="outside"))
     high = 0.25 if risk["hhi"].max() <= 1.0 else 2500.0  # "highly concentrated" on either HHI scale

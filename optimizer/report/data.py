@@ -164,6 +164,12 @@ class SankeyData:
     links: pd.DataFrame  # source, target (node indices), tonnes, touched, step (0: mine->refinery, 1: ->fab)
     period: int
     products: list[str]
+    multi_period: bool = False
+
+    @property
+    def when(self) -> str:
+        """`` (period 2030)`` for a run with several periods, nothing for a steady-state plan."""
+        return f" (period {self.period})" if self.multi_period else ""
 
     @property
     def total_t(self) -> float:
@@ -215,7 +221,7 @@ def sankey_data(run: RunFolder, period: int | None = None, product: str | None =
             links.append((index[f"{src} ({src_stage})"], index[f"{dst} ({dst_stage})"], float(tonnes), bool(touched),
                           step))
     table = pd.DataFrame(links, columns=["source", "target", "tonnes", "touched", "step"])
-    return SankeyData(nodes, table, period, products)
+    return SankeyData(nodes, table, period, products, multi_period=len(known) > 1)
 
 
 # --- bar charts -------------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def sankey_png(sd: rd.SankeyData) -> Figure:
     ax.axis("off")
     for name, c in column.items():
         ax.text(c + width / 2, -gap, name, ha="center", va="bottom", fontsize=10, weight="bold")
-    ax.set_title(f"Oxide delivered to fabs: {sd.total_t:,.0f} t of {', '.join(sd.products)} (period {sd.period}); "
+    ax.set_title(f"Oxide delivered to fabs: {sd.total_t:,.0f} t of {', '.join(sd.products)}{sd.when}; "
                  "red = mined or refined in China", fontsize=11)
     return fig
 
