@@ -244,6 +244,20 @@ TABLES: tuple[TableSpec, ...] = (
         optional=True,
         key=("name",),
     ),
+    TableSpec(
+        "uncertainty",
+        "Distributions for sampled batches (paxsilica batch --samples): one row per uncertain parameter.",
+        (
+            _c("parameter", "str", "What varies, e.g. market_price:NdPr, demand_growth, capex, mine_capacity:CHN"),
+            _c("distribution", "str", "normal, lognormal, uniform or triangular",
+               choices=("normal", "lognormal", "uniform", "triangular")),
+            _c("arg1", "float", "normal: mean; lognormal: mean of log; uniform, triangular: low"),
+            _c("arg2", "float", "normal: sd; lognormal: sd of log; uniform: high; triangular: mode"),
+            _c("arg3", "float", "triangular: high", default=None, optional=True),
+        ),
+        optional=True,
+        key=("parameter",),
+    ),
 )
 
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}

@@ -16,6 +16,7 @@ def main() -> None:
     """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
 
 
+from optimizer.cli.batch import batch  # noqa: E402
 from optimizer.cli.compare import compare  # noqa: E402
 from optimizer.cli.solve import solve  # noqa: E402
 from optimizer.cli.stress import stress  # noqa: E402
@@ -29,3 +30,4 @@ main.add_command(template)
 main.add_command(sweep)
 main.add_command(stress)
 main.add_command(compare)
+main.add_command(batch)

@@ -19,7 +19,8 @@ from optimizer.errors import InputError
               help="Cap a supplier's share, e.g. CHN:any=0.2 (replaces a caps row with that supplier and stage).")
 @click.option("--cap-each-country", "each_country", metavar="STAGE=SHARE",
               help="Cap every supplying country's share, e.g. refine=0.4 (one cap per country).")
-@click.option("--scenario", default="base", show_default=True, help="Name the run (its results folder).")
+@click.option("--scenario", default="base", show_default=True,
+              help="Apply models/NAME.toml (or a .toml path) if it exists; in any case, name the results folder.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit, seconds.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
@@ -33,11 +34,11 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
     """
     from optimizer.diagnose import explain_failure
-    from optimizer.io.load import load_case
     from optimizer.io.write import write_results
     from optimizer.progress import spinner
     from optimizer.risk import each_country_caps, parse_each_country
     from optimizer.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
+    from optimizer.scenario import load_for_solve
     from optimizer.solve import SolveOptions
     from optimizer.terminal import print_run
 
@@ -49,9 +50,9 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         each = parse_each_country(each_country) if each_country else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap-each-country") from None
-    input_path = input_path or default_input()
     try:
-        data = apply_cap_overrides(load_case(input_path), overrides)
+        data, input_path, scenario, extra = load_for_solve(input_path, scenario, default_input)
+        data = apply_cap_overrides(data, overrides)
         data = each_country_caps(data, *each) if each else data
     except InputError as err:
         fail_on_bad_input(err)
@@ -66,7 +67,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
             click.echo(f"  {line}", err=True)
         click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
-    write_results(out_dir, run.tables, summary(run, scenario))
+    write_results(out_dir, run.tables, {**summary(run, scenario), **extra})
     report = out_dir / "report.html" if write_report else None
     if report:
         from optimizer.report import build_report

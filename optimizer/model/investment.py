@@ -74,6 +74,13 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     m.REFINERY_PERIODS = pyo.Set(dimen=2, initialize=ref_periods)
     m.Refinery_Capacity = pyo.Constraint(m.REFINERY_PERIODS, rule=capacity)
+    add_capex_cost(m, data)
+
+
+def add_capex_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Register the ``capex`` cost term (a function of its own so that a re-solve can rebuild it for new prices)."""
+    refs = data.refineries
+    periods = list(data.periods)
 
     def annual_capex(r: str, decided: int) -> object:
         ref = refs[r]

@@ -142,10 +142,10 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
         ),
     )
 
-    _add_flow_costs(m, data)
+    add_flow_costs(m, data)
 
 
-def _add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Register the per-period (annual) flow costs: mining, refining, transport, tariffs, penalty, sales."""
     mines, refs = data.mines, data.refineries
     by_period = _group(m.ORE_ARCS, lambda k: k[2])

@@ -1,0 +1,92 @@
+"""``paxsilica batch``: many scenarios (a batch file, or samples of an input) solved in parallel, resumable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.errors import InputError
+
+
+def _default_out(source: Path, samples: int | None, seed: int) -> Path:
+    from optimizer.run import input_name
+
+    if source.suffix.lower() == ".toml":
+        return Path("outputs") / "batch" / source.stem
+    return Path("outputs") / input_name(source) / (f"samples-seed{seed}" if samples else "batch")
+
+
+@click.command()
+@click.argument("source", metavar="[SCENARIOS.toml | INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes to solve on.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on an existing Dask distributed cluster instead, e.g. tcp://host:8786 (workers must see the "
+                   "same files).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder [default: outputs/batch/<file> or outputs/<input>/batch].")
+@click.option("--samples", type=click.IntRange(min=1), help="Draw K samples from the input's uncertainty sheet "
+              "(for each scenario of a batch file).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the samples.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per scenario, s.")
+@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
+@click.option("--warm/--cold", default=True, show_default=True,
+              help="Re-solve scenarios that differ only in numbers from a shared basis (--cold: each from scratch, "
+                   "byte-identical to paxsilica solve).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but the summary line and failures.")
+def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Path | None, samples: int | None,
+          seed: int, time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool) -> None:
+    """Solve every scenario of SCENARIOS.toml (or samples of INPUT) and write batch.csv.
+
+    Each scenario's results go to their own folder; batch.csv has one row per scenario (sorted by name).
+    Re-running the same command solves only what is not finished yet.  Exit code 0 when every scenario has a
+    usable plan, 1 when some failed (see batch.csv), 2 for a bad batch file or input.
+    """
+    from optimizer.batch import plan, run_batch
+    from optimizer.run import default_input
+    from optimizer.solve import SolveOptions
+
+    source = source or default_input()
+    if not source.exists():
+        raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml | INPUT")
+    try:
+        entries = plan(source, samples, seed, default_input)
+    except InputError as err:
+        fail_on_bad_input(err)
+    out_dir = out_dir or _default_out(source, samples, seed)
+    total = len(entries)
+    seen = [0]
+
+    def progress(rows: list[dict[str, Any]]) -> None:
+        for r in rows:
+            seen[0] += 1
+            if quiet:
+                continue
+            how = " (finished earlier)" if r.get("solved") is False else ""
+            click.echo(f"  [{seen[0]:>{len(str(total))}}/{total}] {r['scenario']}: {r.get('status')}{how}", err=True)
+
+    where = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local process(es)"
+    if not quiet:
+        click.echo(f"paxsilica batch: {total} scenario(s) of {source} on {where}", err=True)
+    try:
+        result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
+                           options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap), warm=warm, progress=progress)
+    except OSError as err:
+        if "scheduler" not in str(err).lower() and not scheduler:
+            raise
+        click.echo(f"cannot reach the Dask scheduler {scheduler}: {err}", err=True)
+        sys.exit(2)
+    failed = [r for r in result.rows if r.get("status") not in ("optimal", "feasible")]
+    click.echo(f"{total} scenario(s): {result.count('solved')} solved, {result.count('reused')} finished earlier, "
+               f"{len(failed)} failed; {out_dir / 'batch.csv'}")
+    for name in ("uncertainty", "build_frequency"):
+        if name in result.tables:
+            click.echo(f"  {out_dir / (name + '.csv')}")
+    for r in sorted(failed, key=lambda r: r["scenario"])[:20]:
+        click.echo(f"  {r['scenario']}: {r.get('status')}: {r.get('message', '')}", err=True)
+    if failed:
+        sys.exit(EXIT_NO_SOLUTION)

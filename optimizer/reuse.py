@@ -1,0 +1,255 @@
+"""Re-solve one compiled program for cases that differ only in numbers: prices, demand, capacities, cap shares.
+
+Building the Pyomo model and compiling it to HiGHS's arrays is most of the work of a small solve.  Cases with the
+same *structure* (the same sets, arcs, cap scopes and the same coefficients other than those listed below) share it:
+:class:`ReusableProgram` loads each case's numbers into the live model and HiGHS object and re-solves, warm started
+from a given basis (LP) or incumbent (MILP).
+
+What a re-solve may change (everything else is part of :func:`structure_signature`):
+
+=============================  ===============================================================================
+every cost and price           objective: cost terms rebuilt from the data and recompiled (prices, opex, capex,
+                               lifetimes, discount rate, transport, tariffs, penalties, period weights)
+``capacity_t`` of mines        ``Mine_Capacity`` upper bounds
+``capacity_tpa`` of refineries ``Refinery_Capacity`` upper bounds
+``demand_t``                   ``Demand_Balance`` right-hand sides
+``max_t`` of markets, arcs     ``Market_Limit`` and ``Fab_Arc_Limit`` bounds, ``Ore_T`` upper bounds
+``max_share`` of caps          ``cap_max_share`` and the coefficients of ``Dependence_Cap``
+=============================  ===============================================================================
+
+The Pyomo model is kept in step (cost terms, constraint bounds, parameters), so the result tables read from it
+after a re-solve are those of the case loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.linear import LinearRepnVisitor
+
+from optimizer.data import ModelData
+from optimizer.model import build_model
+from optimizer.model.investment import add_capex_cost
+from optimizer.model.network import add_flow_costs
+from optimizer.model.objective import add_objective
+from optimizer.run import CaseRun, _china_shares
+from optimizer.solve import INF, HighsProgram, SolveOptions, SolveResult
+
+# (constraint family, function of (data, index) giving its new upper bound; equality rows take it as both bounds)
+_BOUND_FAMILIES = (
+    ("Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t),
+    ("Refinery_Capacity", lambda d, i: d.refineries[i[0]].capacity_tpa),
+    ("Demand_Balance", lambda d, i: d.demand_t[i]),
+    ("Market_Limit", lambda d, i: d.markets[i[0]].max_t),
+    ("Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t),
+)
+
+
+def structure_signature(data: ModelData) -> str:
+    """A hash of everything a re-solve cannot change: two cases with the same signature share one program."""
+    refs = {r: (v.country, v.recovery, v.build, v.max_new_tpa, v.min_build_tpa, v.lead_time_yr, v.can_build)
+            for r, v in data.refineries.items()}
+    parts = (
+        data.products, data.periods, data.multi_period,
+        sorted((k, v.country) for k, v in data.mines.items()), sorted(refs.items()),
+        sorted(data.composition.items()), sorted(data.fab_country.items()), data.fab_products,
+        sorted(data.demand_t), sorted((k, v is None) for k, v in data.unmet_penalty_usd_per_t.items()),
+        sorted((k, v.max_t is None) for k, v in data.mine_arcs.items()),
+        sorted((k, v.max_t is None) for k, v in data.fab_arcs.items()),
+        sorted((k, c.stage, sorted(c.supplier_countries), sorted(c.products), sorted(c.fabs))
+               for k, c in data.caps.items()),
+        sorted((k, v.max_t is None) for k, v in data.markets.items()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """Where a re-solve starts: an LP basis (column and row statuses) or a MILP incumbent (column values)."""
+
+    col_status: tuple[int, ...] = ()
+    row_status: tuple[int, ...] = ()
+    col_value: tuple[float, ...] = ()
+
+
+def _linear(expr: Any) -> tuple[dict[int, float], float]:
+    repn = LinearRepnVisitor({}).walk_expression(expr)
+    return dict(repn.linear), float(repn.constant)
+
+
+class ReusableProgram:
+    """One case's model and HiGHS program, re-solvable for any case with the same structure signature."""
+
+    def __init__(self, data: ModelData) -> None:
+        start = time.perf_counter()
+        self.model = build_model(data)
+        self.build_s = time.perf_counter() - start
+        self.program = HighsProgram(self.model)
+        self.signature = structure_signature(data)
+        self.data = data
+        self.cost_terms = list(self.model.cost_terms)
+
+    def accepts(self, data: ModelData) -> bool:
+        return structure_signature(data) == self.signature
+
+    # --- loading a case's numbers -----------------------------------------------------------------------------
+
+    def load(self, data: ModelData) -> None:
+        """Make the model and the HiGHS object those of ``data`` (same structure), setting every number absolutely."""
+        if not self.accepts(data):
+            raise ValueError("the case's structure differs from the program's: build a new program")
+        self._load_costs(data)
+        self._load_bounds(data)
+        self._load_caps(data)
+        self.data = data
+
+    def _load_costs(self, data: ModelData) -> None:
+        m, prog = self.model, self.program
+        m.cost_terms = {}
+        add_flow_costs(m, data)
+        add_capex_cost(m, data)
+        if list(m.cost_terms) != self.cost_terms:
+            raise RuntimeError(f"cost terms rebuilt as {list(m.cost_terms)}, expected {self.cost_terms}")
+        m.del_component(m.Total_Cost)
+        add_objective(m, data)
+        linear, constant = _linear(m.Total_Cost.expr)
+        cost = np.zeros(len(prog.columns))
+        for vid, coef in linear.items():
+            cost[prog.col_index[vid]] = coef
+        prog.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        prog.highs.changeObjectiveOffset(constant)
+        prog.offset = constant
+
+    def _load_bounds(self, data: ModelData) -> None:
+        m, prog = self.model, self.program
+        rows, lower, upper = [], [], []
+        for name, bound_of in _BOUND_FAMILIES:
+            component = getattr(m, name, None)
+            if component is None:
+                continue
+            for index, con in component.items():
+                value = bound_of(data, index if isinstance(index, tuple) else (index,))
+                con.set_value(con.body == value if con.equality else con.body <= value)
+                _, constant = _linear(con.body)
+                for i in prog.row_index.get(id(con), []):
+                    rows.append(i)
+                    lower.append(value - constant if con.equality else -INF)
+                    upper.append(value - constant)
+        if rows:
+            prog.highs.changeRowsBounds(len(rows), np.array(rows, dtype=np.int32), np.array(lower), np.array(upper))
+        cols, col_upper = [], []
+        for (mine, ref, _t), var in m.Ore_T.items():
+            ub = data.mine_arcs[mine, ref].max_t
+            var.setub(ub)
+            j = prog.col_index.get(id(var))
+            if j is not None:
+                cols.append(j)
+                col_upper.append(INF if ub is None else ub)
+        if cols:
+            idx = np.array(cols, dtype=np.int32)
+            prog.highs.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.array(col_upper, dtype=float))
+
+    def _load_caps(self, data: ModelData) -> None:
+        m, prog = self.model, self.program
+        for k, cap in data.caps.items():
+            m.cap_max_share[k] = cap.max_share
+        h = prog.highs
+        for con in m.Dependence_Cap.values():
+            linear, constant = _linear(con.body)
+            coefs = {prog.col_index[vid]: c for vid, c in linear.items()}
+            rows = prog.row_index.get(id(con))
+            if rows is None:  # left out by the compiler when all its coefficients were zero: add it now
+                if coefs:
+                    index = np.array(list(coefs), dtype=np.int32)
+                    h.addRow(-INF, -constant, len(index), index, np.array(list(coefs.values()), dtype=float))
+                    prog.row_index[id(con)] = [len(prog.rows)]
+                    prog.rows.append((con, 1))
+                continue
+            for i in rows:
+                _, old, _ = h.getRowEntries(i)
+                for j in old:
+                    if int(j) not in coefs:
+                        h.changeCoeff(i, int(j), 0.0)
+                for j, c in coefs.items():
+                    h.changeCoeff(i, j, c)
+
+    # --- solving --------------------------------------------------------------------------------------------
+
+    def warm_start(self) -> WarmStart:
+        """The point the last solve ended at, to start later re-solves from."""
+        h = self.program.highs
+        if self.program.is_mip:
+            return WarmStart(col_value=tuple(float(v) for v in h.getSolution().col_value))
+        basis = h.getBasis()
+        return WarmStart(col_status=tuple(int(s) for s in basis.col_status),
+                         row_status=tuple(int(s) for s in basis.row_status))
+
+    def solve(self, data: ModelData, options: SolveOptions | None = None, warm: WarmStart | None = None) -> CaseRun:
+        """Solve ``data`` on this program (loading its numbers first) and extract the result tables.
+
+        HiGHS's own state is cleared first, so the result depends only on the case and ``warm``, not on what was
+        solved before on this program.
+        """
+        start = time.perf_counter()
+        if data is not self.data:
+            self.load(data)
+        h = self.program.highs
+        h.clearSolver()
+        if warm is not None:
+            self._set_warm(warm)
+        loaded = time.perf_counter()
+        result = self.program.solve(options)
+        result.times_s["load"] = loaded - start
+        return extract_run(self.model, data, result, start)
+
+    def _set_warm(self, warm: WarmStart) -> None:
+        h = self.program.highs
+        if warm.col_value and len(warm.col_value) == len(self.program.columns):
+            n = len(warm.col_value)
+            h.setSolution(n, np.arange(n, dtype=np.int32), np.array(warm.col_value, dtype=float))
+        elif warm.col_status and len(warm.row_status) == h.getNumRow():
+            basis = highspy.HighsBasis()
+            basis.col_status = [highspy.HighsBasisStatus(s) for s in warm.col_status]
+            basis.row_status = [highspy.HighsBasisStatus(s) for s in warm.row_status]
+            basis.valid = True
+            h.setBasis(basis)
+
+
+def extract_run(model: pyo.ConcreteModel, data: ModelData, result: SolveResult, start: float) -> CaseRun:
+    """The :class:`CaseRun` of a solved model, with the same tables as :func:`optimizer.run.solve_case`."""
+    from optimizer.results import (
+        builds_table,
+        caps_realised,
+        costs_table,
+        dependence_table,
+        duals_table,
+        flows_table,
+        supply_table,
+        unmet_demand,
+    )
+    from optimizer.risk import risk_table
+
+    solved = time.perf_counter()
+    run = CaseRun(data, result, times_s=dict(result.times_s))
+    if run.ok:
+        run.tables = {
+            "flows": flows_table(model, data),
+            "builds": builds_table(model, data),
+            "supply": supply_table(model, data),
+            "costs": costs_table(model, data),
+            "duals": duals_table(model, data, result),
+        }
+        run.caps = caps_realised(model, data, result)
+        run.tables["dependence"] = dependence_table(run.caps)
+        run.tables["risk"] = risk_table(run.tables["supply"])
+        run.china_share = _china_shares(model, data)
+        run.unmet = unmet_demand(model)
+        run.times_s["extract"] = time.perf_counter() - solved
+    run.times_s["total"] = time.perf_counter() - start
+    return run
