@@ -1,0 +1,70 @@
+"""Infeasibility explained: the hand chain of tests/analysis/cases.py built infeasible on purpose.
+
+Capped at 10%, the fab's 100 t cannot be met: the allied routes carry at most 20 + 60 = 80 t, and China may supply
+only 10% of what is delivered.  Delivering d = 80 + c with c <= 0.1 d gives d = 80 / 0.9 = 88.9 t: 11.1 t short.
+The tightest feasible cap has China supply the 20 t the allies cannot: 20%.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.cli import main
+from optimizer.data import _frozen
+from optimizer.diagnose import diagnose, tightest_share
+from tests.analysis.cases import chain, write_chain_csv
+
+
+def named(data):  # type: ignore[no-untyped-def]
+    """The case as if read from files: input rows and country names known."""
+    return replace(data, rows=_frozen({("fabs", "f", "Y"): 12, ("caps", "china"): 2}), source="case",
+                   country_name=_frozen({**data.country_name, "CHN": "China"}))
+
+
+def test_a_cap_too_tight_is_named_with_the_shortfall_and_the_tightest_share() -> None:
+    d = diagnose(named(chain(0.1)))
+    assert d.cause == "caps"
+    (short,) = d.shortfalls
+    assert (short.fab, short.product, short.place) == ("f", "Y", "fabs.csv row 12")
+    assert short.tonnes == pytest.approx(100 - 80 / 0.9)
+    (cap,) = d.caps
+    assert cap.cap == "china" and cap.tightest_share == pytest.approx(0.2)
+    assert d.lines == [
+        "demand of fab f for Y (fabs.csv row 12) cannot be met with China's share <= 10%: supply of Y not mined or "
+        "refined in China is 11.1 t short",
+        "cap china (caps.csv row 2): max_share 10% is too tight; the tightest feasible share is 20.0%",
+    ]
+
+
+def test_short_capacity_is_blamed_on_capacity_not_on_the_caps() -> None:
+    # China's mine yields 10 t, the allies at most 80: 10 t short of 100 even without any cap.
+    d = diagnose(named(chain(0.5, china_t=10.0)))
+    assert d.cause == "capacity" and d.caps == []
+    assert d.lines == ["demand of fab f for Y (fabs.csv row 12) cannot be met even without dependence caps: 10.0 t "
+                       "short; the mines, refineries (existing and buildable) and arcs that reach it cannot supply "
+                       "more"]
+
+
+def test_tightest_share_by_bisection_agrees_with_the_exact_lp() -> None:
+    # A second fab that may go unmet puts a variable total in the cap's scope: the share is then found by bisection.
+    # Serving g never lowers China's share below the 20% that f alone forces.
+    exact = tightest_share(chain(0.1), "china")
+    bisected = tightest_share(chain(0.1, optional_fab=True), "china")
+    assert exact == pytest.approx(0.2, abs=1e-9)
+    assert bisected == pytest.approx(0.2, abs=2e-6) and bisected >= 0.2
+
+
+def test_solve_prints_the_diagnosis_and_exits_1(tmp_path: Path) -> None:
+    case = write_chain_csv(tmp_path / "chain", share=0.1)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "infeasible. No plan meets every demand within the caps:" in result.output
+    assert ("demand of fab f for Y (fabs.csv row 2) cannot be met with China's share <= 10%: supply of Y not mined "
+            "or refined in China is 11.1 t short") in result.output
+    assert "cap china (caps.csv row 2): max_share 10% is too tight; the tightest feasible share is 20.0%" in result.output
+    assert not out.exists()
