@@ -128,8 +128,8 @@ def _kpis(s: dict[str, Any]) -> dict[str, dict[str, float]]:
 
 def _builds(a: pd.DataFrame, b: pd.DataFrame, tol: Tolerance) -> list[Difference]:
     def rows(df: pd.DataFrame) -> dict[tuple[str, int], tuple[bool, float]]:
-        return {(str(r.refinery), int(r.period)): (str(r.built).lower() == "true", float(r.new_tpa))
-                for r in df.itertuples()}
+        return {(str(r["refinery"]), int(r["period"])): (str(r["built"]).lower() == "true", float(r["new_tpa"]))
+                for r in df.to_dict("records")}
 
     ra, rb = rows(a), rows(b)
     out = []
@@ -146,7 +146,7 @@ def _builds(a: pd.DataFrame, b: pd.DataFrame, tol: Tolerance) -> list[Difference
 def _flows(a: pd.DataFrame, b: pd.DataFrame, tol: Tolerance) -> list[Difference]:
     def tonnes(df: pd.DataFrame) -> dict[str, float]:
         grouped = df.groupby(FLOW_KEY, sort=True)["tonnes"].sum()
-        return {" ".join(str(k) for k in key): float(v) for key, v in grouped.items()}
+        return {" ".join(str(k) for k in key): float(v) for key, v in zip(grouped.index.tolist(), grouped.tolist())}
 
     return _numbers(tonnes(a), tonnes(b), "flow", tol)
 

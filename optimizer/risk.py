@@ -42,7 +42,8 @@ def risk_table(supply: pd.DataFrame) -> pd.DataFrame:
     supply : the supply table (columns fab, product, period, mine_country, refinery_country, tonnes).
     """
     rows = []
-    for (product, period), group in supply.groupby(["product", "period"], sort=True):
+    for (product, _), group in supply.groupby(["product", "period"], sort=True):
+        period = int(group["period"].iloc[0])
         total = float(group["tonnes"].sum())
         if total <= 0:
             continue
@@ -50,17 +51,18 @@ def risk_table(supply: pd.DataFrame) -> pd.DataFrame:
             by_country = group.groupby(column)["tonnes"].sum() / total
             # Ties go to the first country alphabetically, so the table is the same every run.
             top = sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            rows.append((product, int(period), stage, round(hhi(list(by_country)), 4), top[0], round(top[1], 6)))
+            rows.append((product, period, stage, round(hhi(list(by_country)), 4), top[0], round(top[1], 6)))
     return pd.DataFrame(rows, columns=RISK_COLUMNS)
 
 
 def single_sourced(supply: pd.DataFrame) -> list[dict[str, Any]]:
     """Fab/product/period supplies refined in a single country, with that country."""
     out = []
-    for (fab, product, period), group in supply.groupby(["fab", "product", "period"], sort=True):
+    for (fab, product, _), group in supply.groupby(["fab", "product", "period"], sort=True):
         countries = sorted(set(group.loc[group["tonnes"] > 0, "refinery_country"]))
         if len(countries) == 1:
-            out.append({"fab": fab, "product": product, "period": int(period), "refinery_country": countries[0],
+            out.append({"fab": fab, "product": product, "period": int(group["period"].iloc[0]),
+                        "refinery_country": countries[0],
                         "tonnes": round(float(group["tonnes"].sum()), 6)})
     return out
 

@@ -34,6 +34,8 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     Demand that can no longer be met is priced at the fab's unmet penalty (or a large default), so every disrupted
     case has a plan. Writes stress.csv, stress_detail.csv and summary.json.
     """
+    import pandas as pd
+
     from optimizer.io.load import load_case
     from optimizer.io.write import write_results
     from optimizer.run import default_input, input_name
@@ -71,12 +73,13 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     click.echo(f"paxsilica stress: {input_path}, {len(result.cases)} case(s), investments {held}, caps {caps}")
     click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")
     click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
-    for row in table.iloc[1:SHOWN + 1].itertuples():
-        if row.status not in ("optimal", "feasible"):
-            click.echo(f"  {row.case:>4}  {row.removed:<28}{row.status:>10}")
+    for row in table.iloc[1:SHOWN + 1].to_dict("records"):
+        case, removed = row["case"], row["removed"]
+        if row["status"] not in ("optimal", "feasible"):
+            click.echo(f"  {case:>4}  {removed:<28}{row['status']:>10}")
             continue
-        china = "" if row.china_share != row.china_share else f"{100 * row.china_share:7.1f}%"
-        click.echo(f"  {row.case:>4}  {row.removed:<28}{row.unmet_t:>10,.1f}{row.cost_increase_usd:>16,.0f}{china:>8}")
+        china = "" if pd.isna(row["china_share"]) else f"{100 * row['china_share']:7.1f}%"
+        click.echo(f"  {case:>4}  {removed:<28}{row['unmet_t']:>10,.1f}{row['cost_increase_usd']:>16,.0f}{china:>8}")
     if len(table) > SHOWN + 1:
         click.echo(f"  ... {len(table) - SHOWN - 1} more in stress.csv")
     click.echo(f"  results: {out_dir}")

@@ -58,13 +58,13 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     click.echo(f"paxsilica sweep: {input_path}, cap {result.cap} ({cap.supplier}:{cap.stage})"
                + (" added" if result.added else ""))
     click.echo(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
-    for row in table.itertuples():
-        if row.status not in ("optimal", "feasible"):
-            click.echo(f"  {100 * row.max_share:5.1f}%  {row.status}")
+    for row in table.to_dict("records"):
+        if row["status"] not in ("optimal", "feasible"):
+            click.echo(f"  {100 * row['max_share']:5.1f}%  {row['status']}")
             continue
-        mark = "changed" if row.breakpoint else ""
-        click.echo(f"  {100 * row.max_share:5.1f}% {row.total_cost_usd:16,.0f} {row.cost_increase_usd:14,.0f} "
-                   f"{row.dual_usd_per_pct:12,.0f} {100 * row.realised_share:8.1f}%  {mark}")
+        mark = "changed" if row["breakpoint"] else ""
+        click.echo(f"  {100 * row['max_share']:5.1f}% {row['total_cost_usd']:16,.0f} {row['cost_increase_usd']:14,.0f} "
+                   f"{row['dual_usd_per_pct']:12,.0f} {100 * row['realised_share']:8.1f}%  {mark}")
     click.echo(f"  tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
                + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
                   else ""))
