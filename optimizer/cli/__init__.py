@@ -18,6 +18,7 @@ def main() -> None:
 
 from optimizer.cli.batch import batch  # noqa: E402
 from optimizer.cli.compare import compare  # noqa: E402
+from optimizer.cli.report import report  # noqa: E402
 from optimizer.cli.solve import solve  # noqa: E402
 from optimizer.cli.stress import stress  # noqa: E402
 from optimizer.cli.sweep import sweep  # noqa: E402
@@ -27,6 +28,7 @@ from optimizer.cli.validate import validate  # noqa: E402
 main.add_command(solve)
 main.add_command(validate)
 main.add_command(template)
+main.add_command(report)
 main.add_command(sweep)
 main.add_command(stress)
 main.add_command(compare)
