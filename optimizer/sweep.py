@@ -29,7 +29,7 @@ from optimizer import __version__
 from optimizer.data import ModelData
 from optimizer.errors import InputError, Problem
 from optimizer.model import build_model
-from optimizer.results import builds_table, caps_realised
+from optimizer.results import TOL, caps_realised
 from optimizer.run import CapOverride, apply_cap_overrides
 from optimizer.schema import STAGES
 from optimizer.solve import HighsProgram, Outcome, SolveOptions
@@ -134,10 +134,18 @@ def _with_share(data: ModelData, cap: str, share: float) -> ModelData:
 
 
 def _plan(m: Any, data: ModelData, countries: list[str]) -> tuple[dict[str, float], frozenset[str]]:
-    builds = builds_table(m, data)
-    by_country = builds.groupby("country")["new_tpa"].sum() if len(builds) else pd.Series(dtype=float)
-    new_tpa = {c: float(by_country.get(c, 0.0)) for c in countries}
-    return new_tpa, frozenset(builds.loc[builds["built"], "refinery"]) if len(builds) else frozenset()
+    """New capacity by country and the set of refineries built, read straight from the variables (the same
+    reading as :func:`optimizer.results.builds_table`, without building a table at every point)."""
+    new_tpa = dict.fromkeys(countries, 0.0)
+    built = set()
+    for (r, t), var in m.Build_TPA.items():
+        tpa = float(var.value or 0.0)
+        is_built = bool(round(m.Built[r, t].value or 0.0)) if (r, t) in m.Built else tpa > TOL
+        if tpa > TOL:
+            new_tpa[data.refineries[r].country] += tpa
+        if is_built:
+            built.add(r)
+    return new_tpa, frozenset(built)
 
 
 def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None) -> Sweep:
