@@ -8,10 +8,10 @@ Elastic relaxations, each a small solve of the same model with its cost objectiv
 2. Otherwise the caps are.  With the caps, minimise the unmet tonnes again: that is how much each fab/product is
    short *under the caps*.  With demand hard, give each cap row a slack of touched tonnes over its allowance and
    minimise it: the caps that need slack are the guilty ones.
-3. For each guilty cap, the tightest feasible max_share: when all the demand in its scope must be met, the delivered
-   tonnes are known, so min z s.t. touched_t <= z * demand_t is an LP (exact); otherwise bisection on the share in
-   one live HiGHS object (:meth:`optimizer.solve.HighsProgram.set_cap_share`).  Other guilty caps are lifted
-   while one is measured.
+3. For each guilty cap, the tightest feasible max_share with every other cap as given: when all the demand in its
+   scope must be met, the delivered tonnes are known, so min z s.t. touched_t <= z * demand_t is an LP (exact);
+   otherwise bisection on the share in one live HiGHS object (:meth:`optimizer.solve.HighsProgram.set_cap_share`).
+   With several guilty caps, loosening one alone may not be enough; the diagnosis then says so.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from optimizer.solve import HighsProgram, SolveOptions, solve_model
 
 TOL_T = 1e-6  # tonnes of slack below this are solver noise
 BISECTION_TOL = 1e-6
+MAX_SHORTFALL_LINES = 10  # demand rows printed; every one is in Diagnosis.shortfalls
+MAX_TIGHTEST = 5  # guilty caps whose tightest share is computed (each is a series of solves)
 
 
 @dataclass(frozen=True)
@@ -193,23 +195,26 @@ def tightest_share(data: ModelData, name: str, options: SolveOptions | None = No
     return _bisect_tightest(data, name, options)
 
 
-def _lift(data: ModelData, names: list[str]) -> ModelData:
-    caps = dict(data.caps)
-    for k in names:
-        caps[k] = data.make_cap(caps[k].supplier, caps[k].stage, 1.0, caps[k].product, caps[k].importer)
-    return data.with_caps(caps)
-
-
 def _when(data: ModelData, period: int) -> str:
     return f" in {period}" if data.multi_period else ""
 
 
 def _shortfalls(data: ModelData, unmet: dict[tuple[str, str, int], float]) -> list[Shortfall]:
-    return [Shortfall(f, p, t, x, demand_place(data, f, p, t)) for (f, p, t), x in sorted(unmet.items())]
+    """Largest first, then in input order."""
+    rows = sorted(unmet.items(), key=lambda kv: (-round(kv[1], 6), kv[0]))
+    return [Shortfall(f, p, t, x, demand_place(data, f, p, t)) for (f, p, t), x in rows]
 
 
 def _paren(place: str) -> str:
     return f" ({place})" if place else ""
+
+
+def _listed(lines: list[str], shortfalls: list[Shortfall]) -> list[str]:
+    if len(shortfalls) <= MAX_SHORTFALL_LINES:
+        return lines
+    rest = shortfalls[MAX_SHORTFALL_LINES:]
+    return lines[:MAX_SHORTFALL_LINES] + [
+        f"... and {len(rest)} more fab/product rows short by {sum(s.tonnes for s in rest):,.1f} t in all"]
 
 
 def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
@@ -218,28 +223,29 @@ def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
     Returns
     -------
     Diagnosis
-        ``lines`` are the messages to print, one finding per line; the fields hold the same findings as data.
+        ``lines`` are the messages to print, one finding per line (at most :data:`MAX_SHORTFALL_LINES` demand rows,
+        the largest shortfalls first); the fields hold every finding as data.
     """
     short = min_unmet(data.with_caps({}), options)
     if short:
         out = Diagnosis("capacity", _shortfalls(data, short))
-        for s in out.shortfalls:
-            out.lines.append(
-                f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met even without dependence "
-                f"caps{_when(data, s.period)}: {s.tonnes:,.1f} t short; the mines, refineries (existing and "
-                f"buildable) and arcs that reach it cannot supply more")
+        out.lines = _listed([
+            f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met even without dependence "
+            f"caps{_when(data, s.period)}: {s.tonnes:,.1f} t short; the mines, refineries (existing and "
+            f"buildable) and arcs that reach it cannot supply more" for s in out.shortfalls], out.shortfalls)
         return out
     slack = cap_slack(data, options) if short is not None else None
     if not slack:
         return Diagnosis("unknown", lines=["no demand row or cap needed relaxing to find a plan; the case may be "
                                            "infeasible for another reason (check `paxsilica validate`)."])
-    guilty = list(dict.fromkeys(k for k, _ in slack))
+    by_cap: dict[str, float] = {}
+    for (k, _), x in slack.items():
+        by_cap[k] = by_cap.get(k, 0.0) + x
+    guilty = sorted(by_cap, key=lambda k: (-by_cap[k], k))
     out = Diagnosis("caps", _shortfalls(data, min_unmet(data, options) or {}))
-    for k in guilty:
-        others = [g for g in guilty if g != k]
-        tightest = tightest_share(_lift(data, others), k, options)
-        out.caps.append(CapFinding(k, cap_place(data, k), data.caps[k].max_share,
-                                   sum(x for (kk, _), x in slack.items() if kk == k), tightest))
+    for k in guilty[:MAX_TIGHTEST]:
+        out.caps.append(CapFinding(k, cap_place(data, k), data.caps[k].max_share, by_cap[k],
+                                   tightest_share(data, k, options)))
     first = data.caps[guilty[0]]
     if len(guilty) == 1:
         within = f"with {_who(data, first)}'s share <= {100 * first.max_share:g}%"
@@ -247,16 +253,20 @@ def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
     else:
         within = "within the caps " + ", ".join(f"{k} (<= {100 * data.caps[k].max_share:g}%)" for k in guilty)
         source = "supply of {product} that the capped suppliers did not touch"
-    for s in out.shortfalls:
-        out.lines.append(f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met {within}"
-                         f"{_when(data, s.period)}: {source.format(product=s.product)} is {s.tonnes:,.1f} t short")
+    out.lines = _listed([
+        f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met {within}{_when(data, s.period)}: "
+        f"{source.format(product=s.product)} is {s.tonnes:,.1f} t short" for s in out.shortfalls], out.shortfalls)
+    alone = " loosened alone (the other caps as given)," if len(guilty) > 1 else ""
     for c in out.caps:
-        lead = f"cap {c.cap}{_paren(c.place)}: max_share {100 * c.max_share:g}% is too tight"
+        lead = f"cap {c.cap}{_paren(c.place)}: max_share {100 * c.max_share:g}% is too tight;"
         if c.tightest_share is None:
-            out.lines.append(f"{lead}; no share makes the case feasible with the other caps as given")
+            out.lines.append(f"{lead} loosening it alone is not enough: no share of it has a plan while the other "
+                             "caps hold")
         else:
-            lifted = " (with the other caps above lifted)" if len(guilty) > 1 else ""
-            out.lines.append(f"{lead}; the tightest feasible share is {pct_up(c.tightest_share)}{lifted}")
+            out.lines.append(f"{lead}{alone} the tightest feasible share is {pct_up(c.tightest_share)}")
+    if len(guilty) > MAX_TIGHTEST:
+        out.lines.append(f"... and {len(guilty) - MAX_TIGHTEST} more caps too tight: "
+                         + ", ".join(guilty[MAX_TIGHTEST:]))
     return out
 
 
