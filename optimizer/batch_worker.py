@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ from optimizer.overrides import Layers
 from optimizer.solve import SolveOptions
 
 _TABLES_CACHE: dict[tuple[str, int], InputTables | InputError] = {}
+# One chunk at a time per process: creating a HiGHS object briefly redirects the process's stdout (to hide its
+# banner), which threads must not interleave.  Parallelism comes from processes (a Dask worker per core).
+_PROCESS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,11 @@ def _write(task: ChunkTask, entry: Entry, run: Any, case: Any, draws: Mapping[st
 
 def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     """Solve (or reuse) every scenario of ``task``; one result row per scenario, in the chunk's order."""
+    with _PROCESS_LOCK:
+        return _run_chunk(task)
+
+
+def _run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     from optimizer.reuse import ReusableProgram, structure_signature
 
     rows: dict[str, dict[str, Any]] = {}

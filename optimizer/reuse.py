@@ -178,6 +178,9 @@ class ReusableProgram:
                         h.changeCoeff(i, int(j), 0.0)
                 for j, c in coefs.items():
                     h.changeCoeff(i, j, c)
+                # A row whose coefficients are all zero constrains nothing: free it, so that it has no dual (as
+                # when the compiler leaves it out).
+                h.changeRowBounds(i, -INF, -constant if coefs else INF)
 
     # --- solving --------------------------------------------------------------------------------------------
 

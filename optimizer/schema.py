@@ -252,7 +252,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c("distribution", "str", "normal, lognormal, uniform or triangular",
                choices=("normal", "lognormal", "uniform", "triangular")),
             _c("arg1", "float", "normal: mean; lognormal: mean of log; uniform, triangular: low"),
-            _c("arg2", "float", "normal: sd; lognormal: sd of log; uniform: high; triangular: mode"),
+            _c("arg2", "float", "normal: sd; lognormal: sd of log; uniform: high; triangular: mode", default=None),
             _c("arg3", "float", "triangular: high", default=None, optional=True),
         ),
         optional=True,
