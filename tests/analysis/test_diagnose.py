@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.data import _frozen
-from optimizer.diagnose import diagnose, tightest_share
+from optimizer.diagnose import diagnose, explain_failure, tightest_share
+from optimizer.risk import each_country_caps
 from tests.analysis.cases import chain, write_chain_csv
 
 
@@ -68,3 +69,17 @@ def test_solve_prints_the_diagnosis_and_exits_1(tmp_path: Path) -> None:
             "or refined in China is 11.1 t short") in result.output
     assert "cap china (caps.csv row 2): max_share 10% is too tight; the tightest feasible share is 20.0%" in result.output
     assert not out.exists()
+
+
+def test_with_one_cap_per_country_each_guilty_cap_is_measured_with_the_others_as_given() -> None:
+    # Three refining countries capped at 30% each can carry at most 90% of whatever is delivered: nothing can be,
+    # and all 100 t are short.  Whichever cap is loosened alone must take 100 - 30 - 20 (Malaysia's capacity) = 50 t.
+    data = each_country_caps(chain(), "refine", 0.3)
+    d = diagnose(data)
+    assert d.cause == "caps" and d.caps
+    for finding in d.caps:
+        assert finding.cap in ("each:CHN:refine", "each:USA:refine")
+        assert finding.tightest_share == pytest.approx(0.5)
+        assert finding.place == "--cap-each-country refine=0.3"
+    assert [(s.fab, s.tonnes) for s in d.shortfalls] == [("f", pytest.approx(100))]
+    assert explain_failure(data, "no_solution", "Time limit reached") == []
