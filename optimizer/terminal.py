@@ -14,6 +14,7 @@ from typing import TextIO
 import click
 
 from optimizer.progress import interactive
+from optimizer.risk import risk_line
 from optimizer.run import CaseRun
 
 
@@ -41,6 +42,7 @@ class RunSummary:
     china: list[tuple[str, str, str]] = field(default_factory=list)  # period, share, without caps
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
+    risk: str = ""
     results: str = ""
     report: str = ""
     multi_period: bool = False
@@ -68,6 +70,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     for c in run.caps:
         price = usd(c.dual_usd_per_pct) if c.dual_usd_per_pct > 1e-6 else ""
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.delivered_t:,.0f}", pct(c.max_share), price))
+    if "risk" in run.tables:
+        s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:
         total_unmet = sum(x for *_, x in run.unmet)
         s.unmet = f"{total_unmet:,.1f} t across {len(run.unmet)} fab/product rows (see summary.json)"
@@ -94,6 +98,8 @@ def plain_text(s: RunSummary) -> str:
         when = f" {period}" if s.multi_period else ""
         binding = f", costs {price} per point tighter" if price else ""
         lines.append(f"  cap {cap}{when}: {share} of {delivered} t (max {max_share}){binding}")
+    if s.risk:
+        lines.append(f"  {s.risk}")
     if s.unmet:
         lines.append(f"  unmet demand: {s.unmet}")
     lines.append(f"  results: {s.results}")
@@ -138,6 +144,8 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
         when = f" {period}" if s.multi_period else ""
         dep.add_row(f"{cap}{when}", share, delivered, max_share, f"{price} per point tighter" if price else "not binding")
     console.print(dep)
+    if s.risk:
+        console.print(s.risk, highlight=False)
     if s.unmet:
         console.print(f"[red]unmet demand: {s.unmet}[/red]")
     console.print(f"results: {s.results}", highlight=False)
