@@ -231,13 +231,13 @@ class HighsProgram:
         lower, upper = h.getLp().col_lower_, h.getLp().col_upper_
         saved = (np.asarray(lower)[cols].copy(), np.asarray(upper)[cols].copy())
         continuous = np.zeros(len(cols), dtype=np.uint8)
-        h.changeColsIntegrality(len(cols), cols, [highspy.HighsVarType(int(k)) for k in continuous])
+        h.changeColsIntegrality(len(cols), cols, continuous)
         h.changeColsBounds(len(cols), cols, values, values)
         h.run()
         duals = self._duals(np.asarray(h.getSolution().row_dual))
         # Put the MILP back so that the object can be re-solved as it was given.
         h.changeColsBounds(len(cols), cols, saved[0], saved[1])
-        h.changeColsIntegrality(len(cols), cols, [highspy.HighsVarType(1)] * len(cols))
+        h.changeColsIntegrality(len(cols), cols, np.ones(len(cols), dtype=np.uint8))
         return duals
 
     # In-place changes for re-solves: the live HiGHS object keeps its basis, so the next solve starts warm.

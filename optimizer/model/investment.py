@@ -22,6 +22,8 @@ with crf(r, n) = r (1 + r)^n / ((1 + r)^n - 1), and 1 / n when r = 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 
 from optimizer.data import ModelData, Refinery
@@ -82,7 +84,7 @@ def add_capex_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
     refs = data.refineries
     periods = list(data.periods)
 
-    def annual_capex(r: str, decided: int) -> object:
+    def annual_capex(r: str, decided: int) -> Any:
         ref = refs[r]
         crf = capital_recovery_factor(data.discount_rate, ref.lifetime_yr)
         expr = crf * ref.capex_usd_per_tpa * m.Build_TPA[r, decided]
