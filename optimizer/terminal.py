@@ -54,7 +54,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     label = r.outcome.value + (f" (MIP gap {r.mip_gap:.2%})" if r.is_mip and r.mip_gap else "")
     s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir))
     total = r.objective_usd or 0.0
-    s.cost.append(("total cost", usd(total), ""))
+    sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
+    s.cost.append(("total cost", usd(total), "net of co-product sales" if sales < -0.5 else ""))
     if run.uncapped is not None:
         s.cost.append(("without caps", usd(run.uncapped["objective_usd"]),
                        f"caps cost {usd(total - run.uncapped['objective_usd'])}"))

@@ -36,7 +36,7 @@ def test_usd_puts_the_sign_before_the_dollar() -> None:
 def test_plain_summary_has_cost_builds_china_share_and_caps(example_run, tmp_path: Path) -> None:
     text = plain_text(summarise(example_run, EXAMPLE, tmp_path))
     lines = text.splitlines()
-    assert lines[1] == "  total cost                 $41.43M"
+    assert lines[1] == "  total cost                 $41.43M   (net of co-product sales)"
     assert lines[2] == "  without caps               $17.07M   (caps cost $24.36M)"
     assert "    jp_sep_candidate            JPN         1,516 t/yr" in lines
     assert "  China's share of delivered oxide: 50.0% (without caps 100.0%)" in lines
