@@ -43,7 +43,8 @@ def default_input() -> Path:
     """The embedded default dataset (the first that exists of :data:`DEFAULT_INPUTS`)."""
     for path in DEFAULT_INPUTS:
         if path.exists():
-            return path
+            # Shown to the user: relative to the working directory when it is below it.
+            return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
     raise FileNotFoundError("no embedded dataset found under " + str(REPO_ROOT / "inputs"))
 
 
