@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from optimizer.data import ModelData
 from optimizer.model.objective import add_cost_term
@@ -41,6 +42,20 @@ def _group(keys, key_of):  # type: ignore[no-untyped-def]
     for k in keys:
         groups[key_of(k)].append(k)
     return groups
+
+
+def term(coef: float, var: object) -> object:
+    """``coef * var`` as Pyomo's operators make it (the variable itself for 1), without the operator overhead."""
+    return var if coef == 1 else MonomialTermExpression((coef, var))
+
+
+def linear(args: list) -> LinearExpression:
+    """The sum of ``args`` (variables and :func:`term` s) in one LinearExpression, built from a list at once.
+
+    Summing with ``sum()`` rebuilds the expression once per term; this builds it once, and HiGHS's compile reads
+    LinearExpressions on Pyomo's fast path.
+    """
+    return LinearExpression(args)
 
 
 def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -73,6 +88,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
         dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static if p in data.markets for t in periods]
     )
     m.DEMANDS = pyo.Set(dimen=3, initialize=list(data.demand_t))
+    sales = frozenset(m.SALES)
 
     def ore_bounds(_m, mine, ref, _t):  # type: ignore[no-untyped-def]
         return (0.0, data.mine_arcs[mine, ref].max_t)
@@ -85,6 +101,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
         if data.unmet_penalty_usd_per_t[f, p] is None:
             m.Unmet_T[f, p, t].fix(0.0)
 
+    ore, deliver, sell = m.Ore_T, m.Deliver_T, m.Sell_T
     ore_by_mine = _group(m.ORE_ARCS, lambda k: (k[0], k[2]))
     ore_by_ref_country = _group(m.ORE_ARCS, lambda k: (k[1], mine_country[k[0]], k[2]))
     deliveries_by_yield = _group(m.DELIVERIES, lambda k: (k[0], k[2], k[3], k[4]))
@@ -96,26 +113,26 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     m.Mine_Capacity = pyo.Constraint(
         m.MINE_PERIODS,
-        rule=lambda _m, mine, t: sum(m.Ore_T[k] for k in ore_by_mine[mine, t]) <= data.mines[mine].capacity_t,
+        rule=lambda _m, mine, t: linear([ore[k] for k in ore_by_mine[mine, t]]) <= data.mines[mine].capacity_t,
     )
 
+    composition = data.composition
+
     def oxide_balance(_m, r, p, c, t):  # type: ignore[no-untyped-def]
-        out = sum(m.Deliver_T[k] for k in deliveries_by_yield.get((r, p, c, t), []))
-        if (r, p, c, t) in m.SALES:
-            out += m.Sell_T[r, p, c, t]
+        args = [deliver[k] for k in deliveries_by_yield.get((r, p, c, t), [])]
+        if (r, p, c, t) in sales:
+            args.append(sell[r, p, c, t])
         recovery = data.refineries[r].recovery
-        produced = sum(
-            recovery * data.composition[k[0], p] * m.Ore_T[k]
-            for k in ore_by_ref_country[r, c, t]
-            if (k[0], p) in data.composition
-        )
-        return out - produced <= 0
+        args += [term(-(recovery * composition[k[0], p]), ore[k]) for k in ore_by_ref_country[r, c, t]
+                 if (k[0], p) in composition]
+        return linear(args) <= 0
 
     m.Oxide_Balance = pyo.Constraint(m.YIELDS, rule=oxide_balance)
 
     def demand_balance(_m, f, p, t):  # type: ignore[no-untyped-def]
-        delivered = sum(m.Deliver_T[k] for k in deliveries_by_demand.get((f, p, t), []))
-        return delivered + m.Unmet_T[f, p, t] == data.demand_t[f, p, t]
+        args = [deliver[k] for k in deliveries_by_demand.get((f, p, t), [])]
+        args.append(m.Unmet_T[f, p, t])
+        return linear(args) == data.demand_t[f, p, t]
 
     m.Demand_Balance = pyo.Constraint(m.DEMANDS, rule=demand_balance)
 
@@ -125,7 +142,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.Fab_Arc_Limit = pyo.Constraint(
         m.LIMITED_FAB_ARCS,
         rule=lambda _m, r, f, t: (
-            sum(m.Deliver_T[k] for k in deliveries_by_arc.get((r, f, t), [])) <= data.fab_arcs[r, f].max_t
+            linear([deliver[k] for k in deliveries_by_arc[r, f, t]]) <= data.fab_arcs[r, f].max_t
             if deliveries_by_arc.get((r, f, t))
             else pyo.Constraint.Skip
         ),
@@ -136,7 +153,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.Market_Limit = pyo.Constraint(
         m.LIMITED_MARKETS,
         rule=lambda _m, p, t: (
-            sum(m.Sell_T[k] for k in sales_by_product[p, t]) <= data.markets[p].max_t
+            linear([sell[k] for k in sales_by_product[p, t]]) <= data.markets[p].max_t
             if sales_by_product.get((p, t))
             else pyo.Constraint.Skip
         ),
@@ -156,21 +173,24 @@ def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
     def freight(arc):  # type: ignore[no-untyped-def]
         return arc.cost_usd_per_t - arc.tariff_usd_per_t
 
+    ore, deliver = m.Ore_T, m.Deliver_T
+    mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
     add_cost_term(m, "mining", {
-        t: sum(mines[k[0]].cost_usd_per_t * m.Ore_T[k] for k in by_period[t]) for t in m.PERIODS})
+        t: linear([term(mines[k[0]].cost_usd_per_t, ore[k]) for k in by_period[t]]) for t in m.PERIODS})
     add_cost_term(m, "refining", {
-        t: sum(refs[k[1]].opex_usd_per_t * m.Ore_T[k] for k in by_period[t]) for t in m.PERIODS})
+        t: linear([term(refs[k[1]].opex_usd_per_t, ore[k]) for k in by_period[t]]) for t in m.PERIODS})
     add_cost_term(m, "transport", {
-        t: sum(freight(data.mine_arcs[k[0], k[1]]) * m.Ore_T[k] for k in by_period[t])
-        + sum(freight(data.fab_arcs[k[0], k[1]]) * m.Deliver_T[k] for k in deliveries[t])
+        t: linear([term(freight(mine_arcs[k[0], k[1]]), ore[k]) for k in by_period[t]]
+                  + [term(freight(fab_arcs[k[0], k[1]]), deliver[k]) for k in deliveries[t]])
         for t in m.PERIODS
     })
     add_cost_term(m, "tariffs", {
-        t: sum(data.mine_arcs[k[0], k[1]].tariff_usd_per_t * m.Ore_T[k] for k in by_period[t])
-        + sum(data.fab_arcs[k[0], k[1]].tariff_usd_per_t * m.Deliver_T[k] for k in deliveries[t])
+        t: linear([term(mine_arcs[k[0], k[1]].tariff_usd_per_t, ore[k]) for k in by_period[t]]
+                  + [term(fab_arcs[k[0], k[1]].tariff_usd_per_t, deliver[k]) for k in deliveries[t]])
         for t in m.PERIODS
     })
     add_cost_term(m, "unmet_penalty", {
-        t: sum(data.unmet_penalty_usd_per_t[k[0], k[1]] * m.Unmet_T[k] for k in unmet[t]) for t in m.PERIODS})
+        t: linear([term(data.unmet_penalty_usd_per_t[k[0], k[1]], m.Unmet_T[k]) for k in unmet[t]])
+        for t in m.PERIODS})
     add_cost_term(m, "coproduct_sales", {
-        t: -sum(data.markets[k[1]].price_usd_per_t * m.Sell_T[k] for k in sales[t]) for t in m.PERIODS})
+        t: linear([term(-data.markets[k[1]].price_usd_per_t, m.Sell_T[k]) for k in sales[t]]) for t in m.PERIODS})

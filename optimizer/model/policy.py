@@ -17,6 +17,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimizer.data import ModelData
+from optimizer.model.network import linear
 
 
 def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -29,9 +30,10 @@ def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     scope: dict[tuple[str, int], list] = {}
     touched: dict[tuple[str, int], list] = {}
+    deliveries = list(m.DELIVERIES)
     for k in cap_ids:
         cap = data.caps[k]
-        for key in m.DELIVERIES:
+        for key in deliveries:
             r, f, p, c, t = key
             if f in cap.fabs and p in cap.products:
                 scope.setdefault((k, t), []).append(key)
@@ -41,9 +43,11 @@ def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     m.CAP_PERIODS = pyo.Set(dimen=2, initialize=[(k, t) for k in cap_ids for t in data.periods if (k, t) in scope])
 
+    deliver = m.Deliver_T
+
     def cap_rule(_m, k, t):  # type: ignore[no-untyped-def]
-        hit = sum(m.Deliver_T[x] for x in touched.get((k, t), []))
-        total = sum(m.Deliver_T[x] for x in scope[k, t])
+        hit = linear([deliver[x] for x in touched.get((k, t), [])])
+        total = linear([deliver[x] for x in scope[k, t]])
         return hit - m.cap_max_share[k] * total <= 0
 
     m.Dependence_Cap = pyo.Constraint(m.CAP_PERIODS, rule=cap_rule)

@@ -1,0 +1,186 @@
+"""Synthetic supply chains with the default dataset's structure, from thousands to millions of variables.
+
+The shape follows ``inputs/pax_silica_2025``: a few dozen countries in three blocs (China, the coalition, others),
+mines spread over them with a mixed REO composition of five products, existing separation plants and continuous
+build candidates, fabs using one to three products each with an unmet-demand penalty, sparse lanes (each mine
+reaches a handful of refineries, each refinery a share of the fabs), co-product markets and a China cap.  The model
+stays an LP (no lumpy builds) so that every modelling route solves the same problem with the same HiGHS.
+
+Sizes grow with ``scale``: ``python benchmarks/generate.py --scale 40 --out /tmp/case`` writes a CSV directory
+that ``paxsilica solve`` reads; :func:`generate` returns the :class:`ModelData` directly.  The variable count is
+dominated by deliveries (refinery, fab, product, origin country), as in the real model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen  # noqa: E402
+
+PRODUCTS = ("CeO2", "La2O3", "Y2O3", "NdPr", "DyTb")
+PRICES = {"CeO2": 1700.0, "La2O3": 1000.0, "NdPr": 69000.0, "DyTb": 364000.0}
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a chain is; :func:`size_for` picks one from a single ``scale``."""
+
+    countries: int
+    mines: int
+    refineries: int
+    fabs: int
+    refineries_per_mine: int
+    fabs_per_refinery: int
+    periods: int = 1
+
+
+def size_for(scale: float) -> Size:
+    """A chain growing with ``scale``: about 3,000 variables at 1, 10^5 at 15, 10^6 at 90, 2.5 million at 170.
+
+    Refineries reach more fabs as the chain grows (as trading hubs do), so the variables grow faster than the
+    rows, which keeps HiGHS's own solve time (and so the benchmark) within minutes at a million variables.
+    """
+    s = max(scale, 0.1)
+    fabs = int(12 * s) + 30
+    return Size(countries=min(30, int(12 + 2 * np.sqrt(s))), mines=int(8 * s) + 20, refineries=int(2 * s) + 10,
+                fabs=fabs, refineries_per_mine=6, fabs_per_refinery=min(fabs, int(20 + 1.5 * s)))
+
+
+def generate(scale: float = 1.0, seed: int = 0) -> ModelData:
+    """A synthetic :class:`ModelData` of the given scale; the same seed gives the same case."""
+    size = size_for(scale)
+    rng = np.random.default_rng(seed)
+    countries = ["CHN"] + [f"C{i:02d}" for i in range(1, size.countries)]
+    bloc = {c: "china" if c == "CHN" else "pax_silica" if i % 3 == 1 else "other" for i, c in enumerate(countries)}
+    # China holds a large share of mines and refineries, as in the real chain.
+    weights = np.array([8.0] + [1.0] * (size.countries - 1))
+    weights /= weights.sum()
+
+    mines = {}
+    composition = {}
+    for i in range(size.mines):
+        name = f"mine{i:05d}"
+        mines[name] = Mine(str(rng.choice(countries, p=weights)), float(rng.uniform(500, 20000)),
+                           float(rng.uniform(1000, 6000)))
+        shares = rng.dirichlet(np.ones(len(PRODUCTS))) * rng.uniform(0.6, 0.95)
+        for p, share in zip(PRODUCTS, shares):
+            if share > 0.01:
+                composition[name, p] = round(float(share), 4)
+
+    refineries = {}
+    for i in range(size.refineries):
+        candidate = rng.random() < 0.4
+        refineries[f"ref{i:05d}"] = Refinery(
+            str(rng.choice(countries, p=weights)), 0.0 if candidate else float(rng.uniform(1000, 40000)),
+            float(rng.uniform(900, 6000)), float(rng.uniform(0.85, 0.97)),
+            max_new_tpa=float(rng.uniform(2000, 20000)) if candidate else 0.0,
+            capex_usd_per_tpa=float(rng.uniform(20000, 100000)) if candidate else 0.0,
+            build="continuous" if candidate else "none", lifetime_yr=20.0)
+
+    fab_rows = []
+    for i in range(size.fabs):
+        country = str(rng.choice(countries[1:]))
+        for p in rng.choice(PRODUCTS, size=int(rng.integers(1, 4)), replace=False):
+            fab_rows.append((f"fab{i:05d}", country, str(p), float(rng.uniform(5, 400)), float(rng.uniform(1e5, 3e5))))
+
+    ref_names = list(refineries)
+    fab_names = sorted({f[0] for f in fab_rows})
+    mine_arcs = {}
+    for m in mines:
+        for r in rng.choice(ref_names, size=min(size.refineries_per_mine, len(ref_names)), replace=False):
+            mine_arcs[m, str(r)] = Arc(float(rng.uniform(20, 300)))
+    fab_arcs = {}
+    for r in ref_names:
+        for f in rng.choice(fab_names, size=min(size.fabs_per_refinery, len(fab_names)), replace=False):
+            tariff = float(rng.uniform(0, 200)) if rng.random() < 0.2 else 0.0
+            fab_arcs[r, str(f)] = Arc(float(rng.uniform(20, 400)) + tariff, None, tariff)
+
+    # Co-product markets take a slice of what the mines could make, as real markets do (unlimited sales of every
+    # co-product would make the plan "mine everything and sell it", which is neither realistic nor a fair test).
+    market_t = 0.02 * sum(m.capacity_t for m in mines.values())
+    periods = list(range(2030, 2030 + 5 * size.periods, 5)) if size.periods > 1 else [0]
+    demand = {(f, p, t): d for (f, _, p, d, _) in fab_rows for t in periods}
+    data = ModelData(
+        country_bloc=_frozen(bloc), country_name=_frozen({c: c for c in countries}), products=PRODUCTS,
+        mines=_frozen(mines), refineries=_frozen(refineries), composition=_frozen(composition),
+        fab_country=_frozen({f: c for (f, c, *_r) in fab_rows}), fab_products=tuple((f, p) for (f, _, p, _, _) in fab_rows),
+        demand_t=_frozen(demand), unmet_penalty_usd_per_t=_frozen({(f, p): pen for (f, _, p, _, pen) in fab_rows}),
+        mine_arcs=_frozen(dict(sorted(mine_arcs.items()))), fab_arcs=_frozen(dict(sorted(fab_arcs.items()))),
+        caps=_frozen({}), markets=_frozen({p: Market(price, market_t) for p, price in PRICES.items()}),
+        periods=tuple(periods), years_represented=_frozen({t: 5.0 if size.periods > 1 else 1.0 for t in periods}),
+        multi_period=size.periods > 1, discount_rate=0.08, source=f"synthetic scale={scale} seed={seed}",
+    )
+    return data.with_caps({"china_any": data.make_cap("CHN", "any", 0.5)})
+
+
+def count_variables(data: ModelData) -> int:
+    """Columns of the model of ``data`` without building it (the deliveries dominate)."""
+    origins: dict[tuple[str, str], set[str]] = {}
+    for m, r in data.mine_arcs:
+        for p in data.mine_products(m):
+            origins.setdefault((r, p), set()).add(data.mines[m].country)
+    products_of: dict[str, list[str]] = {}
+    for f, p in data.fab_products:
+        products_of.setdefault(f, []).append(p)
+    deliveries = sum(len(origins.get((r, p), ())) for (r, f) in data.fab_arcs for p in products_of.get(f, []))
+    sales = sum(len(c) for (_, p), c in origins.items() if p in data.markets)
+    builds = sum(1 for r in data.refineries.values() if r.can_build)
+    return len(data.periods) * (len(data.mine_arcs) + deliveries + sales + len(data.fab_products) + builds)
+
+
+def write_csv(data: ModelData, out: Path) -> None:
+    """Write ``data`` as an input directory (``<sheet>.csv``) that ``paxsilica`` reads."""
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+
+    def put(name: str, rows: list[dict]) -> None:
+        pd.DataFrame(rows).to_csv(out / f"{name}.csv", index=False)
+
+    put("countries", [{"country": c, "name": n, "bloc": data.country_bloc[c]} for c, n in data.country_name.items()])
+    put("products", [{"product": p, "description": ""} for p in data.products])
+    put("mines", [{"mine": k, "country": v.country, "capacity_t": v.capacity_t, "cost_usd_per_t": v.cost_usd_per_t}
+                  for k, v in data.mines.items()])
+    put("composition", [{"mine": m, "product": p, "share": s} for (m, p), s in data.composition.items()])
+    put("refineries", [{"refinery": k, "country": v.country, "capacity_tpa": v.capacity_tpa,
+                        "opex_usd_per_t": v.opex_usd_per_t, "recovery": v.recovery, "max_new_tpa": v.max_new_tpa,
+                        "capex_usd_per_tpa": v.capex_usd_per_tpa, "build": v.build, "lifetime_yr": v.lifetime_yr}
+                       for k, v in data.refineries.items()])
+    t0 = data.periods[0]
+    put("fabs", [{"fab": f, "country": data.fab_country[f], "product": p, "demand_t": data.demand_t[f, p, t0],
+                  "unmet_penalty_usd_per_t": data.unmet_penalty_usd_per_t[f, p]} for f, p in data.fab_products])
+    # Lanes blocked everywhere; every arc is a node-level arcs row (the synthetic arcs are not country-wide).
+    put("lanes", [{"from_country": "*", "to_country": "*", "cost_usd_per_t": 0, "tariff_usd_per_t": 0,
+                   "blocked": True}])
+    put("arcs", [{"from": a, "to": b, "cost_usd_per_t": arc.cost_usd_per_t, "max_t": arc.max_t, "blocked": False}
+                 for (a, b), arc in [*data.mine_arcs.items(), *data.fab_arcs.items()]])
+    put("markets", [{"product": p, "price_usd_per_t": mk.price_usd_per_t, "max_t": mk.max_t}
+                    for p, mk in data.markets.items()])
+    put("caps", [{"cap": k, "supplier": c.supplier, "stage": c.stage, "product": c.product, "importer": c.importer,
+                  "max_share": c.max_share} for k, c in data.caps.items()])
+    put("parameters", [{"name": "discount_rate", "value": data.discount_rate}])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="size relative to the default dataset")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, help="write a CSV input directory here")
+    args = parser.parse_args()
+    data = generate(args.scale, args.seed)
+    print(f"scale {args.scale}: {count_variables(data):,} variables, {len(data.mines)} mines, "
+          f"{len(data.refineries)} refineries, {len(data.fab_country)} fabs")
+    if args.out:
+        write_csv(data, args.out)
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

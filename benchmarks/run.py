@@ -1,0 +1,207 @@
+"""Scale benchmarks: paxsilica against the same LP handed to HiGHS as arrays (the floor) and written with linopy.
+
+Every measurement runs in its own subprocess (``--child``), which times its phases and reports its own peak
+memory (``ru_maxrss``), so one route's memory never counts against another.  Run from the repository root::
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/run.py            # all sizes, the sweep and the batch (about 15 minutes)
+    .venv/bin/python benchmarks/run.py --scales 1 15 --skip-batch
+
+and paste the table it prints into benchmarks/README.md.  Routes, from the case as :class:`ModelData` (generating it
+is not timed):
+
+``paxsilica``  ``optimizer.run.solve_case``: build the Pyomo model, compile it to arrays, HiGHS, duals, result tables
+``highspy``    ``benchmarks/lp_tables.py`` + ``direct.py``: numpy/pandas arrays, one ``passModel``, HiGHS
+``linopy``     ``lp_tables.py`` + ``linopy_model.py``: linopy variables and group-by sums, HiGHS through linopy's
+               direct interface, solution read back
+
+All three solve the same LP with the same HiGHS options (one thread, seed 0); their objectives must agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+SCALES = (1.0, 15.0, 40.0, 100.0)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child(route: str, scale: float) -> dict:
+    """One route on one instance, in this process; returns the measurements."""
+    from benchmarks.generate import generate
+
+    data = generate(scale)
+    # Imports are a fixed start-up cost, not part of building a model: load every route's modules first.
+    import highspy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    from pyomo.repn.plugins import standard_form  # noqa: F401
+
+    from benchmarks import direct, lp_tables  # noqa: F401
+    from optimizer.run import solve_case
+
+    if route == "linopy":
+        from benchmarks import linopy_model  # noqa: F401
+    base_mb = _rss_mb()
+    start = time.perf_counter()
+    out: dict = {"route": route, "scale": scale}
+    if route == "paxsilica":
+        run = solve_case(data, baseline=False)
+        t = run.times_s
+        out.update(build_s=t["build"] + t["compile"], solve_s=t["solve"],
+                   after_s=t.get("duals", 0) + t.get("extract", 0), objective=run.result.objective_usd,
+                   phases={k: round(v, 3) for k, v in t.items()})
+    else:
+        import numpy as np
+
+        from benchmarks.lp_tables import lp_tables
+
+        lp = lp_tables(data)
+        if route == "highspy":
+            from benchmarks.direct import highs_from_tables
+
+            h = highs_from_tables(lp)
+            built = time.perf_counter()
+            h.setOptionValue("threads", 1)
+            h.setOptionValue("random_seed", 0)
+            h.run()
+            solved = time.perf_counter()
+            x = np.asarray(h.getSolution().col_value)
+            out.update(build_s=built - start, solve_s=solved - built, after_s=time.perf_counter() - solved,
+                       objective=h.getInfo().objective_function_value, columns=len(x))
+        else:
+            from benchmarks.linopy_model import linopy_model
+
+            m = linopy_model(lp)
+            built = time.perf_counter()
+            m.solve(solver_name="highs", io_api="direct", threads=1, random_seed=0, output_flag=False)
+            done = time.perf_counter()
+            _ = {name: m.solution[name].values for name in m.solution}
+            highs_s = float(m.solver_model.getRunTime())
+            out.update(build_s=built - start + (done - built - highs_s), solve_s=highs_s,
+                       after_s=time.perf_counter() - done, objective=float(m.objective.value),
+                       columns=int(m.nvars))
+    out["total_s"] = time.perf_counter() - start
+    out["peak_mb"] = _rss_mb()
+    out["data_mb"] = base_mb
+    return out
+
+
+def _spawn(args: list[str], timeout: float = 1800) -> dict:
+    proc = subprocess.run([PYTHON, str(Path(__file__).resolve()), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def sweep_vs_solve() -> dict:
+    """A 21-point ``paxsilica sweep`` of the China cap against one cold solve, default dataset, in one process."""
+    from optimizer.io.load import load_case
+    from optimizer.run import default_input, solve_case
+    from optimizer.sweep import SweptCap, run_sweep, sweep_shares
+
+    data = load_case(default_input())
+    solve_case(data, baseline=False)  # imports and first-call costs out of the way
+    start = time.perf_counter()
+    solve_case(data, baseline=False)
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    result = run_sweep(data, SweptCap("CHN", "any"), sweep_shares(1.0, 0.0, 21))
+    sweep = time.perf_counter() - start
+    return {"cold_solve_s": cold, "sweep_s": sweep, "points": len(getattr(result, "points", [])) or 21}
+
+
+def batch_speedup(n_caps: int = 20, n_demand: int = 10) -> dict:
+    """``paxsilica batch`` of n_caps x n_demand default-dataset scenarios on 1 and on 2 local processes."""
+    caps = ", ".join(f"{0.2 + 0.8 * i / (n_caps - 1):.4f}" for i in range(n_caps))
+    demand = ", ".join(f"{0.8 + 0.4 * i / (n_demand - 1):.4f}" for i in range(n_demand))
+    out = {"scenarios": n_caps * n_demand}
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = Path(tmp) / "batch200.toml"
+        spec.write_text(f'[matrix]\n"cap:china_any" = [{caps}]\ndemand_growth = [{demand}]\n')
+        paxsilica = str(Path(PYTHON).parent / "paxsilica")
+        for workers in (1, 2):
+            start = time.perf_counter()
+            subprocess.run([paxsilica, "batch", str(spec), "--workers", str(workers), "--out",
+                            str(Path(tmp) / f"w{workers}"), "-q"], check=False, capture_output=True, cwd=ROOT)
+            out[f"workers_{workers}_s"] = time.perf_counter() - start
+        one, two = (Path(tmp) / "w1" / "batch.csv").read_bytes(), (Path(tmp) / "w2" / "batch.csv").read_bytes()
+        out["identical"] = one == two
+    return out
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="paxsilica scale benchmarks")
+    parser.add_argument("--child", choices=["paxsilica", "highspy", "linopy", "sweep"])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--scales", type=float, nargs="*", default=list(SCALES))
+    parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-sweep", action="store_true")
+    args = parser.parse_args()
+    if args.child == "sweep":
+        print(json.dumps(sweep_vs_solve()))
+        return
+    if args.child:
+        print(json.dumps(child(args.child, args.scale)))
+        return
+
+    from benchmarks.generate import count_variables, generate
+
+    print(f"machine: {_machine()}")
+    print("| variables | route | build s | HiGHS solve s | after s | total s | beyond HiGHS / HiGHS | total / linopy "
+          "| peak MB | MB / highspy |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale in args.scales:
+        n = count_variables(generate(scale))
+        rows = {route: _spawn(["--child", route, "--scale", str(scale)]) for route in ("highspy", "linopy", "paxsilica")}
+        objectives = {r: rows[r]["objective"] for r in rows}
+        spread = max(objectives.values()) - min(objectives.values())
+        assert spread <= 1e-6 * max(1.0, abs(objectives["highspy"])), f"objectives differ: {objectives}"
+        for route in ("paxsilica", "linopy", "highspy"):
+            r = rows[route]
+            beyond = (r["total_s"] - r["solve_s"]) / r["solve_s"]
+            print(f"| {n:,} | {route} | {r['build_s']:.2f} | {r['solve_s']:.2f} | {r['after_s']:.2f} | "
+                  f"{r['total_s']:.2f} | {beyond:.0%} | {r['total_s'] / rows['linopy']['total_s']:.2f} | "
+                  f"{r['peak_mb']:.0f} | {r['peak_mb'] / rows['highspy']['peak_mb']:.2f} |", flush=True)
+        print(f"<!-- scale {scale}: paxsilica phases {rows['paxsilica'].get('phases')} -->", flush=True)
+    if not args.skip_sweep:
+        s = _spawn(["--child", "sweep"])
+        print(f"\nsweep (default dataset, 21 points): {s['sweep_s']:.2f} s; one cold solve {s['cold_solve_s']:.2f} s; "
+              f"ratio {s['sweep_s'] / s['cold_solve_s']:.2f}", flush=True)
+    if not args.skip_batch:
+        b = batch_speedup()
+        print(f"batch ({b['scenarios']} default-dataset scenarios): 1 process {b['workers_1_s']:.1f} s, 2 processes "
+              f"{b['workers_2_s']:.1f} s, speed-up {b['workers_1_s'] / b['workers_2_s']:.2f}x, identical batch.csv: "
+              f"{b['identical']}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
