@@ -27,7 +27,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.data import ModelData, Refinery
-from optimizer.model.network import linear
+from optimizer.model.network import linear, variables
 from optimizer.model.objective import add_cost_term
 
 
@@ -70,8 +70,10 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     ref_periods = sorted({(r, t) for (r, t) in m.ore_by_ref})
 
+    ore_t = variables(m.Ore_T)
+
     def capacity(_m, r, t):  # type: ignore[no-untyped-def]
-        ore = linear([m.Ore_T[k] for k in m.ore_by_ref[r, t]])
+        ore = linear([ore_t[k] for k in m.ore_by_ref[r, t]])
         new = sum(m.Build_TPA[r, d] for d in periods if (r, d) in m.BUILD_OPTIONS and online(data, refs[r], d, t))
         return ore - new <= refs[r].capacity_tpa
 

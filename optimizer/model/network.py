@@ -49,6 +49,11 @@ def term(coef: float, var: object) -> object:
     return var if coef == 1 else MonomialTermExpression((coef, var))
 
 
+def variables(component: pyo.Var) -> dict:
+    """index -> variable of an indexed Var, as a plain dict."""
+    return dict(component.items())
+
+
 def linear(args: list) -> LinearExpression:
     """The sum of ``args`` (variables and :func:`term` s) in one LinearExpression, built from a list at once.
 
@@ -101,7 +106,8 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
         if data.unmet_penalty_usd_per_t[f, p] is None:
             m.Unmet_T[f, p, t].fix(0.0)
 
-    ore, deliver, sell = m.Ore_T, m.Deliver_T, m.Sell_T
+    # Plain dicts of the variables: a lookup costs a fraction of indexing the Pyomo component.
+    ore, deliver, sell = variables(m.Ore_T), variables(m.Deliver_T), variables(m.Sell_T)
     ore_by_mine = _group(m.ORE_ARCS, lambda k: (k[0], k[2]))
     ore_by_ref_country = _group(m.ORE_ARCS, lambda k: (k[1], mine_country[k[0]], k[2]))
     deliveries_by_yield = _group(m.DELIVERIES, lambda k: (k[0], k[2], k[3], k[4]))
@@ -173,7 +179,7 @@ def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
     def freight(arc):  # type: ignore[no-untyped-def]
         return arc.cost_usd_per_t - arc.tariff_usd_per_t
 
-    ore, deliver = m.Ore_T, m.Deliver_T
+    ore, deliver = variables(m.Ore_T), variables(m.Deliver_T)
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
     add_cost_term(m, "mining", {
         t: linear([term(mines[k[0]].cost_usd_per_t, ore[k]) for k in by_period[t]]) for t in m.PERIODS})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimizer.data import ModelData
-from optimizer.model.network import linear
+from optimizer.model.network import linear, variables
 
 
 def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -43,7 +43,7 @@ def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     m.CAP_PERIODS = pyo.Set(dimen=2, initialize=[(k, t) for k in cap_ids for t in data.periods if (k, t) in scope])
 
-    deliver = m.Deliver_T
+    deliver = variables(m.Deliver_T)
 
     def cap_rule(_m, k, t):  # type: ignore[no-untyped-def]
         hit = linear([deliver[x] for x in touched.get((k, t), [])])
