@@ -190,9 +190,11 @@ def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
                   + [term(freight(fab_arcs[k[0], k[1]]), deliver[k]) for k in deliveries[t]])
         for t in m.PERIODS
     })
+    # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so the
+    # objective's coefficients and the order of the columns are the same with or without them).
     add_cost_term(m, "tariffs", {
-        t: linear([term(mine_arcs[k[0], k[1]].tariff_usd_per_t, ore[k]) for k in by_period[t]]
-                  + [term(fab_arcs[k[0], k[1]].tariff_usd_per_t, deliver[k]) for k in deliveries[t]])
+        t: linear([term(c, ore[k]) for k in by_period[t] if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
+                  + [term(c, deliver[k]) for k in deliveries[t] if (c := fab_arcs[k[0], k[1]].tariff_usd_per_t)])
         for t in m.PERIODS
     })
     add_cost_term(m, "unmet_penalty", {
