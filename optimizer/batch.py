@@ -139,17 +139,17 @@ def load_batch_file(path: Path, default_input: Path) -> list[Entry]:
 
 def with_samples(entries: list[Entry], samples: int, seed: int, plain: bool) -> list[Entry]:
     """Each entry crossed with ``samples`` draws of seed ``seed`` (``sample-0001``... or ``NAME.sample-0001``...)."""
-    out = []
+    out: list[Entry] = []
     for e in entries:
         prefix = "" if plain else f"{e.name}."
-        out.extend(Entry(f"{prefix}sample-{i + 1:04d}", e.input, e.layers, sample=i, seed=seed, group=e.name)
-                   for i in range(samples))
+        out.extend(Entry(f"{prefix}sample-{i + 1:04d}", e.input, e.layers, e.params, sample=i, seed=seed,
+                         group=e.name) for i in range(samples))
     return out
 
 
 def _hint(entry: Entry) -> str:
     """Entries with the same hint probably share a structure (the worker checks): input + non-numeric overrides."""
-    parts = [entry.input]
+    parts: list[Any] = [entry.input]
     for _, doc in entry.layers:
         parts.append({k: v for k, v in doc.items() if k not in _PARAMETRIC or not isinstance(v, dict)})
     parts.append(sorted(name for name, _ in entry.params))  # a parameter's value never changes the structure

@@ -81,7 +81,7 @@ def _base_tables(path: str) -> InputTables:
 
 
 def prepare(entry: Entry) -> tuple[Any, dict[str, float]]:
-    """The entry's :class:`~optimizer.scenario.Case`, and the parameter values it set (matrix) or drew (sample)."""
+    """The entry's :class:`~optimizer.scenario.Case`, and the parameter values it drew (a sample) or set (matrix)."""
     from optimizer.errors import Problem
     from optimizer.scenario import build_case
     from optimizer.uncertainty import distributions, draw_sample, sample_override
@@ -97,15 +97,20 @@ def prepare(entry: Entry) -> tuple[Any, dict[str, float]]:
         if not rows:
             raise InputError([Problem(label, "--samples needs an uncertainty sheet in the input (parameter, "
                                              "distribution, arg1, arg2, arg3)")])
-        params.update(draw_sample(rows, entry.seed or 0, entry.sample))
+        # Every row is drawn (so the other draws do not depend on it), but a parameter that the scenario sets by
+        # name keeps the scenario's value.
+        drawn = {k: v for k, v in draw_sample(rows, entry.seed or 0, entry.sample).items() if k not in params}
+        params.update(drawn)
         label = f"sample {entry.sample + 1} of seed {entry.seed}"
+    else:
+        drawn = params
     if not params:
-        return case, params
+        return case, drawn
     try:
         override = sample_override(params, tuple(case.data.products))
     except ValueError as err:
         raise InputError([Problem(label, str(err))]) from None
-    return build_case(case.tables, ((label, override),)), params
+    return build_case(case.tables, ((label, override),)), drawn
 
 
 def _finished(folder: Path, sha: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -181,7 +186,7 @@ def _run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     prepared: list[tuple[Entry, Any, dict[str, float], str, dict[str, Any] | None]] = []
     for entry in task.entries:
-        base = {"scenario": entry.name, "group": entry.group or entry.name, "sample": entry.sample}
+        base: dict[str, Any] = {"scenario": entry.name, "group": entry.group or entry.name, "sample": entry.sample}
         try:
             case, draws = prepare(entry)
         except InputError as err:

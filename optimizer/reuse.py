@@ -142,7 +142,8 @@ class ReusableProgram:
                     lower.append(value - constant if con.equality else -INF)
                     upper.append(value - constant)
         if rows:
-            prog.highs.changeRowsBounds(len(rows), np.array(rows, dtype=np.int32), np.array(lower), np.array(upper))
+            prog.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), np.array(rows, dtype=np.int32), np.array(lower), np.array(upper))
         cols, col_upper = [], []
         for (mine, ref, _t), var in m.Ore_T.items():
             ub = data.mine_arcs[mine, ref].max_t

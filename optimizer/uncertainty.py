@@ -127,8 +127,10 @@ def distributions(tables: InputTables) -> tuple[list[Distribution], list[Problem
     frame = tables.get("uncertainty")
     if frame is None:
         return [], []
-    products = tuple(tables.get("products")["product"]) if tables.get("products") is not None else ()
-    out, problems = [], []
+    product_frame = tables.get("products")
+    products = tuple(product_frame["product"]) if product_frame is not None else ()
+    out: list[Distribution] = []
+    problems: list[Problem] = []
     for rec in frame.to_dict("records"):
         row, name, kind = int(rec[ROW]), rec["parameter"], rec["distribution"]
         try:

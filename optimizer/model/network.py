@@ -198,7 +198,7 @@ def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
         for t in m.PERIODS
     })
     add_cost_term(m, "unmet_penalty", {
-        t: linear([term(data.unmet_penalty_usd_per_t[k[0], k[1]], m.Unmet_T[k]) for k in unmet[t]])
+        t: linear([term(data.unmet_penalty_usd_per_t[k[0], k[1]] or 0.0, m.Unmet_T[k]) for k in unmet[t]])
         for t in m.PERIODS})
     add_cost_term(m, "coproduct_sales", {
         t: linear([term(-data.markets[k[1]].price_usd_per_t, m.Sell_T[k]) for k in sales[t]]) for t in m.PERIODS})

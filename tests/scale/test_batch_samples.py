@@ -100,3 +100,19 @@ def test_parameter_names_map_to_overrides() -> None:
     assert parameter_override("discount_rate", 0.05) == {"parameters": {"discount_rate": 0.05}}
     with pytest.raises(ValueError, match="unknown parameter 'fuel'"):
         parameter_override("fuel", 1.0)
+
+
+def test_samples_cross_every_scenario_and_keep_its_parameters(uncertain_input: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "b.toml"
+    spec.write_text(f'input = "{uncertain_input}"\n[scenarios.base]\n[matrix]\n"cap:china_any" = [0.4]\n')
+    entries = plan(spec, samples=2, seed=3)
+    assert [(e.name, e.group, e.sample, e.params) for e in entries] == [
+        ("base.sample-0001", "base", 0, ()), ("base.sample-0002", "base", 1, ()),
+        ("cap-china_any=0.4.sample-0001", "cap-china_any=0.4", 0, (("cap:china_any", 0.4),)),
+        ("cap-china_any=0.4.sample-0002", "cap-china_any=0.4", 1, (("cap:china_any", 0.4),)),
+    ]
+    case, drawn = prepare(entries[2])
+    # The scenario's own value of a parameter is kept; the other parameters are drawn as for any sample.
+    assert case.data.caps["china_any"].max_share == 0.4
+    _, base_drawn = prepare(entries[0])
+    assert "cap:china_any" not in drawn and drawn == {k: v for k, v in base_drawn.items() if k != "cap:china_any"}
