@@ -62,6 +62,11 @@ class BatchResult:
 # --- planning -------------------------------------------------------------------------------------------------
 
 
+def _absolute(path: str | Path) -> str:
+    """Workers may run elsewhere (a Dask cluster): give them absolute paths."""
+    return str(Path(path).resolve())
+
+
 def _sanitise(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.=+-]", "-", text)
 
@@ -97,14 +102,14 @@ def load_batch_file(path: Path, default_input: Path) -> list[Entry]:
     if unknown:
         raise InputError([Problem(str(path), f"unknown key {k!r} (known: {', '.join(BATCH_KEYS)})")
                           for k in unknown])
-    base = str(resolve_path(str(doc["input"]), path.parent)) if doc.get("input") else str(default_input)
+    base = _absolute(resolve_path(str(doc["input"]), path.parent) if doc.get("input") else default_input)
     entries: list[Entry] = []
     for model in doc.get("models", []):
         found = find_scenario(str(model))
         if found is None:
             raise InputError([Problem(f"{path}, models", f"no scenario {model!r} (models/{model}.toml)")])
         scenario = load_scenario(found)
-        entries.append(Entry(scenario.name, str(scenario.input or base), scenario.layers))
+        entries.append(Entry(scenario.name, _absolute(scenario.input or base), scenario.layers))
     scenarios = doc.get("scenarios", {})
     if not isinstance(scenarios, dict):
         raise InputError([Problem(f"{path}, scenarios", "expected [scenarios.NAME] tables")])
@@ -123,7 +128,7 @@ def load_batch_file(path: Path, default_input: Path) -> list[Entry]:
             layers, input_path = model.layers, str(model.input or base)
         own = {k: v for k, v in body.items() if k != "model"}
         scenario = scenario_from_document(name, source, own, path.parent)
-        entries.append(Entry(name, str(scenario.input or input_path), layers + scenario.layers))
+        entries.append(Entry(name, _absolute(scenario.input or input_path), layers + scenario.layers))
     if "matrix" in doc:
         entries.extend(_matrix(path, doc["matrix"], base))
     if not entries:
@@ -245,7 +250,7 @@ def plan(source: Path, samples: int | None = None, seed: int = 0,
         entries = load_batch_file(source, fallback)
         plain = False
     else:
-        entries, plain = [Entry("base", str(source))], True
+        entries, plain = [Entry("base", _absolute(source))], True
     if samples:
         entries = with_samples(entries, samples, seed, plain)
     return entries

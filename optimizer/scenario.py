@@ -94,9 +94,12 @@ def resolve_path(text: str, relative_to: Path) -> Path:
     path = Path(text)
     if path.is_absolute():
         return path
-    for base in (relative_to, Path.cwd(), REPO_ROOT):
-        if (base / path).exists():
-            return base / path
+    if (relative_to / path).exists():
+        return relative_to / path
+    if path.exists():
+        return path  # from the working directory, shown as the user wrote it
+    if (REPO_ROOT / path).exists():
+        return REPO_ROOT / path
     return relative_to / path
 
 
