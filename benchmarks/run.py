@@ -11,7 +11,7 @@ and paste the table it prints into benchmarks/README.md.  Routes, from the case 
 is not timed):
 
 ``paxsilica``  what ``optimizer.run.solve_case`` does: build the Pyomo model, compile it (``HighsProgram``), HiGHS,
-               duals, result tables (``optimizer.reuse.extract_run``)
+               duals, result tables (``optimizer.run.extract_run``)
 ``highspy``    ``benchmarks/lp_tables.py`` + ``direct.py``: numpy/pandas arrays, one ``passModel``, HiGHS
 ``linopy``     ``lp_tables.py`` + ``linopy_model.py``: linopy variables and group-by sums, HiGHS through linopy's
                direct interface, solution read back
@@ -67,7 +67,7 @@ def child(route: str, scale: float) -> dict:
     out: dict = {"route": route, "scale": scale}
     if route == "paxsilica":
         from optimizer.model import build_model
-        from optimizer.reuse import extract_run
+        from optimizer.run import extract_run
         from optimizer.solve import HighsProgram
 
         model = build_model(data)

@@ -30,7 +30,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor
 
 from optimizer.data import ModelData
@@ -38,8 +37,8 @@ from optimizer.model import build_model
 from optimizer.model.investment import add_capex_cost
 from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
-from optimizer.run import CaseRun, _china_shares
-from optimizer.solve import INF, HighsProgram, SolveOptions, SolveResult
+from optimizer.run import CaseRun, extract_run
+from optimizer.solve import INF, HighsProgram, SolveOptions
 
 # (constraint family, function of (data, index) giving its new upper bound; equality rows take it as both bounds)
 _BOUND_FAMILIES = (
@@ -225,35 +224,3 @@ class ReusableProgram:
             h.setBasis(basis)
 
 
-def extract_run(model: pyo.ConcreteModel, data: ModelData, result: SolveResult, start: float) -> CaseRun:
-    """The :class:`CaseRun` of a solved model, with the same tables as :func:`optimizer.run.solve_case`."""
-    from optimizer.results import (
-        builds_table,
-        caps_realised,
-        costs_table,
-        dependence_table,
-        duals_table,
-        flows_table,
-        supply_table,
-        unmet_demand,
-    )
-    from optimizer.risk import risk_table
-
-    solved = time.perf_counter()
-    run = CaseRun(data, result, times_s=dict(result.times_s))
-    if run.ok:
-        run.tables = {
-            "flows": flows_table(model, data),
-            "builds": builds_table(model, data),
-            "supply": supply_table(model, data),
-            "costs": costs_table(model, data),
-            "duals": duals_table(model, data, result),
-        }
-        run.caps = caps_realised(model, data, result)
-        run.tables["dependence"] = dependence_table(run.caps)
-        run.tables["risk"] = risk_table(run.tables["supply"])
-        run.china_share = _china_shares(model, data)
-        run.unmet = unmet_demand(model)
-        run.times_s["extract"] = time.perf_counter() - solved
-    run.times_s["total"] = time.perf_counter() - start
-    return run

@@ -131,38 +131,47 @@ def _china_shares(m: Any, data: ModelData) -> dict[int, float]:
     return shares
 
 
+def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) -> CaseRun:
+    """The :class:`CaseRun` of a solved model: every result table, realised caps, China's share, unmet demand.
+
+    ``start`` is when the work on this case began (for the total wall time).
+    """
+    extracting = time.perf_counter()
+    run = CaseRun(data, result, times_s=dict(result.times_s))
+    if run.ok:
+        run.tables = {
+            "flows": flows_table(model, data),
+            "builds": builds_table(model, data),
+            "supply": supply_table(model, data),
+            "costs": costs_table(model, data),
+            "duals": duals_table(model, data, result),
+        }
+        run.caps = caps_realised(model, data, result)
+        run.tables["dependence"] = dependence_table(run.caps)
+        run.tables["risk"] = risk_table(run.tables["supply"])
+        run.china_share = _china_shares(model, data)
+        run.unmet = unmet_demand(model)
+        run.times_s["extract"] = time.perf_counter() - extracting
+    run.times_s["total"] = time.perf_counter() - start
+    return run
+
+
 def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True) -> CaseRun:
     """Build and solve ``data``; with ``baseline``, also solve it without caps for comparison."""
     start = time.perf_counter()
     model = build_model(data)
     built = time.perf_counter()
     result = solve_model(model, options)
-    solved = time.perf_counter()
-    run = CaseRun(data, result, times_s={"build": built - start, **result.times_s})
-    if not run.ok:
-        run.times_s["total"] = time.perf_counter() - start
-        return run
-    run.tables = {
-        "flows": flows_table(model, data),
-        "builds": builds_table(model, data),
-        "supply": supply_table(model, data),
-        "costs": costs_table(model, data),
-        "duals": duals_table(model, data, result),
-    }
-    run.caps = caps_realised(model, data, result)
-    run.tables["dependence"] = dependence_table(run.caps)
-    run.tables["risk"] = risk_table(run.tables["supply"])
-    run.china_share = _china_shares(model, data)
-    run.unmet = unmet_demand(model)
-    run.times_s["extract"] = time.perf_counter() - solved
-    if baseline and data.caps:
+    result.times_s = {"build": built - start, **result.times_s}
+    run = extract_run(model, data, result, start)
+    if run.ok and baseline and data.caps:
         free = data.with_caps({})
         free_model = build_model(free)
         free_result = solve_model(free_model, options)
         if free_result.outcome.usable:
             run.uncapped = {"objective_usd": free_result.objective_usd,
                             "china_share": _china_shares(free_model, free)}
-    run.times_s["total"] = time.perf_counter() - start
+        run.times_s["total"] = time.perf_counter() - start
     return run
 
 
