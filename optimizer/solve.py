@@ -8,6 +8,7 @@ that values and duals land on the components they belong to.  Callers use :func:
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -84,21 +85,35 @@ _MESSAGES = {
 }
 
 
+_BANNER_SHOWN = False
+
+
 def _quiet_highs() -> highspy.Highs:
-    """A Highs object, created without the banner HiGHS prints on stdout the first time one is made."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    """A Highs object with its log off.
+
+    HiGHS prints a banner on stdout when the first Highs object of a process is made; that one is made with the
+    stdout file descriptor pointed at /dev/null (later ones print nothing, so no redirection, which is not
+    thread-safe, is needed for them).
+    """
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
     h.setOptionValue("output_flag", False)
     return h
 
 
+@functools.cache
 def _highs_version() -> str:
     h = _quiet_highs()
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"

@@ -39,7 +39,7 @@ def random_case(seed: int, china_cap: float | None = None, lumpy: bool = False) 
         for p in rng.sample(PRODUCTS, rng.randint(1, 2)):
             fabs.append((f"f{i}", country, p, rng.uniform(1, 60), rng.uniform(2000, 8000)))
     mine_arcs = {(m, r): Arc(rng.uniform(0, 20)) for m in mines for r in refineries if rng.random() < 0.8}
-    fab_arcs = {(r, f): Arc(rng.uniform(0, 30)) for r in refineries for f in {x[0] for x in fabs}
+    fab_arcs = {(r, f): Arc(rng.uniform(0, 30)) for r in refineries for f in dict.fromkeys(x[0] for x in fabs)
                 if rng.random() < 0.8}
     markets = {"CeO2": Market(rng.uniform(1, 20), rng.uniform(10, 200))}
     caps = [("china", "CHN", "any", china_cap)] if china_cap is not None else []
