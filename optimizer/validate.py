@@ -341,9 +341,17 @@ def check_parameters(tables: InputTables) -> list[Problem]:
     return problems
 
 
+def check_uncertainty(tables: InputTables) -> list[Problem]:
+    """Every ``uncertainty`` row names a parameter that can be sampled and a distribution with sound arguments."""
+    from optimizer.uncertainty import distributions  # the sampler owns what can be sampled
+
+    return distributions(tables)[1]
+
+
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
     check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_demand, check_parameters,
+    check_uncertainty,
 )
 
 

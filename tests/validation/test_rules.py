@@ -227,3 +227,16 @@ def test_bad_cell_is_reported_once(problems_in, case) -> None:
 def test_missing_countries_sheet_does_not_flood(problems_in, case) -> None:
     del case["countries"]
     assert problems_in(case) == ["countries.csv: missing: this file is required"]
+
+
+def test_uncertainty_rows_that_cannot_be_sampled_are_named(case, problems_in) -> None:
+    case["uncertainty"] = pd.DataFrame({
+        "parameter": ["demand_growth", "nonsense_thing", "capex"],
+        "distribution": ["triangular", "normal", "uniform"],
+        "arg1": [0.8, 1.0, 1.5], "arg2": [1.0, 0.2, 0.7], "arg3": [1.3, None, None],
+    })
+    problems = problems_in(case)
+    assert any(p.startswith("uncertainty.csv row 3, column parameter: unknown parameter 'nonsense_thing'")
+               for p in problems), problems
+    assert "uncertainty.csv row 4: uniform: low (arg1) must be <= high (arg2), got 1.5 > 0.7" in problems
+    assert len(problems) == 2
