@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.data import ModelData
-from optimizer.schema import STAGES
+from optimizer.schema import parse_stage_share
 
 STAGE_COLUMNS = {"mine": "mine_country", "refine": "refinery_country"}
 RISK_COLUMNS = ["product", "period", "stage", "hhi", "top_country", "top_share"]
@@ -93,16 +93,7 @@ def parse_each_country(text: str) -> tuple[str, float]:
     match = _EACH_RE.match(text)
     if not match:
         raise ValueError(f"--cap-each-country {text!r}: expected STAGE=SHARE, e.g. refine=0.4")
-    stage = match["stage"].lower()
-    if stage not in STAGES:
-        raise ValueError(f"--cap-each-country {text!r}: stage must be one of {', '.join(STAGES)}, got {stage!r}")
-    try:
-        share = float(match["share"])
-    except ValueError:
-        raise ValueError(f"--cap-each-country {text!r}: share must be a number from 0 to 1") from None
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"--cap-each-country {text!r}: share must be from 0 to 1, got {share}")
-    return stage, share
+    return parse_stage_share(f"--cap-each-country {text!r}", match["stage"], match["share"])
 
 
 def each_country_caps(data: ModelData, stage: str, share: float) -> ModelData:

@@ -30,7 +30,7 @@ from optimizer.results import (
     unmet_demand,
 )
 from optimizer.risk import risk_summary, risk_table
-from optimizer.schema import STAGES
+from optimizer.schema import parse_stage_share
 from optimizer.solve import Outcome, SolveOptions, SolveResult, solve_model
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,15 +67,7 @@ class CapOverride:
         match = _CAP_RE.match(text)
         if not match:
             raise ValueError(f"--cap {text!r}: expected SUPPLIER:STAGE=SHARE, e.g. CHN:any=0.2")
-        stage = (match["stage"] or "any").lower()
-        if stage not in STAGES:
-            raise ValueError(f"--cap {text!r}: stage must be one of {', '.join(STAGES)}, got {stage!r}")
-        try:
-            share = float(match["share"])
-        except ValueError:
-            raise ValueError(f"--cap {text!r}: share must be a number from 0 to 1, got {match['share']!r}") from None
-        if not 0.0 <= share <= 1.0:
-            raise ValueError(f"--cap {text!r}: share must be from 0 to 1, got {share}")
+        stage, share = parse_stage_share(f"--cap {text!r}", match["stage"] or "any", match["share"])
         return cls(match["supplier"], stage, share)
 
 

@@ -77,6 +77,20 @@ def _c(name: str, dtype: Dtype, description: str, **kw: object) -> ColumnSpec:
 BUILD_MODES = ("none", "continuous", "lumpy")
 STAGES = ("mine", "refine", "any")
 
+
+def parse_stage_share(option: str, stage: str, share: str) -> tuple[str, float]:
+    """Check the stage and share of a cap option; ValueError naming ``option`` and the reason otherwise."""
+    stage = stage.lower()
+    if stage not in STAGES:
+        raise ValueError(f"{option}: stage must be one of {', '.join(STAGES)}, got {stage!r}")
+    try:
+        value = float(share)
+    except ValueError:
+        raise ValueError(f"{option}: share must be a number from 0 to 1, got {share!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{option}: share must be from 0 to 1, got {value}")
+    return stage, value
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "countries",
