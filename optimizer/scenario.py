@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from optimizer.errors import InputError, Problem
 from optimizer.io.tables import InputTables

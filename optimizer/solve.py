@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import highspy
@@ -25,7 +25,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 INF = highspy.kHighsInf
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What a solve produced, from the user's point of view."""
 
     OPTIMAL = "optimal"

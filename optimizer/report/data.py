@@ -144,7 +144,7 @@ def load_run(run_dir: Path, data: ModelData | None = None) -> RunFolder:
         data = _case_geography(summary, run_dir, notes)
     fab_country = dict(data.fab_country) if data is not None else {}
     stamp = summary_path if summary_path.is_file() else next(run_dir / f"{n}.csv" for n in tables)
-    run_time = dt.datetime.fromtimestamp(stamp.stat().st_mtime, tz=dt.timezone.utc)
+    run_time = dt.datetime.fromtimestamp(stamp.stat().st_mtime, tz=dt.UTC)
     return RunFolder(run_dir, summary, tables, fab_country, china_countries(data), run_time, notes)
 
 

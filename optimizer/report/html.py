@@ -118,7 +118,7 @@ def _provenance(run: rd.RunFolder, generated: dt.datetime) -> str:
 def render(run: rd.RunFolder, period: int | None = None, product: str | None = None,
            generated: dt.datetime | None = None) -> str:
     """The whole report as one HTML document."""
-    generated = generated or dt.datetime.now(dt.timezone.utc)
+    generated = generated or dt.datetime.now(dt.UTC)
     parts = []
     config = {"displaylogo": False, "responsive": True}
     for sec in sections(run, period, product):
