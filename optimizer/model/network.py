@@ -114,7 +114,6 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     deliveries_by_demand = _group(m.DELIVERIES, lambda k: (k[1], k[2], k[4]))
     sales_by_product = _group(m.SALES, lambda k: (k[1], k[3]))
     m.ore_by_ref = _group(m.ORE_ARCS, lambda k: (k[1], k[2]))  # used by investment.py
-    m.deliveries_by_demand = deliveries_by_demand  # used by results and policy
 
     m.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     m.Mine_Capacity = pyo.Constraint(
