@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen  # noqa: E402
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, _frozen  # noqa: E402
 
 PRODUCTS = ("CeO2", "La2O3", "Y2O3", "NdPr", "DyTb")
 PRICES = {"CeO2": 1700.0, "La2O3": 1000.0, "NdPr": 69000.0, "DyTb": 364000.0}

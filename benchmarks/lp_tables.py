@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.model.investment import capital_recovery_factor
 
 INF = float("inf")

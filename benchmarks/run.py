@@ -10,8 +10,8 @@ memory (``ru_maxrss``), so one route's memory never counts against another.  Run
 and paste the table it prints into benchmarks/README.md.  Routes, from the case as :class:`ModelData` (generating it
 is not timed):
 
-``paxsilica``  what ``optimizer.run.solve_case`` does: build the Pyomo model, compile it (``HighsProgram``), HiGHS,
-               duals, result tables (``optimizer.run.extract_run``)
+``paxsilica``  what ``optimizer.solver.run.solve_case`` does: build the Pyomo model, compile it (``HighsProgram``), HiGHS,
+               duals, result tables (``optimizer.solver.run.extract_run``)
 ``highspy``    ``benchmarks/lp_tables.py`` + ``direct.py``: numpy/pandas arrays, one ``passModel``, HiGHS
 ``linopy``     ``lp_tables.py`` + ``linopy_model.py``: linopy variables and group-by sums, HiGHS through linopy's
                direct interface, solution read back
@@ -58,7 +58,8 @@ def child(route: str, scale: float) -> dict:
     from pyomo.repn.plugins import standard_form  # noqa: F401
 
     from benchmarks import direct, lp_tables  # noqa: F401
-    from optimizer import model, reuse, run  # noqa: F401
+    from optimizer import model  # noqa: F401
+    from optimizer.solver import reuse, run  # noqa: F401
 
     if route == "linopy":
         from benchmarks import linopy_model  # noqa: F401
@@ -67,8 +68,8 @@ def child(route: str, scale: float) -> dict:
     out: dict = {"route": route, "scale": scale}
     if route == "paxsilica":
         from optimizer.model import build_model
-        from optimizer.run import extract_run
-        from optimizer.solve import HighsProgram
+        from optimizer.solver.highs import HighsProgram
+        from optimizer.solver.run import extract_run
 
         model = build_model(data)
         built = time.perf_counter()
@@ -127,9 +128,9 @@ def _spawn(args: list[str], timeout: float = 1800) -> dict:
 
 def sweep_vs_solve() -> dict:
     """A 21-point ``paxsilica sweep`` of the China cap against one cold solve, default dataset, in one process."""
+    from optimizer.analysis.sweep import SweptCap, run_sweep, sweep_shares
     from optimizer.io.load import load_case
-    from optimizer.run import default_input, solve_case
-    from optimizer.sweep import SweptCap, run_sweep, sweep_shares
+    from optimizer.solver.run import default_input, solve_case
 
     data = load_case(default_input())
     solve_case(data, baseline=False)  # imports and first-call costs out of the way

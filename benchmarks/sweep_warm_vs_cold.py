@@ -19,10 +19,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from optimizer.data import _frozen
+from optimizer.analysis.sweep import SweptCap, run_sweep, sweep_shares, swept_cap
+from optimizer.io.data import _frozen
 from optimizer.io.load import load_case
-from optimizer.run import solve_case
-from optimizer.sweep import SweptCap, run_sweep, sweep_shares, swept_cap
+from optimizer.solver.run import solve_case
 
 ROOT = Path(__file__).resolve().parents[1]
 

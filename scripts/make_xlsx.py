@@ -29,7 +29,7 @@ from openpyxl.styles import Font
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from optimizer.schema import TABLES, TABLES_BY_NAME  # noqa: E402
+from optimizer.io.schema import TABLES, TABLES_BY_NAME  # noqa: E402
 
 DEFAULT_DIR = ROOT / "inputs" / "pax_silica_2025"
 FIXED_TIME = dt.datetime(2025, 1, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, _frozen
 
 
 def make_data(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from optimizer.data import Arc, Market, Mine, ModelData, Refinery
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery
 from tests.builders import make_data
 
 COUNTRIES = {"CHN": "china", "USA": "pax_silica", "JPN": "pax_silica", "AUS": "pax_silica", "MYS": "other"}

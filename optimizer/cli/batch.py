@@ -13,7 +13,7 @@ from optimizer.errors import InputError
 
 
 def _default_out(source: Path, samples: int | None, seed: int) -> Path:
-    from optimizer.run import input_name
+    from optimizer.solver.run import input_name
 
     if source.suffix.lower() == ".toml":
         return Path("outputs") / "batch" / source.stem
@@ -46,9 +46,9 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
     Re-running the same command solves only what is not finished yet.  Exit code 0 when every scenario has a
     usable plan, 1 when some failed (see batch.csv), 2 for a bad batch file or input.
     """
-    from optimizer.batch import plan, run_batch
-    from optimizer.run import default_input
-    from optimizer.solve import SolveOptions
+    from optimizer.scenarios.batch import plan, run_batch
+    from optimizer.solver.highs import SolveOptions
+    from optimizer.solver.run import default_input
 
     source = source or default_input()
     if not source.exists():

@@ -23,7 +23,7 @@ def compare(run_a: Path, run_b: Path, rtol: float, atol: float, with_flows: bool
 
     Exits 0 when B matches A within the tolerances, 1 on a difference (a regression), 2 when a folder cannot be read.
     """
-    from optimizer.compare import Tolerance, UnreadableRun, compare_runs, read_run
+    from optimizer.analysis.compare import Tolerance, UnreadableRun, compare_runs, read_run
 
     try:
         a, b = read_run(run_a, with_flows), read_run(run_b, with_flows)

@@ -33,14 +33,14 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
     """
-    from optimizer.diagnose import explain_failure
+    from optimizer.analysis.diagnose import explain_failure
     from optimizer.io.write import write_results
-    from optimizer.progress import spinner
-    from optimizer.risk import each_country_caps, parse_each_country
-    from optimizer.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
-    from optimizer.scenario import load_for_solve
-    from optimizer.solve import SolveOptions
-    from optimizer.terminal import print_run
+    from optimizer.report.progress import spinner
+    from optimizer.report.terminal import print_run
+    from optimizer.scenarios.scenario import load_for_solve
+    from optimizer.solver.highs import SolveOptions
+    from optimizer.solver.risk import each_country_caps, parse_each_country
+    from optimizer.solver.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
 
     try:
         overrides = [CapOverride.parse(text) for text in caps]

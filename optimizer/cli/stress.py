@@ -36,11 +36,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     """
     import pandas as pd
 
-    from optimizer.io.load import load_case
-    from optimizer.io.write import write_results
-    from optimizer.run import default_input, input_name
-    from optimizer.solve import SolveOptions
-    from optimizer.stress import (
+    from optimizer.analysis.stress import (
         n_minus_1,
         parse_disruption,
         run_stress,
@@ -48,6 +44,10 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
         stress_summary,
         stress_table,
     )
+    from optimizer.io.load import load_case
+    from optimizer.io.write import write_results
+    from optimizer.solver.highs import SolveOptions
+    from optimizer.solver.run import default_input, input_name
 
     if bool(removals) == bool(n1):
         raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption)")

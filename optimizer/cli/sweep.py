@@ -31,11 +31,11 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     Writes frontier.csv and summary.json; stops at the first share no plan can meet. Exits 0 if at least one point
     was solved.
     """
+    from optimizer.analysis.sweep import SweptCap, frontier_table, run_sweep, sweep_shares, sweep_summary
     from optimizer.io.load import load_case
     from optimizer.io.write import write_results
-    from optimizer.run import default_input, input_name
-    from optimizer.solve import SolveOptions
-    from optimizer.sweep import SweptCap, frontier_table, run_sweep, sweep_shares, sweep_summary
+    from optimizer.solver.highs import SolveOptions
+    from optimizer.solver.run import default_input, input_name
 
     try:
         cap = SweptCap.parse(cap_text)

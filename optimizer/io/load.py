@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.build_data import model_data_from_tables
-from optimizer.data import ModelData
 from optimizer.errors import InputError, Problem
+from optimizer.io.build_data import model_data_from_tables
+from optimizer.io.data import ModelData
 from optimizer.io.read import read_tables
-from optimizer.schema import TABLES, TABLES_BY_NAME
-from optimizer.validate import validate_tables
+from optimizer.io.schema import TABLES, TABLES_BY_NAME
+from optimizer.io.validate import validate_tables
 
 _SHEET_ORDER = {spec.name: i for i, spec in enumerate(TABLES)}
 

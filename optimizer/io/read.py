@@ -1,7 +1,7 @@
 """Read an input workbook or CSV directory into :class:`InputTables`, naming every bad cell.
 
 Cells are read as raw values (text from CSV, Python objects from openpyxl) and coerced here, column by column, as
-``optimizer.schema`` says, so that a bad value is reported with its sheet, row and column instead of surfacing as a
+``optimizer.io.schema`` says, so that a bad value is reported with its sheet, row and column instead of surfacing as a
 pandas error.  A workbook and a CSV directory holding the same values give identical tables.
 """
 
@@ -20,8 +20,8 @@ from typing import Literal
 import pandas as pd
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.schema import REQUIRED, TABLES, ColumnSpec, TableSpec
 from optimizer.io.tables import ROW, InputTables, _excel_column
-from optimizer.schema import REQUIRED, TABLES, ColumnSpec, TableSpec
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 

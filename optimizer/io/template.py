@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from optimizer import __version__
-from optimizer.schema import REQUIRED, TABLES, ColumnSpec
+from optimizer.io.schema import REQUIRED, TABLES, ColumnSpec
 
 _WILDCARDS = {
     ("lanes", "from_country"): "*",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.model.investment import add_investment
 from optimizer.model.network import add_network
 from optimizer.model.objective import add_objective

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from optimizer.data import ModelData, Refinery
+from optimizer.io.data import ModelData, Refinery
 from optimizer.model.network import linear, variables
 from optimizer.model.objective import add_cost_term
 

@@ -32,7 +32,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.model.objective import add_cost_term
 
 

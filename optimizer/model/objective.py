@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pyomo.environ as pyo
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 
 
 def add_cost_term(m: pyo.ConcreteModel, name: str, annual_usd_by_period: Mapping[int, object]) -> None:

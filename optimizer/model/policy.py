@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.model.network import linear, variables
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.report.data import ReportError, RunFolder, load_run
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from optimizer.report.data import SankeyData
-from optimizer.terminal import pct, usd
+from optimizer.report.terminal import pct, usd
 
 CHINA = "rgba(200, 40, 40, 0.55)"
 FREE = "rgba(40, 100, 180, 0.45)"

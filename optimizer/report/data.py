@@ -3,7 +3,7 @@
 A run folder holds what ``solve`` wrote (``summary.json`` and the result CSVs), and may hold what ``sweep``
 (``frontier.csv``) or ``stress`` (``stress.csv``) wrote, and ``risk.csv``.  Every section is optional: the report
 shows what is there.  Fab countries are not in the results; they come from the run's input (``summary.json``
-``input.source``), or from :class:`~optimizer.data.ModelData` when the caller has it, else fabs are shown by id.
+``input.source``), or from :class:`~optimizer.io.data.ModelData` when the caller has it, else fabs are shown by id.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 
 # The columns each file must have for its section (extra columns are ignored).
 COLUMNS: dict[str, list[str]] = {
@@ -72,7 +72,7 @@ def _input_path(source: str, run_dir: Path) -> Path | None:
     """Where the run's input is now: as recorded, else beside the repository (runs record relative paths)."""
     if not source:
         return None
-    from optimizer.run import REPO_ROOT
+    from optimizer.solver.run import REPO_ROOT
 
     for candidate in (Path(source), REPO_ROOT / source, run_dir / source):
         if candidate.exists():

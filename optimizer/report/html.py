@@ -14,7 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from optimizer.report import charts
 from optimizer.report import data as rd
-from optimizer.terminal import pct, usd
+from optimizer.report.terminal import pct, usd
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; }

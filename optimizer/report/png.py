@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from optimizer.report import data as rd  # noqa: E402
-from optimizer.terminal import pct, usd  # noqa: E402
+from optimizer.report.terminal import pct, usd  # noqa: E402
 
 CHINA, FREE, GREY = "#c82828", "#2864b4", "#7f7f7f"
 _STAGE = {"mine": "#8c6d31", "refinery": "#636363", "fabs": "#3182bd"}

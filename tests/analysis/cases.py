@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.data import Mine, ModelData, Refinery
+from optimizer.io.data import Mine, ModelData, Refinery
 from tests.builders import make_data
 
 COUNTRIES = {"CHN": "china", "AUS": "pax_silica", "USA": "pax_silica", "MYS": "other"}

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
-from optimizer.data import Arc, ModelData, _frozen
+from optimizer.io.data import Arc, ModelData, _frozen
 from optimizer.io.write import write_results
-from optimizer.run import solve_case, summary
+from optimizer.solver.run import solve_case, summary
 from tests.analysis.cases import chain
 
 

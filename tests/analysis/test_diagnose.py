@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from optimizer.analysis.diagnose import diagnose, explain_failure, tightest_share
 from optimizer.cli import main
-from optimizer.data import _frozen
-from optimizer.diagnose import diagnose, explain_failure, tightest_share
-from optimizer.risk import each_country_caps
+from optimizer.io.data import _frozen
+from optimizer.solver.risk import each_country_caps
 from tests.analysis.cases import chain, write_chain_csv
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from optimizer.risk import each_country_caps, hhi, parse_each_country, risk_summary, risk_table
-from optimizer.run import solve_case, summary
+from optimizer.solver.risk import each_country_caps, hhi, parse_each_country, risk_summary, risk_table
+from optimizer.solver.run import solve_case, summary
 from tests.analysis.cases import chain
 
 SUPPLY = pd.DataFrame(

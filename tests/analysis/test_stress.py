@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from optimizer.cli import main
-from optimizer.errors import InputError
-from optimizer.stress import (
+from optimizer.analysis.stress import (
     DEFAULT_UNMET_PENALTY_USD_PER_T,
     Disruption,
     n_minus_1,
@@ -25,6 +23,8 @@ from optimizer.stress import (
     stress_detail_table,
     stress_table,
 )
+from optimizer.cli import main
+from optimizer.errors import InputError
 from tests.analysis.cases import chain, write_chain_csv
 
 PENALTY = DEFAULT_UNMET_PENALTY_USD_PER_T

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from optimizer.analysis.sweep import SweptCap, frontier_table, run_sweep, sweep_shares
 from optimizer.cli import main
-from optimizer.data import _frozen
+from optimizer.io.data import _frozen
 from optimizer.model import build_model
-from optimizer.run import solve_case
-from optimizer.solve import HighsProgram, Outcome
-from optimizer.sweep import SweptCap, frontier_table, run_sweep, sweep_shares
+from optimizer.solver.highs import HighsProgram, Outcome
+from optimizer.solver.run import solve_case
 from tests.analysis.cases import chain, frontier_cost, write_chain_csv
 from tests.random_networks import random_case
 

@@ -27,11 +27,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.io.load import load_case
 from optimizer.io.read import read_tables
-from optimizer.run import CapOverride, apply_cap_overrides, solve_case
-from optimizer.schema import NUMERIC_PARAMETERS, TABLES_BY_NAME
+from optimizer.io.schema import NUMERIC_PARAMETERS, TABLES_BY_NAME
+from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case
 from tests.regression.golden import check_golden
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,7 +140,7 @@ def test_fab_intensity_is_one_number() -> None:
 
 
 def test_scenarios_load() -> None:
-    from optimizer.scenario import load_scenario, load_scenario_case
+    from optimizer.scenarios.scenario import load_scenario, load_scenario_case
 
     blocs = {}
     for name in ("signatories_only", "later_members", "export_controls_2025", "export_controls_2025_blocked"):

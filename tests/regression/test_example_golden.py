@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.io.load import load_case
-from optimizer.run import CapOverride, apply_cap_overrides, solve_case
+from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case
 from tests.regression.golden import check_golden
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.data import Mine, Refinery
+from optimizer.io.data import Mine, Refinery
 from tests.builders import make_data
 
 # Oxide delivered, by (fab, product, period, mine country, refinery country).  In period 0:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from optimizer import progress as progress_module
 from optimizer.io.load import load_case
-from optimizer.progress import progress, spinner
-from optimizer.run import solve_case
-from optimizer.terminal import plain_text, print_run, summarise, usd
+from optimizer.report import progress as progress_module
+from optimizer.report.progress import progress, spinner
+from optimizer.report.terminal import plain_text, print_run, summarise, usd
+from optimizer.solver.run import solve_case
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 

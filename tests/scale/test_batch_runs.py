@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import optimizer.reuse
-from optimizer.batch import plan, plan_chunks, run_batch
+import optimizer.solver.reuse
 from optimizer.cli import main
+from optimizer.scenarios.batch import plan, plan_chunks, run_batch
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 TABLES = ("flows", "builds", "supply", "costs", "duals", "dependence", "risk")
@@ -97,7 +97,7 @@ def test_an_interrupted_batch_resumes_without_solving_finished_scenarios(
         batch_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     solved: list[str] = []
-    original = optimizer.reuse.ReusableProgram.solve
+    original = optimizer.solver.reuse.ReusableProgram.solve
 
     def crashing(self, data, options=None, warm=None):  # type: ignore[no-untyped-def]
         if data.caps["china_any"].max_share == 0.6:
@@ -105,14 +105,14 @@ def test_an_interrupted_batch_resumes_without_solving_finished_scenarios(
         solved.append(data.caps["china_any"].max_share)
         return original(self, data, options, warm)
 
-    monkeypatch.setattr(optimizer.reuse.ReusableProgram, "solve", crashing)
+    monkeypatch.setattr(optimizer.solver.reuse.ReusableProgram, "solve", crashing)
     first = run_batch(plan(batch_file), out)
     assert first.tables["batch"].set_index("scenario").loc["cap-china_any=0.6", "message"] == "MemoryError: killed"
     stamps = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
     assert "cap-china_any=0.6" not in stamps and len(stamps) == 6
 
     solved.clear()
-    monkeypatch.setattr(optimizer.reuse.ReusableProgram, "solve", lambda self, data, options=None, warm=None: (
+    monkeypatch.setattr(optimizer.solver.reuse.ReusableProgram, "solve", lambda self, data, options=None, warm=None: (
         solved.append(data.caps["china_any"].max_share), original(self, data, options, warm))[1])
     second = run_batch(plan(batch_file), out)
     assert second.count("solved") == 1 and second.count("reused") == 6

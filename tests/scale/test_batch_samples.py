@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from optimizer.batch import plan, run_batch
-from optimizer.batch_worker import prepare
 from optimizer.cli import main
 from optimizer.io.read import read_tables
-from optimizer.uncertainty import distributions, draw_sample, parameter_override
+from optimizer.scenarios.batch import plan, run_batch
+from optimizer.scenarios.batch_worker import prepare
+from optimizer.scenarios.uncertainty import distributions, draw_sample, parameter_override
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 UNCERTAINTY = """parameter,distribution,arg1,arg2,arg3

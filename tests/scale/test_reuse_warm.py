@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from optimizer.data import Arc, Mine, ModelData, Refinery, _frozen
-from optimizer.reuse import ReusableProgram, structure_signature
-from optimizer.run import solve_case
+from optimizer.io.data import Arc, Mine, ModelData, Refinery, _frozen
+from optimizer.solver.reuse import ReusableProgram, structure_signature
+from optimizer.solver.run import solve_case
 from tests.builders import make_data
 from tests.random_networks import random_case
 

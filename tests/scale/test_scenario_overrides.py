@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from optimizer.cli import main
 from optimizer.errors import InputError
 from optimizer.io.read import read_tables
-from optimizer.scenario import build_case, load_scenario, load_scenario_case
+from optimizer.scenarios.scenario import build_case, load_scenario, load_scenario_case
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 

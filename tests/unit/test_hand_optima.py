@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.data import Arc, Market, Mine, Refinery
+from optimizer.io.data import Arc, Market, Mine, Refinery
 from optimizer.model import build_model
-from optimizer.run import solve_case
-from optimizer.solve import Outcome, solve_model
+from optimizer.solver.highs import Outcome, solve_model
+from optimizer.solver.run import solve_case
 from tests.builders import make_data
 
 COUNTRIES = {"CHN": "china", "AUS": "pax_silica", "USA": "pax_silica", "JPN": "pax_silica"}

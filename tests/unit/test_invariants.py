@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.run import solve_case
-from optimizer.solve import Outcome
+from optimizer.solver.highs import Outcome
+from optimizer.solver.run import solve_case
 from tests.random_networks import random_case
 
 SEEDS = st.integers(min_value=0, max_value=10_000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import highspy
 import pytest
 
-from optimizer.run import solve_case, summary
-from optimizer.solve import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.run import solve_case, summary
 from tests.unit.test_hand_optima import lumpy_case
 
 S = highspy.HighsModelStatus

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from conftest import NAN, write_csv_dir, write_workbook
 
-from optimizer.data import Arc, ModelData
+from optimizer.io.data import Arc, ModelData
 from optimizer.io.load import load_case
 
 # Costs chosen so every sum is unique: the cost of an arc tells which rows made it.

@@ -8,8 +8,8 @@ import openpyxl
 
 from optimizer.io.load import check_input
 from optimizer.io.read import read_input
+from optimizer.io.schema import TABLES
 from optimizer.io.template import write_template
-from optimizer.schema import TABLES
 
 
 def test_template_has_readme_then_every_sheet_with_commented_headers(tmp_path: Path) -> None:

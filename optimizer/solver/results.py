@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimizer.data import Cap, ModelData
+from optimizer.io.data import Cap, ModelData
 from optimizer.model.investment import capital_recovery_factor
-from optimizer.solve import SolveResult
+from optimizer.solver.highs import SolveResult
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
 DECIMALS = 6

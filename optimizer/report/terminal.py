@@ -13,9 +13,9 @@ from typing import TextIO
 
 import click
 
-from optimizer.progress import interactive
-from optimizer.risk import risk_line
-from optimizer.run import CaseRun
+from optimizer.report.progress import interactive
+from optimizer.solver.risk import risk_line
+from optimizer.solver.run import CaseRun
 
 
 def usd(x: float) -> str:

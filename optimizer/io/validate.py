@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 
 from optimizer.errors import Problem
 from optimizer.io.read import format_number, parse_number
+from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS, TABLES
 from optimizer.io.tables import ROW, InputTables
-from optimizer.schema import NUMERIC_PARAMETERS, PARAMETERS, TABLES
 
 Record = dict[str, object]
 SHARE_TOLERANCE = 1e-9
@@ -343,7 +343,7 @@ def check_parameters(tables: InputTables) -> list[Problem]:
 
 def check_uncertainty(tables: InputTables) -> list[Problem]:
     """Every ``uncertainty`` row names a parameter that can be sampled and a distribution with sound arguments."""
-    from optimizer.uncertainty import distributions  # the sampler owns what can be sampled
+    from optimizer.scenarios.uncertainty import distributions  # the sampler owns what can be sampled
 
     return distributions(tables)[1]
 

@@ -1,7 +1,7 @@
 """ModelData: the validated input as plain, frozen sets and parameters.
 
 Everything downstream (the model, the results) trusts this object; nothing after it re-checks the input.  It is
-built by :func:`optimizer.build_data.model_data_from_tables` from tables that passed validation.
+built by :func:`optimizer.io.build_data.model_data_from_tables` from tables that passed validation.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """The input reference (docs/inputs.md) written from the schema, so the docs cannot drift from the code.
 
-Regenerate with ``python -m optimizer.schema_docs > docs/inputs.md``; a test checks the file is current.
+Regenerate with ``python -m optimizer.io.schema_docs > docs/inputs.md``; a test checks the file is current.
 """
 
 from __future__ import annotations
 
-from optimizer.schema import PARAMETERS, REQUIRED, TABLES, ColumnSpec
+from optimizer.io.schema import PARAMETERS, REQUIRED, TABLES, ColumnSpec
 
 
 def _rule(col: ColumnSpec) -> str:
@@ -32,7 +32,7 @@ def markdown() -> str:
     lines = [
         "# Input reference",
         "",
-        "Generated from `optimizer/schema.py` (`python -m optimizer.schema_docs > docs/inputs.md`).",
+        "Generated from `optimizer/io/schema.py` (`python -m optimizer.io.schema_docs > docs/inputs.md`).",
         "An input is an `.xlsx` workbook with one sheet per table, or a directory of `<sheet>.csv` files.",
         "Units are part of the column names. Extra columns (e.g. `source`) and extra sheets are ignored.",
         "",

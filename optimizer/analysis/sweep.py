@@ -1,7 +1,7 @@
 """The cost-versus-dependence frontier: one model, one cap's share tightened step by step, re-solved warm.
 
 The model is built and compiled to HiGHS once; between points only the coefficients of the swept cap's rows change
-(:meth:`optimizer.solve.HighsProgram.set_cap_share`), so HiGHS starts each solve from the previous basis.  The
+(:meth:`optimizer.solver.highs.HighsProgram.set_cap_share`), so HiGHS starts each solve from the previous basis.  The
 sweep stops at the first share that no plan can meet and reports the tightest share that one could.
 
 Frontier columns
@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from optimizer import __version__
-from optimizer.data import ModelData
 from optimizer.errors import InputError, Problem
+from optimizer.io.data import ModelData
+from optimizer.io.schema import STAGES
 from optimizer.model import build_model
-from optimizer.results import TOL, caps_realised
-from optimizer.run import CapOverride, apply_cap_overrides
-from optimizer.schema import STAGES
-from optimizer.solve import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.results import TOL, caps_realised
+from optimizer.solver.run import CapOverride, apply_cap_overrides
 
 BREAK_TOL_TPA = 1.0  # t/yr: a country building less than this is not building
 BUILD_SHARE = 0.5  # share the model is compiled at: no cap coefficient is zero, so no row is compiled away
@@ -135,7 +135,7 @@ def _with_share(data: ModelData, cap: str, share: float) -> ModelData:
 
 def _plan(m: Any, data: ModelData, countries: list[str]) -> tuple[dict[str, float], frozenset[str]]:
     """New capacity by country and the set of refineries built, read straight from the variables (the same
-    reading as :func:`optimizer.results.builds_table`, without building a table at every point)."""
+    reading as :func:`optimizer.solver.results.builds_table`, without building a table at every point)."""
     new_tpa = dict.fromkeys(countries, 0.0)
     built = set()
     for (r, t), var in m.Build_TPA.items():

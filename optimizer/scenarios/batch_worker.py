@@ -1,6 +1,6 @@
 """What one worker does with a chunk of a batch: prepare each scenario, skip finished ones, solve the rest.
 
-A chunk's scenarios that share a structure (see :func:`optimizer.reuse.structure_signature`) are solved on one
+A chunk's scenarios that share a structure (see :func:`optimizer.solver.reuse.structure_signature`) are solved on one
 program: the chunk's first such scenario (its *anchor*) is solved cold, and the others are re-solved warm from the
 anchor's basis or incumbent (or cold, with ``warm=False``).  Chunks are fixed by the batch plan, not by the number of
 workers, so every scenario's result is the same whichever worker runs it and however many there are.
@@ -25,8 +25,8 @@ import pandas as pd
 
 from optimizer.errors import InputError
 from optimizer.io.tables import InputTables
-from optimizer.overrides import Layers
-from optimizer.solve import SolveOptions
+from optimizer.scenarios.overrides import Layers
+from optimizer.solver.highs import SolveOptions
 
 _TABLES_CACHE: dict[tuple[str, int], InputTables | InputError] = {}
 # One chunk at a time per process: creating a HiGHS object briefly redirects the process's stdout (to hide its
@@ -81,10 +81,10 @@ def _base_tables(path: str) -> InputTables:
 
 
 def prepare(entry: Entry) -> tuple[Any, dict[str, float]]:
-    """The entry's :class:`~optimizer.scenario.Case`, and the parameter values it drew (a sample) or set (matrix)."""
+    """The entry's :class:`~optimizer.scenarios.scenario.Case`, and the parameter values it drew (a sample) or set (matrix)."""
     from optimizer.errors import Problem
-    from optimizer.scenario import build_case
-    from optimizer.uncertainty import distributions, draw_sample, sample_override
+    from optimizer.scenarios.scenario import build_case
+    from optimizer.scenarios.uncertainty import distributions, draw_sample, sample_override
 
     tables = _base_tables(entry.input)
     case = build_case(tables, entry.layers)
@@ -160,7 +160,7 @@ def _from_folder(folder: Path, doc: Mapping[str, Any]) -> dict[str, Any]:
 
 def _write(task: ChunkTask, entry: Entry, run: Any, case: Any, draws: Mapping[str, float]) -> dict[str, Any]:
     from optimizer.io.write import write_results
-    from optimizer.run import summary
+    from optimizer.solver.run import summary
 
     china = _china_countries(case.data)
     doc = summary(run, entry.name)
@@ -181,7 +181,7 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
 
 
 def _run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
-    from optimizer.reuse import ReusableProgram, structure_signature
+    from optimizer.solver.reuse import ReusableProgram, structure_signature
 
     rows: dict[str, dict[str, Any]] = {}
     prepared: list[tuple[Entry, Any, dict[str, float], str, dict[str, Any] | None]] = []

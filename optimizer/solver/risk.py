@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.data import ModelData
-from optimizer.schema import parse_stage_share
+from optimizer.io.data import ModelData
+from optimizer.io.schema import parse_stage_share
 
 STAGE_COLUMNS = {"mine": "mine_country", "refine": "refinery_country"}
 RISK_COLUMNS = ["product", "period", "stage", "hhi", "top_country", "top_share"]

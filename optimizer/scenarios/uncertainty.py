@@ -33,8 +33,8 @@ import numpy as np
 
 from optimizer.errors import Problem
 from optimizer.io.read import format_number
+from optimizer.io.schema import PARAMETERS
 from optimizer.io.tables import ROW, InputTables
-from optimizer.schema import PARAMETERS
 
 _MULTIPLIER_NAMES: dict[str, tuple[str, str]] = {
     "market_price": ("prices", "market_price"),

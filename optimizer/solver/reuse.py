@@ -32,13 +32,13 @@ import highspy
 import numpy as np
 from pyomo.repn.linear import LinearRepnVisitor
 
-from optimizer.data import ModelData
+from optimizer.io.data import ModelData
 from optimizer.model import build_model
 from optimizer.model.investment import add_capex_cost
 from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
-from optimizer.run import CaseRun, extract_run
-from optimizer.solve import INF, HighsProgram, SolveOptions
+from optimizer.solver.highs import INF, HighsProgram, SolveOptions
+from optimizer.solver.run import CaseRun, extract_run
 
 # (constraint family, function of (data, index) giving its new upper bound; equality rows take it as both bounds)
 _BOUND_FAMILIES = (

@@ -1,6 +1,6 @@
 """Turn validated input tables into :class:`ModelData`: resolve lanes into arcs, periods, demand and caps.
 
-This module trusts its input (it runs after :func:`optimizer.validate.validate_tables` found nothing); it only
+This module trusts its input (it runs after :func:`optimizer.io.validate.validate_tables` found nothing); it only
 applies the documented semantics, so the model never has to look at a table again.
 """
 
@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from optimizer.data import Arc, Market, Mine, ModelData, Refinery, _frozen
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, _frozen
 from optimizer.io.read import parse_number
+from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS
 from optimizer.io.tables import ROW, InputTables
-from optimizer.schema import NUMERIC_PARAMETERS, PARAMETERS
 
 WILDCARD = "*"
 Record = dict[str, Any]
@@ -115,7 +115,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     Parameters
     ----------
     tables : the input, as read by :func:`optimizer.io.read.read_input` and checked by
-        :func:`optimizer.validate.validate_tables`.
+        :func:`optimizer.io.validate.validate_tables`.
 
     Returns
     -------

@@ -26,12 +26,12 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from optimizer import __version__
-from optimizer.data import ModelData, _frozen
 from optimizer.errors import InputError, Problem
+from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
-from optimizer.results import DECIMALS, realised_share, unmet_demand
-from optimizer.run import china_reference
-from optimizer.solve import SolveOptions, solve_model
+from optimizer.solver.highs import SolveOptions, solve_model
+from optimizer.solver.results import DECIMALS, realised_share, unmet_demand
+from optimizer.solver.run import china_reference
 
 DEFAULT_UNMET_PENALTY_USD_PER_T = 1e8
 KINDS = ("country", "mine", "refinery", "lane")

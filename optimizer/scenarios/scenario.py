@@ -1,8 +1,8 @@
 """Scenarios: declarative overrides of an input (TOML), applied to the raw tables before validation.
 
 A scenario changes the tables read from a workbook or CSV directory (:class:`~optimizer.io.tables.InputTables`);
-the result then goes through :func:`optimizer.validate.validate_tables` and
-:func:`optimizer.build_data.model_data_from_tables` exactly like an input read from disk, so an overridden value is
+the result then goes through :func:`optimizer.io.validate.validate_tables` and
+:func:`optimizer.io.build_data.model_data_from_tables` exactly like an input read from disk, so an overridden value is
 checked like any other.  The format is documented in ``models/README.md``; in short, a scenario document may hold:
 
 ===========================  =====================================================================================
@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.schema import TABLES
 from optimizer.io.tables import InputTables
-from optimizer.overrides import Layers, apply_overrides
-from optimizer.schema import TABLES
+from optimizer.scenarios.overrides import Layers, apply_overrides
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "models"
 META_KEYS = ("name", "description", "input")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "caps", "parameters", "coalition", "blocked_lanes", "remove", "prices",
@@ -172,9 +172,9 @@ def build_case(tables: InputTables, layers: Layers = ()) -> Case:
     InputError
         Bad overrides, or problems that the overridden input has (naming the override that caused them).
     """
-    from optimizer.build_data import model_data_from_tables
+    from optimizer.io.build_data import model_data_from_tables
     from optimizer.io.load import sort_problems
-    from optimizer.validate import validate_tables
+    from optimizer.io.validate import validate_tables
 
     edited, origin = apply_overrides(tables, layers) if layers else (tables, {})
     problems = validate_tables(edited)

@@ -1,4 +1,4 @@
-"""Apply scenario overrides to the raw input tables (see :mod:`optimizer.scenario` and ``models/README.md``).
+"""Apply scenario overrides to the raw input tables (see :mod:`optimizer.scenarios.scenario` and ``models/README.md``).
 
 Every edit is made on a copy; every bad override is collected and reported with the scenario file (or batch entry),
 the table and the key, so a user fixes them in one pass.
@@ -15,8 +15,8 @@ import pandas as pd
 
 from optimizer.errors import InputError, Problem
 from optimizer.io.read import coerce, format_number
+from optimizer.io.schema import PARAMETERS, REQUIRED, TABLES, TABLES_BY_NAME, TableSpec
 from optimizer.io.tables import ROW, InputTables
-from optimizer.schema import PARAMETERS, REQUIRED, TABLES, TABLES_BY_NAME, TableSpec
 
 MULTIPLIERS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     # section -> key -> (sheet, columns multiplied)
@@ -194,7 +194,7 @@ def _coalition(ed: _Editor, source: str, section: Any) -> None:
 
 
 def _blocked_lanes(ed: _Editor, source: str, lanes: Any) -> None:
-    from optimizer.build_data import lane_for
+    from optimizer.io.build_data import lane_for
 
     if not isinstance(lanes, list):
         ed.fail(f"{source}, blocked_lanes", "expected a list such as [\"CHN>USA\", \"MMR>*\"]")

@@ -14,10 +14,12 @@ from typing import Any
 import pandas as pd
 
 from optimizer import __version__
-from optimizer.data import Cap, ModelData
 from optimizer.errors import InputError, Problem
+from optimizer.io.data import Cap, ModelData
+from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
-from optimizer.results import (
+from optimizer.solver.highs import Outcome, SolveOptions, SolveResult, solve_model
+from optimizer.solver.results import (
     CapRealised,
     builds_table,
     caps_realised,
@@ -29,11 +31,9 @@ from optimizer.results import (
     supply_table,
     unmet_demand,
 )
-from optimizer.risk import risk_summary, risk_table
-from optimizer.schema import parse_stage_share
-from optimizer.solve import Outcome, SolveOptions, SolveResult, solve_model
+from optimizer.solver.risk import risk_summary, risk_table
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INPUTS = (REPO_ROOT / "inputs" / "pax_silica_2025", REPO_ROOT / "inputs" / "example")
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\s*(?P<share>[^\s]+)\s*$")

@@ -2,7 +2,7 @@
 
 A batch comes from a batch file (TOML, format in ``models/README.md``) or from an input alone, and may be crossed
 with samples drawn from the input's ``uncertainty`` sheet.  :func:`run_batch` splits it into fixed chunks (scenarios
-that can share one compiled program, see :mod:`optimizer.batch_worker`) and runs them on local processes
+that can share one compiled program, see :mod:`optimizer.scenarios.batch_worker`) and runs them on local processes
 (``concurrent.futures``) or on a Dask distributed cluster, then writes ``batch.csv`` and, for samples,
 ``samples.csv``, ``uncertainty.csv`` and ``build_frequency.csv``.  The scenario folders must be reachable by the
 workers under the same paths (one machine, or a shared file system).
@@ -25,10 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.batch_report import batch_table, build_frequency_table, samples_table, uncertainty_table
-from optimizer.batch_worker import ChunkTask, Entry, run_chunk
 from optimizer.errors import InputError, Problem
-from optimizer.scenario import (
+from optimizer.scenarios.batch_report import batch_table, build_frequency_table, samples_table, uncertainty_table
+from optimizer.scenarios.batch_worker import ChunkTask, Entry, run_chunk
+from optimizer.scenarios.scenario import (
     check_name,
     find_scenario,
     load_scenario,
@@ -36,7 +36,7 @@ from optimizer.scenario import (
     resolve_path,
     scenario_from_document,
 )
-from optimizer.solve import SolveOptions
+from optimizer.solver.highs import SolveOptions
 
 CHUNK_SIZE = 8  # scenarios per task: fixed, so that results never depend on the number of workers
 BATCH_KEYS = ("input", "models", "scenarios", "matrix")
@@ -45,7 +45,7 @@ _PARAMETRIC = ("prices", "capacity", "demand", "caps", "parameters")  # sections
 
 @dataclass
 class BatchResult:
-    """Every scenario's row (see :mod:`optimizer.batch_worker`) and the tables written."""
+    """Every scenario's row (see :mod:`optimizer.scenarios.batch_worker`) and the tables written."""
 
     rows: list[dict[str, Any]]
     out_dir: Path
@@ -73,7 +73,7 @@ def _sanitise(text: str) -> str:
 
 def _matrix(path: Path, matrix: Any, base_input: str) -> list[Entry]:
     """One entry per combination of the ``[matrix]`` values, named ``param=value+param=value``."""
-    from optimizer.uncertainty import parameter_override
+    from optimizer.scenarios.uncertainty import parameter_override
 
     where = f"{path}, matrix"
     if not isinstance(matrix, dict) or not matrix:

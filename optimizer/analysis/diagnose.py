@@ -10,7 +10,7 @@ Elastic relaxations, each a small solve of the same model with its cost objectiv
    minimise it: the caps that need slack are the guilty ones.
 3. For each guilty cap, the tightest feasible max_share with every other cap as given: when all the demand in its
    scope must be met, the delivered tonnes are known, so min z s.t. touched_t <= z * demand_t is an LP (exact);
-   otherwise bisection on the share in one live HiGHS object (:meth:`optimizer.solve.HighsProgram.set_cap_share`).
+   otherwise bisection on the share in one live HiGHS object (:meth:`optimizer.solver.highs.HighsProgram.set_cap_share`).
    With several guilty caps, loosening one alone may not be enough; the diagnosis then says so.
 """
 
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from optimizer.data import Cap, ModelData
+from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
-from optimizer.solve import HighsProgram, SolveOptions, solve_model
+from optimizer.solver.highs import HighsProgram, SolveOptions, solve_model
 
 TOL_T = 1e-6  # tonnes of slack below this are solver noise
 BISECTION_TOL = 1e-6

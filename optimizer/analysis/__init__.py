@@ -1,0 +1,1 @@
+"""Analysis over many solves: sweeps, stress tests, infeasibility diagnosis, comparison of results."""

@@ -1,0 +1,1 @@
+"""Scenarios: scenario files and overrides, uncertainty draws, batches (local processes or Dask)."""

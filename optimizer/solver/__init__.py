@@ -1,0 +1,1 @@
+"""Solve: the HiGHS hand-over, one-case run, result tables, warm re-solve of a compiled program."""
