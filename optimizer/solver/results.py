@@ -116,7 +116,7 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) ->
         for t, row in cap_rows(data, cap, m.DELIVERIES).items():
             touched = sum(_value(m.Deliver_T[x]) for x in row.touched)
             delivered = sum(_value(m.Deliver_T[x]) for x in row.scope)
-            con = m.Dependence_Cap[k, t] if (k, t) in m.Dependence_Cap else None
+            con = m.Dependence_Cap.get((k, t), None)
             y = solved.duals.get(con, 0.0) / data.years_represented[t] if con is not None else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
             out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.max_share, y,
