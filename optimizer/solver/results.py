@@ -116,8 +116,8 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) ->
         for t, row in cap_rows(data, cap, m.DELIVERIES).items():
             touched = sum(_value(m.Deliver_T[x]) for x in row.touched)
             delivered = sum(_value(m.Deliver_T[x]) for x in row.scope)
-            con = m.Dependence_Cap.get((k, t), None)
-            y = solved.duals.get(con, 0.0) / data.years_represented[t] if con is not None else 0.0
+            rows = m.Dependence_Cap
+            y = solved.duals.get(rows[k, t], 0.0) / data.years_represented[t] if (k, t) in rows else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
             out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.max_share, y,
                                    -y * row.demand_t / 100.0))
