@@ -31,8 +31,8 @@ from optimizer.io.data import ModelData
 from optimizer.io.schema import STAGES
 from optimizer.model import build_model
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.results import TOL, caps_realised
-from optimizer.solver.reuse import set_cap_share
 from optimizer.solver.run import CapOverride, apply_cap_overrides
 
 BREAK_TOL_TPA = 1.0  # t/yr: a country building less than this is not building

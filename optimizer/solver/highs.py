@@ -321,10 +321,14 @@ class HighsProgram:
     def set_row_bounds(self, con: ConstraintData, lower: float | None, upper: float | None) -> None:
         """Change constraint ``con``'s bounds in the Pyomo model and in the HiGHS rows compiled from it, in place.
 
-        ``lower``/``upper`` are the bounds on the constraint's body (``None``: unbounded); a body's constant, if any,
-        is taken into account.  A constraint the compiler left out (no variables) is left out still.
+        ``lower``/``upper`` are the bounds on the constraint's body (``None``: unbounded; both ``None`` frees the row
+        and deactivates the constraint); a body's constant, if any, is taken into account.  A constraint the compiler left out (no variables) is left out still.
         """
-        con.set_value((lower, con.body, upper))
+        if lower is None and upper is None:
+            con.deactivate()  # Pyomo has no unbounded constraint; the HiGHS row is made free below
+        else:
+            con.set_value((lower, con.body, upper))
+            con.activate()
         rows = self.row_index.get(id(con))
         if not rows:
             return

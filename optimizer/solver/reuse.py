@@ -37,8 +37,9 @@ from optimizer.model.bounds import undeclared
 from optimizer.model.investment import add_capex_cost
 from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
-from optimizer.model.policy import scope_demand_t
-from optimizer.solver.highs import INF, HighsProgram, SolveOptions
+from optimizer.solver.highs import INF, HighsProgram, Outcome, SolveOptions
+from optimizer.solver.marginals import measure_cap_marginals
+from optimizer.solver.results import dependence_table
 from optimizer.solver.run import CaseRun, extract_run
 
 
@@ -76,18 +77,6 @@ def _linear(expr: Any) -> tuple[dict[int, float], float]:
 
 def _constant(expr: Any) -> float:
     return _linear(expr)[1]
-
-
-def set_cap_share(program: HighsProgram, data: ModelData, cap: str, share: float) -> None:
-    """Set dependence cap ``cap``'s max_share in every period of a compiled program, in place (no rebuild).
-
-    Only the rows' right-hand sides change (the allowance is ``share * demand`` in scope), so HiGHS keeps its basis.
-    """
-    m = program.model
-    for k, t in m.CAP_PERIODS:
-        if k == cap:
-            program.set_row_bounds(m.Dependence_Cap[k, t], None,
-                                   share * scope_demand_t(data, data.caps[cap], t))
 
 
 class ReusableProgram:
@@ -201,7 +190,12 @@ class ReusableProgram:
         loaded = time.perf_counter()
         result = self.program.solve(options)
         result.times_s["load"] = loaded - start
-        return extract_run(self.model, data, result, start)
+        run = extract_run(self.model, data, result, start)
+        if run.ok and data.caps and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
+            # As solve_case does, so that a re-solved case reports what a single solve would.
+            run.caps = measure_cap_marginals(self.program, data, run.caps, result.objective_usd, options)
+            run.tables["dependence"] = dependence_table(run.caps)
+        return run
 
     def _set_warm(self, warm: WarmStart) -> None:
         h = self.program.highs

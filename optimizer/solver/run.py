@@ -18,7 +18,8 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
-from optimizer.solver.highs import Outcome, SolveOptions, SolveResult, solve_model
+from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
+from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.results import (
     CapRealised,
     builds_table,
@@ -148,22 +149,36 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
     return run
 
 
-def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True) -> CaseRun:
-    """Build and solve ``data``; with ``baseline``, also solve it without caps for comparison."""
+def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True,
+               marginals: bool = True) -> CaseRun:
+    """Build and solve ``data``.
+
+    With ``marginals``, each cap's cost of one point tighter and one point looser is measured by re-solving
+    (:func:`optimizer.solver.marginals.measure_cap_marginals`); with ``baseline``, the same compiled program is
+    re-solved with every cap lifted, for comparison.  Both re-use the compiled program (no second build).
+    """
     start = time.perf_counter()
     model = build_model(data)
     built = time.perf_counter()
-    result = solve_model(model, options)
+    program = HighsProgram(model)
+    result = program.solve(options)
     result.times_s = {"build": built - start, **result.times_s}
     run = extract_run(model, data, result, start)
-    if run.ok and baseline and data.caps:
-        free = data.with_caps({})
-        free_model = build_model(free)
-        free_result = solve_model(free_model, options)
-        if free_result.outcome.usable:
-            run.uncapped = {"objective_usd": free_result.objective_usd,
-                            "china_share": _china_shares(free_model, free)}
-        run.times_s["total"] = time.perf_counter() - start
+    if not run.ok or not data.caps:
+        return run
+    if marginals and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
+        measuring = time.perf_counter()
+        run.caps = measure_cap_marginals(program, data, run.caps, result.objective_usd, options)
+        run.tables["dependence"] = dependence_table(run.caps)
+        run.times_s["marginals"] = time.perf_counter() - measuring
+    if baseline:
+        solving = time.perf_counter()
+        free = solve_uncapped(program, data, options)
+        if free.outcome.usable:
+            run.uncapped = {"objective_usd": free.objective_usd,
+                            "china_share": _china_shares(model, data)}
+        run.times_s["baseline"] = time.perf_counter() - solving
+    run.times_s["total"] = time.perf_counter() - start
     return run
 
 

@@ -15,7 +15,7 @@ from optimizer.cli import main
 from optimizer.io.data import _frozen
 from optimizer.model import build_model
 from optimizer.solver.highs import HighsProgram, Outcome
-from optimizer.solver.reuse import set_cap_share
+from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.run import solve_case
 from tests.analysis.cases import chain, frontier_cost, write_chain_csv
 from tests.random_networks import random_case

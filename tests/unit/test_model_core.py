@@ -103,3 +103,43 @@ def test_a_re_solve_refuses_a_model_with_an_undeclared_constraint_family(monkeyp
 
     monkeypatch.setattr(reuse, "build_model", lambda data: build_model(data, extensions=[declared_limit]))
     assert ReusableProgram(china_only(1.0)).solve(china_only(1.0)).result.objective_usd == pytest.approx(1000)
+
+
+def test_at_a_kink_tightening_and_loosening_a_cap_are_priced_apart() -> None:
+    # 100 t demanded; China's route costs 20/t (mine 10 + opex 10); the US route 50/t (mine 10 + opex 40) and needs a
+    # lumpy US plant: at least 60 t/yr, 100 USD per t/yr + 20,000 fixed over 10 years at 0% (10 per t/yr + 2,000/yr).
+    # China capped at 40%: 40 t from China, 60 t from the US plant at its minimum size:
+    #     40 x 20 + 60 x 50 + 60 x 10 + 2,000 = 6,400.
+    # One point tighter (39%): the plant grows to 61 t: 6,440, +40.  One point looser (41%): 59 t through a plant
+    # that cannot be smaller than 60: 6,370, -30.  A single dual would state one of the two.
+    data = make_data(
+        countries={**COUNTRIES, "AUS": "pax_silica"},
+        mines={"mC": Mine("CHN", 1000, 10), "mA": Mine("AUS", 1000, 10)},
+        composition={("mC", "P"): 1.0, ("mA", "P"): 1.0},
+        refineries={
+            "rC": Refinery("CHN", 1000, 10, 1.0),
+            "rU": Refinery("USA", 0, 40, 1.0, max_new_tpa=200, capex_usd_per_tpa=100, fixed_capex_usd=20_000,
+                           min_build_tpa=60, build="lumpy", lifetime_yr=10),
+        },
+        fabs=[("f", "USA", "P", 100, None)],
+        mine_arcs={("mC", "rC"): 0, ("mA", "rU"): 0},
+        fab_arcs={("rC", "f"): 0, ("rU", "f"): 0},
+        caps=[("china", "CHN", "any", 0.4)],
+    )
+    run = solve_case(data, baseline=False)
+    assert run.result.objective_usd == pytest.approx(6400)
+    (cap,) = run.caps
+    assert cap.usd_per_pct_tighter == pytest.approx(40)
+    assert cap.usd_per_pct_looser == pytest.approx(30)
+    assert cap.dual_usd_per_pct in (pytest.approx(30), pytest.approx(40))
+    row = run.tables["dependence"].iloc[0]
+    assert (row["usd_per_pct_tighter"], row["usd_per_pct_looser"]) == (pytest.approx(40), pytest.approx(30))
+
+
+def test_the_uncapped_baseline_from_the_compiled_program_equals_a_cold_uncapped_solve() -> None:
+    for seed in (3, 11, 19):
+        capped = solve_case(random_case(seed, china_cap=0.3, lumpy=seed == 19))
+        cold = solve_case(random_case(seed, china_cap=None, lumpy=seed == 19), baseline=False)
+        assert capped.uncapped is not None and cold.result.objective_usd is not None
+        assert capped.uncapped["objective_usd"] == pytest.approx(cold.result.objective_usd, rel=1e-9, abs=1e-6)
+        assert capped.uncapped["china_share"] == pytest.approx(cold.china_share)
