@@ -20,6 +20,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.base.constraint import ConstraintData
+from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
@@ -257,52 +258,22 @@ class HighsProgram:
 
     # In-place changes for re-solves: the live HiGHS object keeps its basis, so the next solve starts warm.
 
-    def cap_share_coefficients(self, cap: str, period: int, share: float) -> dict[int, float]:
-        """Column -> coefficient of row ``Dependence_Cap[cap, period]`` at ``share``.
+    def set_row_bounds(self, con: ConstraintData, lower: float | None, upper: float | None) -> None:
+        """Change constraint ``con``'s bounds in the Pyomo model and in the HiGHS rows compiled from it, in place.
 
-        The row is ``touched - share * total <= 0``: ``1 - share`` on the touched Deliver_T columns of the cap's
-        scope and ``-share`` on the others.
+        ``lower``/``upper`` are the bounds on the constraint's body (``None``: unbounded); a body's constant, if any,
+        is taken into account.  A constraint the compiler left out (no variables) is left out still.
         """
-        m = self.model
-        touched = set(m.cap_touched.get((cap, period), []))
-        coefs: dict[int, float] = {}
-        for key in m.cap_scope[cap, period]:
-            j = self.col_index.get(id(m.Deliver_T[key]))
-            if j is None:
-                raise KeyError(f"Deliver_T{list(key)} is not a column of the compiled program")
-            coefs[j] = (1.0 if key in touched else 0.0) - share
-        return coefs
-
-    def set_cap_share(self, cap: str, share: float) -> None:
-        """Set dependence cap ``cap``'s max_share in every period, in place (no rebuild, no recompile).
-
-        The coefficients of the cap's rows are changed with ``changeCoeff``, and the Pyomo parameter
-        ``cap_max_share[cap]`` is kept in step so that anything read from the model afterwards agrees.  A row that
-        the compiler left out because all its coefficients were zero (share 1 with every delivery touched, or
-        share 0 with none) is added now.
-        """
-        m = self.model
-        m.cap_max_share[cap] = share
-        for k, t in m.CAP_PERIODS:
-            if k != cap:
-                continue
-            con = m.Dependence_Cap[k, t]
-            coefs = self.cap_share_coefficients(k, t, share)
-            rows = self.row_index.get(id(con))
-            if rows is None:
-                self._add_row(con, coefs, upper=0.0)
-                continue
-            for i in rows:
-                for j, value in coefs.items():
-                    self.highs.changeCoeff(i, j, value)
-
-    def _add_row(self, con: ConstraintData, coefs: dict[int, float], upper: float) -> None:
-        """Append the row ``sum coefs <= upper`` for ``con`` and register it like the compiled rows."""
-        index = np.array(list(coefs), dtype=np.int32)
-        value = np.array(list(coefs.values()), dtype=float)
-        self.highs.addRow(-INF, upper, len(index), index, value)
-        self.row_index[id(con)] = [len(self.rows)]
-        self.rows.append((con, 1))
+        con.set_value((lower, con.body, upper))
+        rows = self.row_index.get(id(con))
+        if not rows:
+            return
+        constant = float(LinearRepnVisitor({}).walk_expression(con.body).constant)
+        lo = -INF if lower is None else lower - constant
+        up = INF if upper is None else upper - constant
+        for i in rows:
+            sign = self.rows[i][1]
+            self.highs.changeRowBounds(i, lo if sign <= 0 else -INF, up if sign >= 0 else INF)
 
 
 def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
