@@ -154,6 +154,8 @@ TABLES: tuple[TableSpec, ...] = (
                minimum=1.0),
             _c("lead_time_yr", "float", "Years from the decision until new capacity runs", default=0.0,
                optional=True, minimum=0.0),
+            _c("fab_grade_max_t", "float", "Most oxide per year the plant's fab-qualified lines can deliver to fabs, "
+               "t (all products); blank = no limit", default=None, optional=True, minimum=0.0),
         ),
         key=("refinery",),
     ),
@@ -215,15 +217,20 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "markets",
-        "Where surplus co-products can be sold (at the refinery gate).",
+        "Where surplus co-products can be sold (at the refinery gate), and which refineries may sell there.",
         (
             _c("product", "str", "Product id"),
+            _c("market", "str", "Market id, when a product has several markets (e.g. inside and outside China); "
+               "blank = the product's id", default="", optional=True),
+            _c("sellers", "str", "Whose refineries may sell here: * (all), a country code, a bloc label, or "
+               "!LABEL for every country but those of a country or bloc (e.g. !china)", default="*",
+               optional=True),
             _c("price_usd_per_t", "float", "Sale price, USD per t of oxide", minimum=0.0),
             _c("max_t", "float", "Most that can be sold per year, t; blank = no limit", default=None,
                optional=True, minimum=0.0),
         ),
         optional=True,
-        key=("product",),
+        key=("product", "market"),
     ),
     TableSpec(
         "periods",

@@ -7,7 +7,8 @@ PERIODS                planning years (one steady-state period ``0`` without a p
 ORE_ARCS               (mine, refinery, period) where an arc exists                                 t REO
 YIELDS                 (refinery, product, origin country, period) that a refinery can separate
 DELIVERIES             (refinery, fab, product, origin country, period) on an existing arc           t oxide
-SALES                  (refinery, product, origin country, period) for products with a market       t oxide
+SALES                  (refinery, market, origin country, period): markets of a product the        t oxide
+                       refinery yields, open to the refinery's country
 DEMANDS                (fab, product, period)
 =====================  =========================================================================  ==========
 
@@ -16,11 +17,12 @@ Variables: ``Ore_T`` (t REO/yr), ``Deliver_T`` and ``Sell_T`` (t oxide/yr), ``Un
 Constraints
     ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m]
     ``Fab_Arc_Limit[r, f, t]``:  sum_{p, c} Deliver_T[r, f, p, c, t] <= max_t[r, f]   (arcs with a limit)
-    ``Market_Limit[p, t]``:  sum_{r, c} Sell_T[r, p, c, t] <= max_t[p]   (markets with a limit)
+    ``Market_Limit[k, t]``:  sum_{r, c} Sell_T[r, k, c, t] <= max_t[k]   (markets with a limit)
+    ``Fab_Grade_Limit[r, t]``:  sum_{f, p, c} Deliver_T[r, f, p, c, t] <= fab_grade_max_t[r]   (plants with a limit)
 
 Balance terms registered (the balances themselves are built by :mod:`optimizer.model.balances`)
     oxide supply ``separation``:  recovery[r] * sum_{m in c} share[m, p] * Ore_T[m, r, t]   into Oxide_Balance[r, p, c, t]
-    oxide use ``deliveries``, ``sales``:  sum_f Deliver_T[r, f, p, c, t],  Sell_T[r, p, c, t]
+    oxide use ``deliveries``, ``sales``:  sum_f Deliver_T[r, f, p, c, t],  sum_{k of p} Sell_T[r, k, c, t]
     demand supply ``deliveries``, ``unmet``:  sum_{r, c} Deliver_T[r, f, p, c, t],  Unmet_T[f, p, t]
     so that, with nothing else registered,
         Oxide_Balance:  deliveries + sales <= separation   (free disposal of what is neither delivered nor sold)
@@ -95,9 +97,11 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.ORE_ARCS = pyo.Set(dimen=3, initialize=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods])
     m.YIELDS = pyo.Set(dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static for t in periods])
     m.DELIVERIES = pyo.Set(dimen=5, initialize=[(*k, t) for k in deliveries_static for t in periods])
-    m.SALES = pyo.Set(
-        dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static if p in data.markets for t in periods]
-    )
+    ref_country = {r: v.country for r, v in data.refineries.items()}
+    markets_of = group(data.markets, data.market_product)
+    m.SALES = pyo.Set(dimen=4, initialize=[
+        (r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
+        if data.markets[k].open_to(ref_country[r]) for t in periods])
     m.DEMANDS = pyo.Set(dimen=3, initialize=list(data.demand_t))
 
     def ore_bounds(_m, mine, ref, _t):  # type: ignore[no-untyped-def]
@@ -117,7 +121,8 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     ore_by_ref_country = group(m.ORE_ARCS, lambda k: (k[1], mine_country[k[0]], k[2]))
     deliveries_by_yield = group(m.DELIVERIES, lambda k: (k[0], k[2], k[3], k[4]))
     deliveries_by_demand = group(m.DELIVERIES, lambda k: (k[1], k[2], k[4]))
-    sales_by_product = group(m.SALES, lambda k: (k[1], k[3]))
+    sales_by_market = group(m.SALES, lambda k: (k[1], k[3]))
+    sales_by_yield = group(m.SALES, lambda k: (k[0], data.market_product(k[1]), k[2], k[3]))
 
     m.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     m.Mine_Capacity = pyo.Constraint(
@@ -137,7 +142,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
                        if (k[0], p) in composition]
         for (r, p, c, t) in m.YIELDS})
     add_oxide_use(m, "deliveries", {y: [deliver[k] for k in ks] for y, ks in deliveries_by_yield.items()})
-    add_oxide_use(m, "sales", {k: [sell[k]] for k in m.SALES})
+    add_oxide_use(m, "sales", {y: [sell[k] for k in ks] for y, ks in sales_by_yield.items()})
     add_demand_supply(m, "deliveries", {d: [deliver[k] for k in ks] for d, ks in deliveries_by_demand.items()})
     add_demand_supply(m, "unmet", {k: [m.Unmet_T[k]] for k in m.DEMANDS})
 
@@ -154,17 +159,26 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     declare_rhs(m, "Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t)
 
-    limited_markets = [(p, t) for p, mk in data.markets.items() if mk.max_t is not None for t in periods]
+    limited_markets = [(k, t) for k, mk in data.markets.items() if mk.max_t is not None for t in periods]
     m.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
     m.Market_Limit = pyo.Constraint(
         m.LIMITED_MARKETS,
-        rule=lambda _m, p, t: (
-            linear([sell[k] for k in sales_by_product[p, t]]) <= data.markets[p].max_t
-            if sales_by_product.get((p, t))
+        rule=lambda _m, k, t: (
+            linear([sell[x] for x in sales_by_market[k, t]]) <= data.markets[k].max_t
+            if sales_by_market.get((k, t))
             else pyo.Constraint.Skip
         ),
     )
     declare_rhs(m, "Market_Limit", lambda d, i: d.markets[i[0]].max_t)
+
+    deliveries_by_ref = group(m.DELIVERIES, lambda k: (k[0], k[4]))
+    graded = [(r, t) for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None for t in periods
+              if deliveries_by_ref.get((r, t))]
+    m.FAB_GRADE_LIMITS = pyo.Set(dimen=2, initialize=graded)
+    m.Fab_Grade_Limit = pyo.Constraint(
+        m.FAB_GRADE_LIMITS,
+        rule=lambda _m, r, t: linear([deliver[k] for k in deliveries_by_ref[r, t]]) <= data.refineries[r].fab_grade_max_t)
+    declare_rhs(m, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
     add_flow_costs(m, data)
 

@@ -70,7 +70,8 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
             rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
     for (ref, p, c, t), var in m.Sell_T.items():
         if (x := _value(var)) > TOL:
-            rows.append(("sale", ref, "market", p, c, t, x, -x * data.markets[p].price_usd_per_t))
+            market = data.markets[p]  # the index holds the market id
+            rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
@@ -149,6 +150,7 @@ _MEANINGS = {
     "Mine_Capacity": "cost change per t/yr more mine output, USD/t REO (<= 0 when exhausted)",
     "Market_Limit": "cost change per t more co-product that could be sold, USD/t",
     "Fab_Arc_Limit": "cost change per t more that the arc may carry, USD/t",
+    "Fab_Grade_Limit": "cost change per t more fab-grade oxide the plant could deliver, USD/t",
     "Build_Limit": "cost change per t/yr more buildable capacity, USD/(t/yr) over the horizon",
 }
 

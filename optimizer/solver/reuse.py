@@ -56,7 +56,8 @@ def structure_signature(data: ModelData) -> str:
         sorted((k, v.max_t is None) for k, v in data.fab_arcs.items()),
         sorted((k, c.stage, sorted(c.supplier_countries), sorted(c.products), sorted(c.fabs))
                for k, c in data.caps.items()),
-        sorted((k, v.max_t is None) for k, v in data.markets.items()),
+        sorted((k, v.max_t is None, v.product, sorted(v.sellers or ())) for k, v in data.markets.items()),
+        sorted((r, v.fab_grade_max_t is None) for r, v in data.refineries.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
