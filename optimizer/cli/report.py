@@ -23,11 +23,14 @@ def report(run_dir: Path, out: Path | None, png: bool, period: int | None, produ
 
     The HTML file works offline: everything it needs is inside it.
     """
+    from optimizer.extras import MissingExtra, require
     from optimizer.report import ReportError, build_report
 
     try:
+        if png:
+            require("png")  # before anything is written
         written = build_report(run_dir, out, period=period, product=product, png=png)
-    except ReportError as err:
+    except (ReportError, MissingExtra) as err:
         click.echo(f"paxsilica report: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for path in written:
