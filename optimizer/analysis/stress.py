@@ -215,7 +215,7 @@ def _solve(m: pyo.ConcreteModel, data: ModelData, case: str, removed: list[Disru
 
 def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool = False,
                options: SolveOptions | None = None, keep_caps: bool = True,
-               on_case: Callable[[StressCase], None] | None = None) -> StressResult:
+               on_case: Callable[[StressCase, StressCase], None] | None = None) -> StressResult:
     """Solve the base plan as given, then every disruption in ``cases``, ranked as chokepoints.
 
     If the base plan has no usable solution, no case is solved (``cases`` is empty in the result).  The caps hold
@@ -233,7 +233,7 @@ def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool 
         for removed in cases:
             solved.append(solve_disrupted(data, base_model, removed, "", reoptimize, penalty, options, keep_caps))
             if on_case is not None:
-                on_case(solved[-1])
+                on_case(solved[-1], base)
         result.cases = rank(solved, base.objective_usd or 0.0)
     result.times_s["total"] = time.perf_counter() - start
     return result

@@ -160,7 +160,7 @@ def _uncapped_usd(data: ModelData, swept: str, reference_usd: float | None, opti
 
 
 def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None,
-              on_point: Callable[[SweepPoint], None] | None = None) -> Sweep:
+              on_point: Callable[[Sweep, SweepPoint], None] | None = None) -> Sweep:
     """Solve the frontier at ``shares`` in order, warm, stopping at the first point without a plan.
 
     Parameters
@@ -169,7 +169,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
     cap : the supplier and stage whose whole-scope cap is swept (added if the input has none).
     shares : max_share of each point, in the order to solve them (usually loosest first).
     options : solver settings, applied to every point.
-    on_point : called with each point as soon as it is solved (for progress).
+    on_point : called with the sweep so far and each point as soon as it is solved (for progress).
 
     Raises
     ------
@@ -215,7 +215,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         if i == 1 and shares[0] >= 1.0:
             sweep.reference_usd = pt.objective_usd
         if on_point is not None:
-            on_point(pt)
+            on_point(sweep, pt)
         if not pt.usable:
             break
     if sweep.solved:
@@ -229,7 +229,8 @@ def _building(p: SweepPoint) -> frozenset[str]:
     return frozenset(c for c, tpa in p.new_tpa.items() if tpa > BREAK_TOL_TPA)
 
 
-def _changed(a: SweepPoint, b: SweepPoint) -> bool:
+def plan_changed(a: SweepPoint, b: SweepPoint) -> bool:
+    """The investment plan of ``b`` differs from ``a``'s (a breakpoint of the frontier)."""
     # Capacity that grows with the tightening within one plan is not a break; a new site or country is.
     return a.built != b.built or _building(a) != _building(b)
 
@@ -249,7 +250,7 @@ def frontier_table(sweep: Sweep) -> pd.DataFrame:
         }
         for c in sweep.build_countries:
             row[f"new_tpa_{c}"] = p.new_tpa.get(c) if p.usable else None
-        row["breakpoint"] = bool(p.usable and previous is not None and _changed(previous, p))
+        row["breakpoint"] = bool(p.usable and previous is not None and plan_changed(previous, p))
         if p.usable:
             previous = p
         rows.append(row)
@@ -285,5 +286,5 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
     }
 
 
-__all__ = ["BREAK_TOL_TPA", "Sweep", "SweepPoint", "SweptCap", "frontier_table", "run_sweep",
+__all__ = ["BREAK_TOL_TPA", "Sweep", "SweepPoint", "SweptCap", "frontier_table", "plan_changed", "run_sweep",
            "sweep_shares", "sweep_summary", "swept_cap"]
