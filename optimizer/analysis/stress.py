@@ -156,15 +156,15 @@ class StressResult:
 
 
 def _china_share(m: pyo.ConcreteModel, data: ModelData) -> float | None:
-    """China's share (any stage, all products, every fab) of everything delivered, over all periods."""
+    """China's share (any stage, all products, every fab) of everything demanded, over all periods."""
     ref = china_reference(data)
     if ref is None:
         return None
-    touched = delivered = 0.0
+    touched = demand = 0.0
     for t in data.periods:
-        a, b = realised_share(m, data, ref, t)
-        touched, delivered = touched + a, delivered + b
-    return touched / delivered if delivered > 1e-9 else 0.0
+        a, _delivered, d = realised_share(m, data, ref, t)
+        touched, demand = touched + a, demand + d
+    return touched / demand if demand > 1e-9 else 0.0
 
 
 def _fix_investments(m: pyo.ConcreteModel, base: pyo.ConcreteModel, data: ModelData) -> None:

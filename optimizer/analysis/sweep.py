@@ -1,7 +1,7 @@
 """The cost-versus-dependence frontier: one model, one cap's share tightened step by step, re-solved warm.
 
 The model is built and compiled to HiGHS once; between points only the coefficients of the swept cap's rows change
-(:meth:`optimizer.solver.highs.HighsProgram.set_cap_share`), so HiGHS starts each solve from the previous basis.  The
+(:func:`optimizer.solver.reuse.set_cap_share`: only their right-hand sides), so HiGHS starts each solve from the previous basis.  The
 sweep stops at the first share that no plan can meet and reports the tightest share that one could.
 
 Frontier columns
@@ -33,10 +33,10 @@ from optimizer.io.schema import STAGES
 from optimizer.model import build_model
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
 from optimizer.solver.results import TOL, caps_realised
+from optimizer.solver.reuse import set_cap_share
 from optimizer.solver.run import CapOverride, apply_cap_overrides
 
 BREAK_TOL_TPA = 1.0  # t/yr: a country building less than this is not building
-BUILD_SHARE = 0.5  # share the model is compiled at: no cap coefficient is zero, so no row is compiled away
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         raise ValueError("no shares to sweep")
     options = options or SolveOptions()
     start = time.perf_counter()
-    data, name, added = swept_cap(data, cap, BUILD_SHARE)
+    data, name, added = swept_cap(data, cap, shares[0])
     if not data.caps[name].supplier_countries:
         raise InputError([Problem("--cap", f"supplier {cap.supplier!r} matches no country")])
     countries = sorted({r.country for r in data.refineries.values() if r.can_build})
@@ -191,7 +191,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
                   times_s={"build": built - start, "compile": program.compile_s})
 
     def solve_at(share: float, point: int) -> SweepPoint:
-        program.set_cap_share(name, share)
+        set_cap_share(program, data, name, share)
         result = program.solve(options)
         sweep.solver = result.solver
         pt = SweepPoint(point, share, result.outcome.value, solve_s=result.times_s["solve"])

@@ -107,8 +107,8 @@ def _china_shares(m: Any, data: ModelData) -> dict[int, float]:
         return {}
     shares = {}
     for t in data.periods:
-        touched, delivered = realised_share(m, data, ref, t)
-        shares[t] = touched / delivered if delivered > 1e-9 else 0.0
+        touched, _delivered, demand = realised_share(m, data, ref, t)
+        shares[t] = touched / demand if demand > 1e-9 else 0.0
     return shares
 
 
@@ -157,6 +157,10 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
                             "builds": free_builds[free_builds["built"]]}
         run.times_s["total"] = time.perf_counter() - start
     return run
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
 
 
 def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
@@ -209,7 +213,10 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
              "stage": run.data.caps[c.cap].stage, "product": run.data.caps[c.cap].product,
              "importer": run.data.caps[c.cap].importer, "max_share": c.max_share, "share": round(c.share, 6),
              "touched_t": round(c.touched_t, 6), "delivered_t": round(c.delivered_t, 6),
-             "dual_usd_per_pct": round(c.dual_usd_per_pct, 6), "dual_usd_per_t": round(c.dual_usd_per_t, 6)}
+             "demand_t": round(c.demand_t, 6), "dual_usd_per_pct": round(c.dual_usd_per_pct, 6),
+             "dual_usd_per_t": round(c.dual_usd_per_t, 6),
+             "usd_per_pct_tighter": _rounded(c.usd_per_pct_tighter),
+             "usd_per_pct_looser": _rounded(c.usd_per_pct_looser)}
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
