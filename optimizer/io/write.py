@@ -15,13 +15,16 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.io.results_xlsx import write_results_xlsx
+
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n", float_format=None)
 
 
 def write_results(out_dir: Path, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> Path:
-    """Write ``<name>.csv`` for every table and ``summary.json`` into ``out_dir``, replacing it whole.
+    """Write ``<name>.csv`` for every table, ``results.xlsx`` (all of them) and ``summary.json`` into ``out_dir``,
+    replacing it whole.
 
     The files go to a hidden sibling folder which then takes the place of ``out_dir``; the earlier results are
     removed only after the new ones are complete.
@@ -32,6 +35,7 @@ def write_results(out_dir: Path, tables: Mapping[str, pd.DataFrame], summary: Ma
     try:
         for name, df in tables.items():
             _write_csv(df, staging / f"{name}.csv")
+        write_results_xlsx(staging / "results.xlsx", tables, summary)
         with open(staging / "summary.json", "w", encoding="utf-8") as fh:
             json.dump(summary, fh, indent=2, sort_keys=False, default=str)
             fh.write("\n")

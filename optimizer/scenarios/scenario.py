@@ -39,10 +39,9 @@ from typing import Any
 from optimizer.errors import InputError, Problem
 from optimizer.io.schema import TABLES
 from optimizer.io.tables import InputTables
+from optimizer.resources import embedded, models_dir, shown
 from optimizer.scenarios.overrides import Layers, apply_overrides
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT / "models"
 META_KEYS = ("name", "description", "input")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "caps", "parameters", "coalition", "blocked_lanes", "remove", "prices",
                                 "capacity", "demand", *[t.name for t in TABLES])))
@@ -89,7 +88,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def resolve_path(text: str, relative_to: Path) -> Path:
-    """A path written in a TOML file: as given if absolute, else next to the file, else from here, else the repo."""
+    """A path written in a TOML file: as given if absolute, else next to the file, else from here, else the embedded
+    ``inputs/`` or ``models/`` folder it names (``input = "inputs/pax_silica_2025"`` works from any folder)."""
     path = Path(text)
     if path.is_absolute():
         return path
@@ -97,16 +97,17 @@ def resolve_path(text: str, relative_to: Path) -> Path:
         return relative_to / path
     if path.exists():
         return path  # from the working directory, shown as the user wrote it
-    if (REPO_ROOT / path).exists():
-        return REPO_ROOT / path
+    shipped = embedded(path)
+    if shipped is not None:
+        return shown(shipped)
     return relative_to / path
 
 
-def find_scenario(name: str, models_dir: Path = MODELS_DIR) -> Path | None:
+def find_scenario(name: str, folder: Path | None = None) -> Path | None:
     """The scenario file ``NAME`` refers to: a path to a ``.toml`` file, or ``models/NAME.toml``; else None."""
     if name.endswith(".toml") and Path(name).is_file():
         return Path(name)
-    candidate = models_dir / f"{name}.toml"
+    candidate = (folder or models_dir()) / f"{name}.toml"
     return candidate if candidate.is_file() else None
 
 

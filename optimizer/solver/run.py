@@ -18,6 +18,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
+from optimizer.resources import default_input
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.results import (
@@ -34,19 +35,7 @@ from optimizer.solver.results import (
 )
 from optimizer.solver.risk import risk_summary, risk_table
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_INPUTS = (REPO_ROOT / "inputs" / "pax_silica_2025", REPO_ROOT / "inputs" / "example")
-
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\s*(?P<share>[^\s]+)\s*$")
-
-
-def default_input() -> Path:
-    """The embedded default dataset (the first that exists of :data:`DEFAULT_INPUTS`)."""
-    for path in DEFAULT_INPUTS:
-        if path.exists():
-            # Shown to the user: relative to the working directory when it is below it.
-            return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-    raise FileNotFoundError("no embedded dataset found under " + str(REPO_ROOT / "inputs"))
 
 
 def input_name(path: Path) -> str:
@@ -175,8 +164,11 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
         solving = time.perf_counter()
         free = solve_uncapped(program, data, options)
         if free.outcome.usable:
+            free_builds = builds_table(model, data)
             run.uncapped = {"objective_usd": free.objective_usd,
-                            "china_share": _china_shares(model, data)}
+                            "china_share": _china_shares(model, data),
+                            "costs": costs_table(model, data),
+                            "builds": free_builds[free_builds["built"]]}
         run.times_s["baseline"] = time.perf_counter() - solving
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -184,6 +176,34 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
 
 def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
+
+
+def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
+            for b in built.itertuples()]
+
+
+def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
+    """The plan without caps, as far as a report needs it: what the caps cost, and which builds they cause."""
+    doc: dict[str, Any] = {
+        "objective_usd": uncapped["objective_usd"],
+        "china_share": {str(t): round(s, 6) for t, s in uncapped["china_share"].items()},
+    }
+    if "costs" in uncapped:
+        doc["cost_breakdown_usd"] = {k: round(float(v), 2) for k, v in
+                                     uncapped["costs"].groupby("component", sort=True)["usd"].sum().items()}
+    if "builds" in uncapped:
+        doc["builds"] = _builds_list(uncapped["builds"])
+    return doc
+
+
+def geography(data: ModelData) -> dict[str, Any]:
+    """Where each fab is and which countries count as China: what a report needs from the input.
+
+    Stored in ``summary.json`` so that a results folder is self-contained: the report never re-reads the input.
+    """
+    china = {"CHN"} | {c for c, bloc in data.country_bloc.items() if bloc == "china"}
+    return {"fab_country": dict(sorted(data.fab_country.items())), "china_countries": sorted(china)}
 
 
 def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
@@ -215,16 +235,12 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
-        doc["uncapped"] = None if run.uncapped is None else {
-            "objective_usd": run.uncapped["objective_usd"],
-            "china_share": {str(t): round(s, 6) for t, s in run.uncapped["china_share"].items()},
-        }
-        built = builds[builds["built"]]
-        doc["builds"] = [{"refinery": b.refinery, "country": b.country, "period": int(b.period),
-                          "new_tpa": float(b.new_tpa)} for b in built.itertuples()]
+        doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped)
+        doc["builds"] = _builds_list(builds[builds["built"]])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
         doc["risk"] = risk_summary(run.tables["supply"])
+        doc["geography"] = geography(run.data)
     doc["solver"] = r.solver
     doc["wall_times_s"] = {k: round(v, 4) for k, v in run.times_s.items()}
     doc["input"] = {"source": run.data.source, "sha256": run.data.sha256}
