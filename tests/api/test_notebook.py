@@ -18,4 +18,4 @@ def test_the_example_notebook_runs_and_solves(tmp_path: Path) -> None:
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     text = "\n".join(outputs.values())
     assert "('optimal'," in text and "the cap costs $" in text and "results.xlsx" in text
-    assert "energy_fuels_phase2" in text  # a build of the capped plan, shown as a DataFrame
+    assert "new_tpa" in text and "capex_usd_per_yr" in text  # the capped plan's builds, shown as a DataFrame

@@ -48,7 +48,8 @@ def test_the_wheel_installed_in_a_fresh_venv_solves_the_embedded_dataset_from_an
     _run([str(bin_dir / "paxsilica"), "solve", "--quiet"], cwd=elsewhere, env=env)
     base = json.loads((elsewhere / "outputs" / "pax_silica_2025" / "base" / "summary.json").read_text())
     assert base["status"] == "optimal"
-    assert base["china_share"]["0"] == pytest.approx(0.2, abs=1e-6)  # the dataset's own cap: China at 20%
+    assert base["china_share"]["0"] <= 0.2 + 1e-6  # the dataset's own cap: China at most 20%
+    assert [c["max_share"] for c in base["caps"]] == [0.2]
     assert (elsewhere / "outputs" / "pax_silica_2025" / "base" / "results.xlsx").is_file()
 
     _run([str(bin_dir / "paxsilica"), "solve", "--quiet", "--scenario", "coalition_builds_only", "--out", "coalition"],
@@ -59,7 +60,7 @@ def test_the_wheel_installed_in_a_fresh_venv_solves_the_embedded_dataset_from_an
     with open(REPO / "inputs" / "pax_silica_2025" / "countries.csv", newline="") as fh:
         coalition_bloc = {row["country"] for row in csv.DictReader(fh) if row["bloc"] == "pax_silica"}
     assert {b["country"] for b in coalition["builds"]} <= coalition_bloc
-    assert coalition["objective_usd"] > base["objective_usd"]  # a narrower choice of sites cannot be cheaper
+    assert coalition["objective_usd"] >= base["objective_usd"] - 1e-6  # a narrower choice of sites is never cheaper
 
     # The Python API from the wheel too, and the optional extras named when missing.
     api = _run([str(bin_dir / "python"), "-c", "import optimizer as px; run = px.solve(px.load()); "
