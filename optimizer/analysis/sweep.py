@@ -7,9 +7,12 @@ sweep stops at the first share that no plan can meet and reports the tightest sh
 Frontier columns
     ``cost_increase_usd``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
                             starts at 1.0, else one extra solve at 1.0 before the first point).
-    ``dual_usd_per_pct``    cost of tightening the swept cap by one percentage point in every period (USD over the
-                            horizon; for one period it is the cap's dual of ``dependence.csv``).
-    ``realised_share``      the cap's realised share (the largest over periods: the cap holds in each).
+    ``dual_usd_per_pct``    cost of tightening the swept cap by one percentage point (USD over the horizon,
+                            discounted; for one steady-state period it is the cap's dual of ``dependence.csv``).
+    ``realised_share``      the cap's realised share in the swept period.
+
+On a pathway (a periods sheet) one period's share is swept, the last by default (``paxsilica sweep --period``); the
+cap's shares in the other periods stay as given.
     ``new_tpa_<COUNTRY>``   new refining capacity decided in each country that has a build candidate, t/yr.
     ``breakpoint``          the investment plan changed from the previous point: another set of built refineries,
                             or another set of countries building more than ``BREAK_TOL_TPA`` (capacity that only
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +34,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
 from optimizer.io.schema import STAGES
 from optimizer.model import build_model
+from optimizer.model.objective import period_weight
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
 from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.results import TOL, caps_realised
@@ -93,6 +97,7 @@ class Sweep:
     solver: dict[str, Any] = field(default_factory=dict)
     times_s: dict[str, float] = field(default_factory=dict)
     uncapped_usd: float | None = None  # the plan with no cap at all, what the report measures the frontier from
+    period: int | None = None  # the period whose share is swept (None: a steady-state case)
 
     @property
     def solved(self) -> list[SweepPoint]:
@@ -116,7 +121,7 @@ def sweep_shares(start: float, stop: float, steps: int) -> list[float]:
     return [round(float(s), 12) for s in np.linspace(start, stop, steps)]
 
 
-def swept_cap(data: ModelData, cap: SweptCap, share: float) -> tuple[ModelData, str, bool]:
+def swept_cap(data: ModelData, cap: SweptCap, share: float, period: int | None = None) -> tuple[ModelData, str, bool]:
     """The case with the swept cap at ``share``, the cap's id, and whether it had to be added.
 
     The cap swept is the input's whole-scope cap with the same supplier and stage (as ``--cap`` on ``solve``
@@ -124,14 +129,14 @@ def swept_cap(data: ModelData, cap: SweptCap, share: float) -> tuple[ModelData, 
     """
     same = [k for k, c in data.caps.items() if (c.supplier, c.stage, c.product, c.importer) == (
         cap.supplier, cap.stage, "*", "*")]
-    updated = apply_cap_overrides(data, [CapOverride(cap.supplier, cap.stage, share)])
+    updated = apply_cap_overrides(data, [CapOverride(cap.supplier, cap.stage, share, period)])
     name = same[0] if same else f"{cap.supplier}:{cap.stage}"
     return updated, name, not same
 
 
-def _with_share(data: ModelData, cap: str, share: float) -> ModelData:
+def _with_share(data: ModelData, cap: str, share: float, period: int | None) -> ModelData:
     caps = dict(data.caps)
-    caps[cap] = replace(caps[cap], max_share=share)
+    caps[cap] = caps[cap].with_share(share, period)
     return data.with_caps(caps)
 
 
@@ -160,7 +165,7 @@ def _uncapped_usd(data: ModelData, swept: str, reference_usd: float | None, opti
 
 
 def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None,
-              on_point: Callable[[Sweep, SweepPoint], None] | None = None) -> Sweep:
+              on_point: Callable[[Sweep, SweepPoint], None] | None = None, period: int | None = None) -> Sweep:
     """Solve the frontier at ``shares`` in order, warm, stopping at the first point without a plan.
 
     Parameters
@@ -170,6 +175,8 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
     shares : max_share of each point, in the order to solve them (usually loosest first).
     options : solver settings, applied to every point.
     on_point : called with the sweep so far and each point as soon as it is solved (for progress).
+    period : on a pathway (a periods sheet), the period whose share is swept, the others as given; default the
+        last period.  Without a periods sheet the share holds in the one period.
 
     Raises
     ------
@@ -180,7 +187,14 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         raise ValueError("no shares to sweep")
     options = options or SolveOptions()
     start = time.perf_counter()
-    data, name, added = swept_cap(data, cap, shares[0])
+    if data.multi_period:
+        period = data.periods[-1] if period is None else period
+        if period not in data.periods:
+            raise InputError([Problem("--period", f"{period} is not a period of the case (periods: "
+                                                  + ", ".join(str(t) for t in data.periods) + ")")])
+    else:
+        period = None
+    data, name, added = swept_cap(data, cap, shares[0], period)
     if not data.caps[name].supplier_countries:
         raise InputError([Problem("--cap", f"supplier {cap.supplier!r} matches no country")])
     countries = sorted({r.country for r in data.refineries.values() if r.can_build})
@@ -188,20 +202,20 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
     built = time.perf_counter()
     program = HighsProgram(model)
     sweep = Sweep(name, cap.supplier, cap.stage, added, list(shares), [], None, countries, data, options,
-                  times_s={"build": built - start, "compile": program.compile_s})
+                  times_s={"build": built - start, "compile": program.compile_s}, period=period)
 
     def solve_at(share: float, point: int) -> SweepPoint:
-        set_cap_share(program, data, name, share)
+        set_cap_share(program, data, name, share, period)
         result = program.solve(options)
         sweep.solver = result.solver
         pt = SweepPoint(point, share, result.outcome.value, solve_s=result.times_s["solve"])
         if not result.outcome.usable:
             return pt
-        at = _with_share(data, name, share)
-        realised = [c for c in caps_realised(model, at, result) if c.cap == name]
+        at = _with_share(data, name, share, period)
+        realised = [c for c in caps_realised(model, at, result) if c.cap == name and period in (None, c.period)]
         pt.objective_usd = result.objective_usd
         pt.realised_share = max((c.share for c in realised), default=0.0)
-        pt.dual_usd_per_pct = sum(data.years_represented[c.period] * c.dual_usd_per_pct for c in realised)
+        pt.dual_usd_per_pct = sum(period_weight(data, c.period) * c.dual_usd_per_pct for c in realised)
         pt.new_tpa, pt.built = _plan(model, at, countries)
         return pt
 
@@ -270,6 +284,7 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
         "supplier": sweep.supplier,
         "stage": sweep.stage,
         "cap_added": sweep.added,
+        "period": sweep.period,
         "points_requested": len(sweep.shares),
         "points_solved": len(solved),
         "tightest_feasible_share": sweep.tightest_feasible,

@@ -105,6 +105,11 @@ def _periods(tables: InputTables) -> tuple[tuple[int, ...], dict[int, float], bo
     return tuple(sorted(weights)), dict(sorted(weights.items())), True
 
 
+def _year(value: Any) -> int | None:
+    number = _opt(value)
+    return None if number is None else int(number)
+
+
 def _first_seen(items: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
@@ -139,7 +144,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
             max_new_tpa=float(r["max_new_tpa"]), capex_usd_per_tpa=float(r["capex_usd_per_tpa"]),
             fixed_capex_usd=float(r["fixed_capex_usd"]), min_build_tpa=float(r["min_build_tpa"]),
             build=r["build"], lifetime_yr=float(r["lifetime_yr"]), lead_time_yr=float(r["lead_time_yr"]),
-            fab_grade_max_t=_opt(r["fab_grade_max_t"]))
+            fab_grade_max_t=_opt(r["fab_grade_max_t"]), retire_year=_year(r["retire_year"]),
+            earliest_online_year=_year(r["earliest_online_year"]))
         rows["refineries", r["refinery"]] = r[ROW]
 
     composition: dict[tuple[str, str], float] = {}
@@ -202,9 +208,21 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     data = replace(data, markets=_frozen({k: replace(v, sellers=data.sellers_of(sellers[k]))
                                           for k, v in markets.items()}))
     caps = {}
+    shares: dict[str, dict[int, float]] = {}
     for r in _records(tables, "caps"):
-        caps[r["cap"]] = data.make_cap(r["supplier"], r["stage"].lower(), float(r["max_share"]), r["product"],
-                                       r["importer"])
-        rows["caps", r["cap"]] = r[ROW]
+        # The rows of one cap share its scope (validated); a blank period gives the share of every other period.
+        cap = r["cap"]
+        period = _year(r["period"])
+        if cap not in caps:
+            caps[cap] = data.make_cap(r["supplier"], r["stage"].lower(), 1.0, r["product"], r["importer"])
+            rows["caps", cap] = r[ROW]
+        if period is None:
+            caps[cap] = replace(caps[cap], max_share=float(r["max_share"]))
+            rows["caps", cap] = r[ROW]
+        else:
+            shares.setdefault(cap, {})[period] = float(r["max_share"])
+            rows["caps", cap, str(period)] = r[ROW]
+    for cap, by_period in shares.items():
+        caps[cap] = replace(caps[cap], by_period=tuple(sorted(by_period.items())))
     # Caps resolve their scope against the finished data, so they are added last.
     return replace(data.with_caps(caps), rows=_frozen({k: int(v) for k, v in rows.items()}))

@@ -36,10 +36,16 @@ class Refinery:
     lifetime_yr: float = 20.0
     lead_time_yr: float = 0.0
     fab_grade_max_t: float | None = None
+    retire_year: int | None = None  # first year the existing capacity no longer runs (None: runs throughout)
+    earliest_online_year: int | None = None  # an announced plant's start: new capacity runs from then at the earliest
 
     @property
     def can_build(self) -> bool:
         return self.build != "none" and self.max_new_tpa > 0
+
+    def existing_tpa(self, period: int) -> float:
+        """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
+        return self.capacity_tpa if self.retire_year is None or period < self.retire_year else 0.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,11 @@ class Arc:
 
 @dataclass(frozen=True)
 class Cap:
-    """A dependence cap with its scope resolved to sets of countries, products and fabs."""
+    """A dependence cap with its scope resolved to sets of countries, products and fabs.
+
+    ``max_share`` holds in every period without a share of its own in ``by_period`` ((period, share) pairs): a
+    trajectory such as "50% in 2030, 20% in 2035" is ``by_period`` with ``max_share`` 1 (no cap) elsewhere.
+    """
 
     supplier: str
     stage: Stage
@@ -67,6 +77,27 @@ class Cap:
     supplier_countries: frozenset[str]
     products: frozenset[str]
     fabs: frozenset[str]
+    by_period: tuple[tuple[int, float], ...] = ()
+
+    def share_in(self, period: int) -> float:
+        """The largest share the cap allows in ``period``."""
+        return dict(self.by_period).get(period, self.max_share)
+
+    def with_share(self, share: float, period: int | None = None) -> Cap:
+        """The cap at ``share`` in ``period`` only, or in every period (``None``: its trajectory is dropped)."""
+        if period is None:
+            return replace(self, max_share=share, by_period=())
+        shares = dict(self.by_period)
+        shares[period] = share
+        return replace(self, by_period=tuple(sorted(shares.items())))
+
+    @property
+    def trajectory(self) -> str:
+        """The cap's shares as text, e.g. ``50%`` or ``2030: 50%, 2035: 20% (else 100%)``."""
+        if not self.by_period:
+            return f"{100 * self.max_share:g}%"
+        listed = ", ".join(f"{t}: {100 * s:g}%" for t, s in self.by_period)
+        return f"{listed} (else {100 * self.max_share:g}%)"
 
     def touches(self, mine_country: str, refinery_country: str) -> bool:
         """True if a tonne mined in ``mine_country`` and refined in ``refinery_country`` is touched."""

@@ -156,6 +156,10 @@ TABLES: tuple[TableSpec, ...] = (
                optional=True, minimum=0.0),
             _c("fab_grade_max_t", "float", "Most oxide per year the plant's fab-qualified lines can deliver to fabs, "
                "t (all products); blank = no limit", default=None, optional=True, minimum=0.0),
+            _c("retire_year", "float", "First year the existing capacity no longer runs; blank = runs throughout",
+               default=None, optional=True),
+            _c("earliest_online_year", "float", "First year new capacity here can run (an announced plant's "
+               "announced start); blank = decision year + lead_time_yr", default=None, optional=True),
         ),
         key=("refinery",),
     ),
@@ -209,11 +213,13 @@ TABLES: tuple[TableSpec, ...] = (
             _c("stage", "str", "mine, refine or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
-            _c("max_share", "float", "Largest share of delivered tonnes the supplier may touch, 0-1",
+            _c("max_share", "float", "Largest share of demand in scope the supplier may touch, 0-1",
                minimum=0.0, maximum=1.0),
+            _c("period", "float", "Year (periods sheet) the row holds in; blank = every period without a row of "
+               "its own (several rows of one cap make a trajectory)", default=None, optional=True),
         ),
         optional=True,
-        key=("cap",),
+        key=("cap", "period"),
     ),
     TableSpec(
         "markets",
@@ -237,8 +243,8 @@ TABLES: tuple[TableSpec, ...] = (
         "Planning periods; absent = one steady-state year.",
         (
             _c("period", "float", "Year, e.g. 2030"),
-            _c("years_represented", "float", "Years this period stands for (cost weight)", default=1.0,
-               optional=True, minimum=0.0),
+            _c("years_represented", "float", "Calendar years the period covers, from its year on (whole, >= 1)",
+               default=1.0, optional=True, minimum=1.0),
         ),
         optional=True,
         key=("period",),

@@ -256,17 +256,6 @@ def check_caps(tables: InputTables) -> list[Problem]:
     return problems
 
 
-def check_periods(tables: InputTables) -> list[Problem]:
-    """Periods are whole years."""
-    problems = []
-    for rec in _records(tables, "periods"):
-        period = rec["period"]
-        if _given(period) and not _num(period).is_integer():
-            problems.append(tables.problem("periods", _row(rec), "period", f"must be a whole year, got "
-                                           f"{format_number(_num(period))}"))
-    return problems
-
-
 def check_demand(tables: InputTables) -> list[Problem]:
     """Per-period demand names a known fab, one of its products, and a period of the periods sheet."""
     records = _records(tables, "demand")
@@ -348,10 +337,12 @@ def check_uncertainty(tables: InputTables) -> list[Problem]:
     return distributions(tables)[1]
 
 
+from optimizer.io.validate_time import check_cap_periods, check_periods, check_plant_years  # noqa: E402
+
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
-    check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_demand, check_parameters,
-    check_uncertainty,
+    check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_cap_periods, check_plant_years,
+    check_demand, check_parameters, check_uncertainty,
 )
 
 

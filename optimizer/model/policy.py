@@ -2,9 +2,10 @@
 
 For each cap k and period t, over the demand of fabs in the cap's importer scope for products in its product scope:
 
-    ``Dependence_Cap[k, t]``:  sum_{x touched} Deliver_T[x]  <=  max_share[k] * demand_t[k, t]
+    ``Dependence_Cap[k, t]``:  sum_{x touched} Deliver_T[x]  <=  max_share[k, t] * demand_t[k, t]
 
-where demand_t[k, t] is the demand in scope (delivered + unmet), a number of the input.  A cap on the share of
+where max_share[k, t] is the cap's share in period t (:meth:`optimizer.io.data.Cap.share_in`: a row for that
+period, else the cap's share for every period) and demand_t[k, t] is the demand in scope (delivered + unmet), a number of the input.  A cap on the share of
 *demand* means meeting it never calls for discarding supply: the cheapest way to respect "at most 20% from China" is
 never to leave the other 80% unmet.  A delivery (r, f, p, c, t) is *touched* when, at the cap's stage, the
 supplier's countries include the mine country ``c`` (stage ``mine``), the refinery's country (``refine``), or either
@@ -76,8 +77,8 @@ def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
     deliver = variables(m.Deliver_T)
 
     def cap_rule(_m, k, t):  # type: ignore[no-untyped-def]
-        return linear([deliver[x] for x in rows[k, t].touched]) <= rows[k, t].allowance_t(data.caps[k].max_share)
+        return linear([deliver[x] for x in rows[k, t].touched]) <= rows[k, t].allowance_t(data.caps[k].share_in(t))
 
     m.Dependence_Cap = pyo.Constraint(m.CAP_PERIODS, rule=cap_rule)
     declare_rhs(m, "Dependence_Cap",
-                lambda d, i: d.caps[i[0]].max_share * scope_demand_t(d, d.caps[i[0]], i[1]))
+                lambda d, i: d.caps[i[0]].share_in(i[1]) * scope_demand_t(d, d.caps[i[0]], i[1]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from optimizer.io.data import ModelData
+from optimizer.model.objective import period_weight
 from optimizer.model.policy import scope_demand_t
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.results import CapRealised
@@ -23,11 +24,13 @@ MAX_MEASURED_ROWS = 20  # cap rows whose two-sided marginals are measured (each 
 SLACK_TOL_T = 1e-6
 
 
-def set_cap_share(program: HighsProgram, data: ModelData, cap: str, share: float | None) -> None:
-    """Set cap ``cap``'s max_share in every period of a compiled program, in place (``None``: lift the cap)."""
+def set_cap_share(program: HighsProgram, data: ModelData, cap: str, share: float | None,
+                  period: int | None = None) -> None:
+    """Set cap ``cap``'s max_share in ``period`` (``None``: every period) of a compiled program, in place
+    (``share`` ``None``: lift the cap)."""
     m = program.model
     for k, t in m.CAP_PERIODS:
-        if k == cap:
+        if k == cap and (period is None or t == period):
             upper = None if share is None else share * scope_demand_t(data, data.caps[cap], t)
             program.set_row_bounds(m.Dependence_Cap[k, t], None, upper)
 
@@ -64,7 +67,7 @@ def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[Cap
         if (c.cap, c.period) not in compiled or measured >= MAX_MEASURED_ROWS:
             out.append(c)
             continue
-        weight = data.years_represented[c.period]
+        weight = period_weight(data, c.period)
         slack = c.max_share * c.demand_t - c.touched_t
         if not program.is_mip and slack > POINT * c.demand_t + SLACK_TOL_T:
             out.append(replace(c, usd_per_pct_tighter=0.0, usd_per_pct_looser=0.0))

@@ -12,7 +12,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from optimizer.io.data import Cap, ModelData
-from optimizer.model.investment import capital_recovery_factor
+from optimizer.model.investment import capital_recovery_factor, last_year, online_period
+from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
 
@@ -77,7 +78,11 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
 
 
 def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
-    """Every build option with what was decided (rows with ``built`` false show the candidates left unbuilt)."""
+    """Every build option with what was decided (rows with ``built`` false show the candidates left unbuilt).
+
+    ``period`` and ``decided`` are the year of the decision, ``online`` the first year the capacity runs and
+    ``retires`` the first year it no longer does (blank in a steady-state case, where years do not apply).
+    """
     rows = []
     for (ref, t), var in m.Build_TPA.items():
         r = data.refineries[ref]
@@ -85,9 +90,15 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         built = bool(round(_value(m.Built[ref, t]))) if (ref, t) in m.Built else new > TOL
         crf = capital_recovery_factor(data.discount_rate, r.lifetime_yr)
         capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
-        rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0))
-    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr"]
-    return _clean(pd.DataFrame(rows, columns=cols), ["period", "refinery"])
+        start = online_period(data, r, t) if data.multi_period else None
+        retires = None if start is None else last_year(r, start) + 1
+        rows.append((ref, r.country, t, t if data.multi_period else None, start, retires,
+                     new if new > TOL else 0.0, built, capex if built else 0.0))
+    cols = ["refinery", "country", "period", "decided", "online", "retires", "new_tpa", "built", "capex_usd_per_yr"]
+    df = pd.DataFrame(rows, columns=cols)
+    for col in ("decided", "online", "retires"):  # years as whole numbers, blank where they do not apply
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return _clean(df, ["period", "refinery"])
 
 
 def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
@@ -118,9 +129,9 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) ->
             touched = sum(_value(m.Deliver_T[x]) for x in row.touched)
             delivered = sum(_value(m.Deliver_T[x]) for x in row.scope)
             rows = m.Dependence_Cap
-            y = solved.duals.get(rows[k, t], 0.0) / data.years_represented[t] if (k, t) in rows else 0.0
+            y = solved.duals.get(rows[k, t], 0.0) / period_weight(data, t) if (k, t) in rows else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
-            out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.max_share, y,
+            out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.share_in(t), y,
                                    -y * row.demand_t / 100.0))
     return out
 
@@ -134,13 +145,18 @@ def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
 
 
 def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
-    """Cost by component and period, weighted by the years each period represents (so ``usd`` sums to the
-    objective)."""
-    rows = []
+    """Cost by component and period: ``usd`` discounted to the first period's year as the objective sums it (so the
+    column sums to the objective), ``usd_undiscounted`` the same costs at face value over the period's years."""
+    totals: dict[tuple[str, int], list[float]] = {}
     for name, terms in m.cost_terms.items():
-        for t, expr in terms.items():
-            rows.append((name, t, data.years_represented[t] * float(pyo.value(expr))))
-    return _clean(pd.DataFrame(rows, columns=["component", "period", "usd"]), ["period", "component"])
+        for key, expr in terms.items():
+            value = float(pyo.value(expr))
+            entry = totals.setdefault((name, entry_period(key)), [0.0, 0.0])
+            entry[0] += entry_weight(data, key) * value
+            entry[1] += entry_weight(data, key, discounted=False) * value
+    rows = [(name, t, usd, face) for (name, t), (usd, face) in totals.items()]
+    return _clean(pd.DataFrame(rows, columns=["component", "period", "usd", "usd_undiscounted"]),
+                  ["period", "component"])
 
 
 _MEANINGS = {
@@ -167,7 +183,7 @@ def duals_table(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> p
             idx = index if isinstance(index, tuple) else (index,)
             y = solved.duals.get(con, 0.0)
             if name != "Build_Limit":
-                y /= data.years_represented[idx[-1]]
+                y /= period_weight(data, idx[-1])
             rows.append((name, ",".join(str(i) for i in idx), y, meaning + suffix))
     return _clean(pd.DataFrame(rows, columns=["constraint", "index", "value", "meaning"]), ["constraint", "index"])
 

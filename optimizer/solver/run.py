@@ -35,7 +35,8 @@ from optimizer.solver.results import (
 )
 from optimizer.solver.risk import risk_summary, risk_table
 
-_CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\s*(?P<share>[^\s]+)\s*$")
+_CAP_RE = re.compile(r"^\s*(?P<supplier>[^:@=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*(?:@\s*(?P<period>[^=\s]+))?\s*"
+                     r"=\s*(?P<share>[^\s]+)\s*$")
 
 
 def input_name(path: Path) -> str:
@@ -46,32 +47,48 @@ def input_name(path: Path) -> str:
 
 @dataclass(frozen=True)
 class CapOverride:
-    """``--cap SUPPLIER[:STAGE]=SHARE``: all products, every fab."""
+    """``--cap SUPPLIER[:STAGE][@PERIOD]=SHARE``: all products, every fab; in one period or in all of them."""
 
     supplier: str
     stage: str
     max_share: float
+    period: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> CapOverride:
         match = _CAP_RE.match(text)
         if not match:
-            raise ValueError(f"--cap {text!r}: expected SUPPLIER:STAGE=SHARE, e.g. CHN:any=0.2")
+            raise ValueError(f"--cap {text!r}: expected SUPPLIER:STAGE=SHARE or SUPPLIER:STAGE@YEAR=SHARE, e.g. "
+                             "CHN:any=0.2 or CHN:any@2030=0.5")
         stage, share = parse_stage_share(f"--cap {text!r}", match["stage"] or "any", match["share"])
-        return cls(match["supplier"], stage, share)
+        period = None
+        if match["period"] is not None:
+            if not match["period"].isdigit():
+                raise ValueError(f"--cap {text!r}: the period after @ must be a year, got {match['period']!r}")
+            period = int(match["period"])
+        return cls(match["supplier"], stage, share, period)
 
 
 def apply_cap_overrides(data: ModelData, overrides: list[CapOverride]) -> ModelData:
-    """Replace the share of a matching whole-scope cap (same supplier and stage), or add a new cap."""
+    """Replace the share of a matching whole-scope cap (same supplier and stage), or add a new cap.
+
+    An override for one period sets that period's share and keeps the others; a new cap made for one period
+    holds in that period only (100% elsewhere).  Without a period, the share holds in every period.
+    """
     caps = dict(data.caps)
     for o in overrides:
         if not data.countries_of(o.supplier) or o.supplier == "*":
             raise InputError([Problem("--cap", f"supplier {o.supplier!r} is neither a country nor a bloc label "
                                                "of the countries sheet")])
+        if o.period is not None and (not data.multi_period or o.period not in data.periods):
+            known = ", ".join(str(t) for t in data.periods) if data.multi_period else "none: no periods sheet"
+            raise InputError([Problem("--cap", f"{o.supplier}:{o.stage}@{o.period}: {o.period} is not a period of "
+                                               f"the case (periods: {known})")])
         same = [k for k, c in caps.items() if (c.supplier, c.stage, c.product, c.importer) == (
             o.supplier, o.stage, "*", "*")]
         name = same[0] if same else f"{o.supplier}:{o.stage}"
-        caps[name] = data.make_cap(o.supplier, o.stage, o.max_share)  # type: ignore[arg-type]
+        cap = caps[name] if same else data.make_cap(o.supplier, o.stage, 1.0)  # type: ignore[arg-type]
+        caps[name] = cap.with_share(o.max_share, o.period)
     return data.with_caps(caps)
 
 

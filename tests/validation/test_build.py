@@ -132,7 +132,7 @@ def test_parameters_caps_markets_and_composition(tmp_path: Path, case) -> None:
 
 def test_workbook_and_csv_give_identical_model_data(tmp_path: Path, case) -> None:
     case["lanes"] = LANES
-    case["periods"] = pd.DataFrame({"period": [2030, 2035]})
+    case["periods"] = pd.DataFrame({"period": [2030, 2035], "years_represented": [5.0, 1.0]})
     case["demand"] = pd.DataFrame({"fab": ["F_JP"], "period": [2035], "demand_t": [20.0]})
     case["arcs"] = pd.DataFrame({"from": ["M_US"], "to": ["R_US"], "cost_usd_per_t": [12.0], "max_t": [100.0]})
     from_csv = load_case(write_csv_dir(tmp_path / "dir", case))
