@@ -25,10 +25,13 @@ from optimizer.errors import InputError
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also solve without caps, to report what the caps cost.")
+@click.option("--fastest/--no-fastest", default=True, show_default=True,
+              help="On a pathway (periods sheet), also find how fast China's share can fall (pathway.csv).")
 @click.option("--report", "write_report", is_flag=True, help="Also write report.html next to the results.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], each_country: str | None, scenario: str,
-          time_limit: float | None, mip_gap: float | None, baseline: bool, write_report: bool, quiet: bool) -> None:
+          time_limit: float | None, mip_gap: float | None, baseline: bool, fastest: bool, write_report: bool,
+          quiet: bool) -> None:
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
@@ -67,6 +70,11 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
             click.echo(f"  {line}", err=True)
         click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
+    if fastest and data.multi_period:
+        from optimizer.analysis.pathway import add_pathway
+
+        with spinner("how fast can dependence fall", quiet):
+            extra = {**extra, **add_pathway(run, options)}
     write_results(out_dir, run.tables, {**summary(run, scenario), **extra})
     report = out_dir / "report.html" if write_report else None
     if report:

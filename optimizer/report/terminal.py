@@ -13,6 +13,7 @@ from typing import TextIO
 
 import click
 
+from optimizer.model.objective import horizon_end
 from optimizer.report.progress import interactive
 from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
@@ -39,8 +40,9 @@ class RunSummary:
 
     headline: str
     cost: list[tuple[str, str, str]] = field(default_factory=list)  # item, USD, note
-    builds: list[tuple[str, str, str, str]] = field(default_factory=list)  # refinery, country, t/yr, period
+    builds: list[tuple[str, str, str, str]] = field(default_factory=list)  # refinery, country, t/yr, when
     china: list[tuple[str, str, str]] = field(default_factory=list)  # period, share, without caps
+    reachable: dict[str, str] = field(default_factory=dict)  # period -> tightest share reachable (pathway.csv)
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
     risk: str = ""
@@ -68,7 +70,11 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir))
     total = r.objective_usd or 0.0
     sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
-    s.cost.append(("total cost", usd(total), "net of co-product sales" if sales < -0.5 else ""))
+    notes = ["net of co-product sales"] if sales < -0.5 else []
+    if run.data.multi_period:
+        d = run.data
+        notes.append(f"{d.periods[0]}-{horizon_end(d)}, discounted to {d.periods[0]} at {100 * d.discount_rate:g}%")
+    s.cost.append(("total cost", usd(total), "; ".join(notes)))
     if run.uncapped is not None:
         s.cost.append(("without caps", usd(run.uncapped["objective_usd"]),
                        f"caps cost {usd(total - run.uncapped['objective_usd'])}"))
@@ -76,8 +82,12 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     s.cost += [(f"  {component}", usd(x), "") for component, x in costs.items() if abs(x) > 0.5]
     builds = run.tables["builds"]
     built = builds[builds["built"]]
-    for ref, country, tpa, period in zip(built["refinery"], built["country"], built["new_tpa"], built["period"]):
-        s.builds.append((str(ref), str(country), f"{tpa:,.0f}", str(period)))
+    for b in built.itertuples():
+        when = f"decided {b.decided}, online {b.online}" if run.data.multi_period else str(b.period)
+        s.builds.append((str(b.refinery), str(b.country), f"{b.new_tpa:,.0f}", when))
+    if "pathway" in run.tables:
+        s.reachable = {str(r.period): pct(r.tightest_share) for r in run.tables["pathway"].itertuples()
+                       if r.tightest_share == r.tightest_share}
     for t, share in run.china_share.items():
         before = pct(run.uncapped["china_share"][t]) if run.uncapped is not None else ""
         s.china.append((str(t), pct(share), before))
@@ -97,16 +107,17 @@ def plain_text(s: RunSummary) -> str:
     for item, value, note in s.cost:
         lines.append(f"  {item:<20}{value:>14}" + (f"   ({note})" if note else ""))
     if s.builds:
-        lines.append("  new refining capacity:")
-        for refinery, country, tpa, period in s.builds:
-            when = f" in {period}" if s.multi_period else ""
-            lines.append(f"    {refinery:<28}{country:<5}{tpa:>12} t/yr{when}")
+        lines.append("  new refining capacity" + (" (timeline):" if s.multi_period else ":"))
+        for refinery, country, tpa, when in s.builds:
+            lines.append(f"    {refinery:<28}{country:<5}{tpa:>12} t/yr" + (f"  {when}" if s.multi_period else ""))
     else:
         lines.append("  new refining capacity: none")
     for period, share, before in s.china:
         when = f" in {period}" if s.multi_period else ""
-        lines.append(f"  China's share of demand{when}: {share}" + (f" (without caps {before})" if before
-                                                                             else ""))
+        notes = [f"without caps {before}"] if before else []
+        if period in s.reachable:
+            notes.append(f"fastest reachable {s.reachable[period]}")
+        lines.append(f"  China's share of demand{when}: {share}" + (f" ({'; '.join(notes)})" if notes else ""))
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
         binding = f", {price}" if price else ""
@@ -139,9 +150,9 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
     for name, justify in (("refinery", "left"), ("country", "left"), ("t/yr", "right")):
         builds.add_column(name, justify=justify)  # type: ignore[arg-type]
     if s.multi_period:
-        builds.add_column("period", justify="right")
-    for refinery, country, tpa, period in s.builds:
-        builds.add_row(refinery, country, tpa, *([period] if s.multi_period else []))
+        builds.add_column("timeline")
+    for refinery, country, tpa, when in s.builds:
+        builds.add_row(refinery, country, tpa, *([when] if s.multi_period else []))
     if not s.builds:
         builds.add_row("none", "", "")
     console.print(builds)
@@ -151,8 +162,9 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
         dep.add_column(name, justify=justify)  # type: ignore[arg-type]
     for period, share, before in s.china:
         when = f" {period}" if s.multi_period else ""
-        dep.add_row(f"China, any stage{when}", share, "", "", f"without caps {before}" if before else "",
-                    style="bold")
+        notes = ([f"without caps {before}"] if before else []) + (
+            [f"fastest reachable {s.reachable[period]}"] if period in s.reachable else [])
+        dep.add_row(f"China, any stage{when}", share, "", "", "; ".join(notes), style="bold")
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
         dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")

@@ -151,9 +151,12 @@ def _number(ed: _Editor, where: str, value: Any, low: float | None = 0.0, high: 
 
 def _caps_shares(ed: _Editor, source: str, shares: Any) -> None:
     rows = []
-    for cap, share in shares.items():
-        if _number(ed, f"{source}, caps, key {cap!r}", share, 0.0, 1.0) is not None:
-            rows.append({"cap": cap, "max_share": share})
+    for key, share in shares.items():
+        cap, _, year = key.partition("@")  # "cap@2030": the cap's share in that period only
+        if year and not year.isdigit():
+            ed.fail(f"{source}, caps, key {key!r}", "expected CAP or CAP@YEAR")
+        elif _number(ed, f"{source}, caps, key {key!r}", share, 0.0, 1.0) is not None:
+            rows.append({"cap": cap, "max_share": share, **({"period": float(year)} if year else {})})
     known = set(ed.frame("caps")["cap"])
     for r in rows:
         if r["cap"] not in known:
@@ -300,11 +303,37 @@ def _multiply(ed: _Editor, where: str, sheet: str, columns: tuple[str, ...], spe
                                                   "label or *)")
 
 
+def _demand_growth(ed: _Editor, source: str, rate: Any) -> None:
+    """``[demand] growth_per_yr = g``: every fab's demand in period t is its first period's x (1 + g)^(t - t0).
+
+    The first period's demand is its ``demand`` row, else ``fabs.demand_t``; rows of later periods are set.
+    """
+    where = f"{source}, demand, growth_per_yr"
+    growth = _number(ed, where, rate, -0.99)
+    periods = sorted(int(t) for t in ed.frame("periods")["period"].dropna())
+    if growth is None or not periods:
+        if growth is not None:
+            ed.fail(where, "needs a periods sheet listing the years")
+        return
+    first = {(r["fab"], r["product"] if isinstance(r["product"], str) else None): r["demand_t"]
+             for r in ed.frame("demand").to_dict("records") if r["period"] == periods[0]}
+    spec = TABLES_BY_NAME["demand"]
+    for r in ed.frame("fabs").to_dict("records"):
+        base = first.get((r["fab"], r["product"]), first.get((r["fab"], None), r["demand_t"]))
+        for t in periods[1:]:
+            row = {"fab": r["fab"], "product": r["product"], "period": float(t),
+                   "demand_t": float(base) * (1.0 + growth) ** (t - periods[0])}
+            _put_row(ed, where, spec, row, row)
+
+
 def _multipliers(ed: _Editor, source: str, section: str, values: Any) -> None:
     if not isinstance(values, dict):
         ed.fail(f"{source}, {section}", "expected a table of multipliers")
         return
     if section == "demand":
+        values = dict(values)
+        if "growth_per_yr" in values:
+            _demand_growth(ed, source, values.pop("growth_per_yr"))
         for sheet in ("fabs", "demand"):
             if sheet in ed.tables.frames or sheet == "fabs":
                 _multiply(ed, f"{source}, demand", sheet, ("demand_t",), values)

@@ -8,7 +8,7 @@ checked like any other.  The format is documented in ``models/README.md``; in sh
 ===========================  =====================================================================================
 ``[[<sheet>]]``              rows of any input sheet, merged into the row with the same key or added
                              (``remove = true`` drops the row)
-``[caps]``                   ``cap id = max_share`` for existing caps
+``[caps]``                   ``cap id = max_share`` for existing caps (``"cap@2030"``: one period)
 ``[parameters]``             ``name = value``
 ``[coalition]``              ``country = "bloc"``, or ``bloc = ["country", ...]``
 ``blocked_lanes``            ``["CHN>USA", ...]``: lanes rows with ``blocked = true``
@@ -16,7 +16,8 @@ checked like any other.  The format is documented in ``models/README.md``; in sh
 ``[prices]``                 multipliers: ``mine_cost``, ``refinery_opex``, ``capex``, ``market_price``,
                              ``transport``, ``tariff``
 ``[capacity]``               multipliers: ``mine``, ``refinery``, ``new`` (max_new_tpa), ``market`` (max_t)
-``[demand]``                 multipliers of demand_t: ``"*"`` (all), product, fab, country or bloc
+``[demand]``                 multipliers of demand_t: ``"*"`` (all), product, fab, country or bloc;
+                             ``growth_per_yr``: demand grows from the first period at that rate
 ===========================  =====================================================================================
 
 A multiplier is a number (every row) or a table ``{selector = number}``; a selector is ``*``, an id of the rows

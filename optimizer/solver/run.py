@@ -196,8 +196,13 @@ def _rounded(x: float | None) -> float | None:
 
 
 def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
-            for b in built.itertuples()]
+    out = []
+    for b in built.itertuples():
+        item = {"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
+        if "online" in built.columns and pd.notna(b.online):  # a pathway: when it is decided and runs
+            item.update(decided=int(b.decided), online=int(b.online))
+        out.append(item)
+    return out
 
 
 def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
