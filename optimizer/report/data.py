@@ -30,6 +30,7 @@ COLUMNS: dict[str, list[str]] = {
     "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_pct",
                  "realised_share", "breakpoint"],
     "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"],
+    "pathway": ["period", "share", "max_share", "tightest_share"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",

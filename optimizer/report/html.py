@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from optimizer.report import caps, charts
+from optimizer.report import caps, charts, pathway
 from optimizer.report import data as rd
 from optimizer.report.terminal import pct, usd
 
@@ -53,6 +53,7 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
         out.append(Section("sankey", "Where the material flows",
                            "Oxide delivered to fabs, traced to the country of its mine and of its refinery. "
                            "Red links were mined or refined in China.", charts.sankey_figure(sd)))
+    out += [Section(*parts) for parts in pathway.pathway_sections(run)]
     if run.has("frontier"):
         fr = rd.frontier(run)
         over = caps.over_uncapped(fr, run)
@@ -71,7 +72,8 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
                            "From the cheapest plan without caps to the plan with them: how each cost component "
                            "changes. Red: dearer; blue: cheaper.", charts.caps_cost_figure(steps)))
     if run.has("costs"):
-        out.append(Section("costs", "Cost by component", "USD, each period weighted by the years it represents; negative: co-product sales.",
+        out.append(Section("costs", "Cost by component", "USD over each period's years (discounted to the first period's year on a "
+                           "pathway); negative: co-product sales.",
                            charts.costs_figure(rd.costs_by_component(run))))
     if run.has("builds"):
         plants = caps.builds_by_plant(run)

@@ -18,6 +18,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
+from optimizer.model.objective import horizon_end
 from optimizer.resources import default_input
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
@@ -219,6 +220,13 @@ def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def horizon(data: ModelData) -> dict[str, Any]:
+    """The pathway's calendar: its periods with the years each covers, the last year, the discount rate."""
+    return {"periods": {str(t): int(round(data.years_represented[t])) for t in data.periods},
+            "first_year": data.periods[0], "last_year": horizon_end(data), "discount_rate": data.discount_rate,
+            "costs": f"discounted to {data.periods[0]} at {100 * data.discount_rate:g}% a year"}
+
+
 def geography(data: ModelData) -> dict[str, Any]:
     """Where each fab is and which countries count as China: what a report needs from the input.
 
@@ -257,6 +265,8 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
+        if run.data.multi_period:  # a pathway: the calendar its years and discounting refer to
+            doc["horizon"] = horizon(run.data)
         doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped)
         doc["builds"] = _builds_list(builds[builds["built"]])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
