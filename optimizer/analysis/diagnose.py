@@ -131,7 +131,8 @@ def cap_slack(data: ModelData, options: SolveOptions | None = None) -> dict[tupl
 
     def elastic(_m, k, t):  # type: ignore[no-untyped-def]
         row = rows[k][t]
-        return sum(m.Deliver_T[x] for x in row.touched) - m.Cap_Slack[k, t] <= row.allowance_t(data.caps[k].max_share)
+        return sum(m.Deliver_T[x] for x in row.touched) - m.Cap_Slack[k, t] <= row.allowance_t(
+            data.caps[k].share_in(t))
 
     m.Elastic_Cap = pyo.Constraint(m.CAP_PERIODS, rule=elastic)
     m.Elastic = pyo.Objective(expr=sum(m.Cap_Slack.values()))
@@ -214,10 +215,10 @@ def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
                                    tightest_share(data, k, options)))
     first = data.caps[guilty[0]]
     if len(guilty) == 1:
-        within = f"with {_who(data, first)}'s share <= {100 * first.max_share:g}%"
+        within = f"with {_who(data, first)}'s share <= {first.trajectory}"
         source = f"supply of {{product}} {_untouched(data, first)}"
     else:
-        within = "within the caps " + ", ".join(f"{k} (<= {100 * data.caps[k].max_share:g}%)" for k in guilty)
+        within = "within the caps " + ", ".join(f"{k} (<= {data.caps[k].trajectory})" for k in guilty)
         source = "supply of {product} that the capped suppliers did not touch"
     out.lines = _listed([
         f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met {within}{_when(data, s.period)}: "

@@ -20,18 +20,21 @@ from optimizer.errors import InputError
 @click.option("--to", "stop", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Last (tightest) max_share.")
 @click.option("--steps", type=click.IntRange(min=1), default=21, show_default=True, help="Number of points.")
+@click.option("--period", type=int, help="On a pathway: the period whose share is swept [default: the last].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder [default: outputs/<input-name>/sweep-<SUPPLIER>-<STAGE>/].")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per point, s.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop each point.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, out_dir: Path | None,
+def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, period: int | None,
+          out_dir: Path | None,
           time_limit: float | None, mip_gap: float | None, quiet: bool) -> None:
     """Trace total cost against a cap's max_share, from --from to --to, and mark where the build plan changes.
 
     Each point is printed as soon as it is solved (with a progress bar on a terminal). Writes frontier.csv,
     results.xlsx and summary.json; stops at the first share no plan can meet. Exits 0 if at least one point was
-    solved.
+    solved. On a pathway (a periods sheet) one period's share is swept, the last unless --period says otherwise;
+    the cap's other periods stay as given.
     """
     from optimizer.analysis.sweep import (
         Sweep,
@@ -59,7 +62,8 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         data = load_case(input_path)
     except InputError as err:
         fail_on_bad_input(err)
-    out_dir = out_dir or Path("outputs") / input_name(input_path) / f"sweep-{cap.supplier}-{cap.stage}"
+    when = f"-{period or data.periods[-1]}" if data.multi_period else ""
+    out_dir = out_dir or Path("outputs") / input_name(input_path) / f"sweep-{cap.supplier}-{cap.stage}{when}"
     previous: list[SweepPoint] = []
 
     def show(so_far: Sweep, p: SweepPoint) -> None:
@@ -75,10 +79,12 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         bar.advance()
 
     with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
-        bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}, {len(shares)} point(s)")
+        bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}"
+                + (f" in {period or data.periods[-1]}" if data.multi_period else "") + f", {len(shares)} point(s)")
         bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
         try:
-            result = run_sweep(data, cap, shares, SolveOptions(time_limit=time_limit, mip_gap=mip_gap), on_point=show)
+            result = run_sweep(data, cap, shares, SolveOptions(time_limit=time_limit, mip_gap=mip_gap), on_point=show,
+                               period=period)
         except InputError as err:
             fail_on_bad_input(err)
     if not result.solved:

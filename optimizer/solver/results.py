@@ -92,9 +92,9 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
         start = online_period(data, r, t) if data.multi_period else None
         retires = None if start is None else last_year(r, start) + 1
-        rows.append((ref, r.country, t, t if data.multi_period else None, start, retires,
-                     new if new > TOL else 0.0, built, capex if built else 0.0))
-    cols = ["refinery", "country", "period", "decided", "online", "retires", "new_tpa", "built", "capex_usd_per_yr"]
+        rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
+                     t if data.multi_period else None, start, retires))
+    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires"]
     df = pd.DataFrame(rows, columns=cols)
     for col in ("decided", "online", "retires"):  # years as whole numbers, blank where they do not apply
         df[col] = df[col].astype(object).where(df[col].notna(), None)

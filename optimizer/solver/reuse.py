@@ -8,7 +8,8 @@ from a given basis (LP) or incumbent (MILP).
 What a re-solve may change (everything else is part of :func:`structure_signature`):
 
 - every cost and price: the cost terms are rebuilt from the data and the objective recompiled (prices, opex, capex,
-  lifetimes, discount rate, transport, tariffs, penalties, period weights);
+  lifetimes and period weights (on a pathway, where they decide which periods capacity runs in, they are
+  structure), discount rate, transport, tariffs, penalties);
 - every right-hand side and variable bound that the model declares to follow from the data
   (:mod:`optimizer.model.bounds`): mine and refinery capacities, demand, market and arc limits, cap shares
   (``max_share * demand`` in scope), ``max_t`` of ore arcs.  The families are not listed here: they are read from
@@ -45,10 +46,13 @@ from optimizer.solver.run import CaseRun, extract_run
 
 def structure_signature(data: ModelData) -> str:
     """A hash of everything a re-solve cannot change: two cases with the same signature share one program."""
-    refs = {r: (v.country, v.recovery, v.build, v.max_new_tpa, v.min_build_tpa, v.lead_time_yr, v.can_build)
+    # On a pathway the lifetime and an announced start decide which periods new capacity runs in: structure.
+    refs = {r: (v.country, v.recovery, v.build, v.max_new_tpa, v.min_build_tpa, v.lead_time_yr, v.can_build,
+                (v.lifetime_yr, v.earliest_online_year) if data.multi_period else None)
             for r, v in data.refineries.items()}
     parts = (
         data.products, data.periods, data.multi_period,
+        sorted(data.years_represented.items()) if data.multi_period else None,
         sorted((k, v.country) for k, v in data.mines.items()), sorted(refs.items()),
         sorted(data.composition.items()), sorted(data.fab_country.items()), data.fab_products,
         sorted(data.demand_t), sorted((k, v is None) for k, v in data.unmet_penalty_usd_per_t.items()),

@@ -117,3 +117,23 @@ def test_demand_growth_scenario(tmp_path: Path) -> None:
     dependence = pd.read_csv(out / "dependence.csv").set_index("period")
     # 100 t in 2025, 100 x 1.1^5 in 2030.
     assert dependence["demand_t"].to_dict() == {2025: pytest.approx(100), 2030: pytest.approx(100 * 1.1**5)}
+
+
+def test_sweep_on_a_pathway_sweeps_the_last_period(tmp_path: Path) -> None:
+    # Caps sheet without rows: the sweep adds CHN:any and moves its 2030 share; 2025 stays uncapped.
+    case = write_case(tmp_path / "case", caps="cap,supplier,stage,max_share\n")
+    out = tmp_path / "sweep"
+    result = CliRunner().invoke(main, ["sweep", str(case), "--cap", "CHN:any", "--from", "1", "--to", "0",
+                                       "--steps", "3", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    frontier = pd.read_csv(out / "frontier.csv")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["period"] == 2030
+    # At 0 in 2030 the plan is the hand case's; at 100% it is China throughout.
+    assert frontier["total_cost_usd"].iloc[-1] == pytest.approx(expected_objective(), rel=1e-9)
+    uncapped = sum(1000 / 1.1 ** (y - 2025) for y in range(2025, 2035))
+    assert frontier["total_cost_usd"].iloc[0] == pytest.approx(uncapped, rel=1e-9)
+    assert frontier["realised_share"].tolist() == [1.0, 0.5, 0.0]
+    bad = CliRunner().invoke(main, ["sweep", str(case), "--cap", "CHN:any", "--period", "2031", "--out",
+                                    str(tmp_path / "x"), "-q"])
+    assert bad.exit_code == 2 and "2031 is not a period of the case" in bad.output
