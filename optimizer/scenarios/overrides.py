@@ -67,7 +67,8 @@ class _Editor:
 
 
 def _key_text(spec: TableSpec, values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={values.get(k)!r}" for k in spec.key)
+    # A key column left out (a cap's blank period) is not named.
+    return ", ".join(f"{k}={values.get(k)!r}" for k in spec.key if k in values or spec.column(k).default is REQUIRED)
 
 
 def _upsert_rows(ed: _Editor, source: str, sheet: str, rows: Any) -> None:
