@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Write the derived tables of the default dataset: ``fabs.csv`` and ``arcs.csv`` in ``inputs/pax_silica_2025/``.
+"""Write the derived tables of the default dataset: ``fabs.csv``, ``demand.csv`` and ``arcs.csv`` in
+``inputs/pax_silica_2025/``.
 
-Every other CSV of the dataset is edited by hand; these two are computed, so that their assumptions live in one
+Every other CSV of the dataset is edited by hand; these three are computed, so that their assumptions live in one
 place (this file) and can be changed with one number.
 
 **Fab demand** (``fabs.csv``). No public tonnage exists for the rare-earth oxides that chip fabs consume, so demand is
@@ -15,6 +16,10 @@ start, all uses together (ceria CMP abrasive, lanthanum, yttria chamber coatings
 (a heavy node can be cut off by export controls without touching the light one): ``<iso>_fabs_light`` (CeO2, La2O3)
 and ``<iso>_fabs_heavy`` (Y2O3).
 
+**Demand by period** (``demand.csv``): the dataset is a pathway (``periods.csv``, hand-edited); every fab row's
+demand in a later period is its 2025 demand times the growth of fab capacity to the period's first year
+(``DEMAND_GROWTH_TO_2028``, ``DEMAND_GROWTH_AFTER``).
+
 **Arc restrictions** (``arcs.csv``), from columns of the hand-edited tables:
 
 - ``refineries.fab_grade``: which fab nodes a refinery can supply with semiconductor-grade oxide (``all``, ``light``,
@@ -26,7 +31,7 @@ and ``<iso>_fabs_heavy`` (Y2O3).
 
 Usage::
 
-    python scripts/build_default_dataset.py                 # rewrite fabs.csv and arcs.csv
+    python scripts/build_default_dataset.py                 # rewrite fabs.csv, demand.csv and arcs.csv
     python scripts/build_default_dataset.py --check         # exit 1 if they are not what this script writes
     python scripts/build_default_dataset.py --intensity-g-per-wafer 20
 """
@@ -53,6 +58,14 @@ That gives 1.3-6.7 g CeO2 per 200mm-equivalent wafer start; 5.0 g x 0.8 = 4.0 g 
 Cross-check: 4.0 g x 33.7M wafers/month (world, 2025) x 12 = ~1,600 t CeO2 a year, inside the 1,000-4,000 t/yr
 that a ~US$80M (2024) semiconductor-grade ceria market implies at US$20-80/kg (RESEARCH-2026-12.md, section 6).
 Yttria coatings of chamber parts are consumed as parts are replaced."""
+
+DEMAND_GROWTH_TO_2028 = 0.07
+"""Growth of fab capacity, and so of demand, a year from 2025 to 2028 [R]: SEMI's 300mm Fab Outlook (press release,
+25 June 2025) has global 300mm capacity growing at a 7% CAGR from the end of 2024 to 2028 (11.1M wafers/month),
+applied to every country's 200mm-equivalent capacity [E]."""
+
+DEMAND_GROWTH_AFTER = 0.035
+"""Growth a year after 2028, when no forecast is published: half SEMI's rate to 2028 [A]."""
 
 PRODUCT_MIX = {"CeO2": 0.80, "La2O3": 0.04, "Y2O3": 0.16}
 """Split of INTENSITY_G_PER_WAFER by product [A]: mostly ceria abrasive; yttria for plasma-facing parts; a little
@@ -123,6 +136,30 @@ def fabs_table(dataset: Path, intensity: float) -> str:
     return _csv(header, rows)
 
 
+def demand_index(year: int) -> float:
+    """Fab capacity in ``year`` relative to 2025: DEMAND_GROWTH_TO_2028 a year to 2028, DEMAND_GROWTH_AFTER after."""
+    return (1 + DEMAND_GROWTH_TO_2028) ** (min(year, 2028) - 2025) * (1 + DEMAND_GROWTH_AFTER) ** max(0, year - 2028)
+
+
+def demand_table(dataset: Path, intensity: float) -> str:
+    """Per-period demand of the pathway: each fab row's 2025 demand times :func:`demand_index` of the period's year."""
+    periods = [int(r["period"]) for r in _read(dataset / "periods.csv")]
+    rows: list[list[object]] = []
+    for fab in _read_text(fabs_table(dataset, intensity)):
+        for year in periods[1:]:
+            index = demand_index(year)
+            rows.append([fab["fab"], year, fab["product"], _num(float(fab["demand_t"]) * index),
+                         f"period: a period of periods.csv [D]; "
+                         f"demand_t: fabs.csv demand_t ({fab['demand_t']} t in 2025) x fab capacity growth "
+                         f"{index:.4f} ({100 * DEMAND_GROWTH_TO_2028:g}%/yr to 2028, SEMI 300mm Fab Outlook, June "
+                         f"2025 [R]; {100 * DEMAND_GROWTH_AFTER:g}%/yr after [A]) [D]"])
+    return _csv(["fab", "period", "product", "demand_t", "source"], rows)
+
+
+def _read_text(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def arcs_table(dataset: Path) -> str:
     mines = _read(dataset / "mines.csv")
     refineries = _read(dataset / "refineries.csv")
@@ -163,7 +200,8 @@ def arcs_table(dataset: Path) -> str:
 
 def build(dataset: Path = DATASET, intensity: float = INTENSITY_G_PER_WAFER) -> dict[str, str]:
     """The derived tables: file name -> CSV text."""
-    return {"fabs.csv": fabs_table(dataset, intensity), "arcs.csv": arcs_table(dataset)}
+    return {"fabs.csv": fabs_table(dataset, intensity), "arcs.csv": arcs_table(dataset),
+            "demand.csv": demand_table(dataset, intensity)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,6 +114,11 @@ def _put_row(ed: _Editor, source: str, spec: TableSpec, given: Mapping[str, Any]
             ed.fail(label, "remove = true, but the input has no such row")
         ed.tables.frames[spec.name] = frame.drop(index=hits).reset_index(drop=True)
         return
+    if spec.name == "caps" and "cap" in values:  # the rows of one cap (its periods) share its scope
+        scope = {k: v for k, v in values.items() if k in ("supplier", "stage", "product", "importer")}
+        for i in frame.index[frame["cap"] == values["cap"]].difference(hits):
+            for name, value in scope.items():
+                frame.at[i, name] = value
     if len(hits):
         for name, value in values.items():
             frame.loc[hits, name] = float("nan") if value is None and spec.column(name).dtype == "float" else value
@@ -366,6 +371,15 @@ def apply_overrides(tables: InputTables, layers: Layers) -> tuple[InputTables, d
     """
     ed = _Editor(tables)
     for source, doc in layers:
+        if doc.get("steady_state") is True:  # one steady-state year: no calendar, caps for every period only
+            for sheet in ("periods", "demand"):
+                ed.tables.frames.pop(sheet, None)
+                ed.tables.headers.pop(sheet, None)
+            if "caps" in ed.tables.frames and "period" in ed.tables.frames["caps"]:
+                caps = ed.tables.frames["caps"]
+                ed.tables.frames["caps"] = caps[caps["period"].isna()].reset_index(drop=True)
+        elif "steady_state" in doc and doc["steady_state"] is not False:
+            ed.fail(f"{source}, steady_state", f"expected true or false, got {doc['steady_state']!r}")
         for spec in TABLES:
             value = doc.get(spec.name)
             if value is None or (spec.name in ("caps", "parameters", "demand") and isinstance(value, dict)):

@@ -8,6 +8,8 @@ checked like any other.  The format is documented in ``models/README.md``; in sh
 ===========================  =====================================================================================
 ``[[<sheet>]]``              rows of any input sheet, merged into the row with the same key or added
                              (``remove = true`` drops the row)
+``steady_state = true``      the pathway as one steady-state year: drops the periods and demand sheets and the
+                             caps rows of one period (applied first)
 ``[caps]``                   ``cap id = max_share`` for existing caps (``"cap@2030"``: one period)
 ``[parameters]``             ``name = value``
 ``[coalition]``              ``country = "bloc"``, or ``bloc = ["country", ...]``
@@ -44,7 +46,8 @@ from optimizer.resources import embedded, models_dir, shown
 from optimizer.scenarios.overrides import Layers, apply_overrides
 
 META_KEYS = ("name", "description", "input")
-SECTIONS = tuple(dict.fromkeys((*META_KEYS, "caps", "parameters", "coalition", "blocked_lanes", "remove", "prices",
+SECTIONS = tuple(dict.fromkeys((*META_KEYS, "steady_state", "caps", "parameters", "coalition", "blocked_lanes",
+                                "remove", "prices",
                                 "capacity", "demand", *[t.name for t in TABLES])))
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.=+-]+$")
 

@@ -195,7 +195,7 @@ def existing_capacity_only(data: ModelData) -> ModelData:
 
 @pytest.fixture(scope="module")
 def calibration_run():
-    data = existing_capacity_only(load_case(DATASET))
+    data = existing_capacity_only(steady_state_case())
     run = solve_case(data, baseline=False)
     assert run.ok, run.result.message
     return data, run
@@ -256,8 +256,17 @@ def test_default_plan_builds_only_in_the_coalition() -> None:
 # --- golden regression ------------------------------------------------------------------------------------------
 
 
+def steady_state_case() -> ModelData:
+    """The dataset as one steady-state year (models/steady_state_2025.toml): what the 2025 calibration and the
+    steady-state goldens are measured on, unchanged since the dataset became a pathway."""
+    from optimizer.scenarios.scenario import load_scenario, load_scenario_case
+
+    scenario = load_scenario(ROOT / "models" / "steady_state_2025.toml")
+    return load_scenario_case(DATASET, scenario).data
+
+
 def kpis(cap: float) -> dict:
-    data = apply_cap_overrides(load_case(DATASET), [CapOverride("CHN", "any", cap)])
+    data = apply_cap_overrides(steady_state_case(), [CapOverride("CHN", "any", cap)])
     run = solve_case(data, baseline=False)
     assert run.ok, run.result.message
     builds = run.tables["builds"]
@@ -285,3 +294,42 @@ def test_solve_without_input_uses_the_default_dataset(tmp_path: Path) -> None:
     summary = (tmp_path / "out" / "summary.json").read_text()
     assert "pax_silica_2025" in summary
 
+
+
+# --- the pathway (issue 12) -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pathway_run():
+    from optimizer.analysis.pathway import add_pathway
+
+    data = load_case(DATASET)
+    run = solve_case(data)
+    assert run.ok, run.result.message
+    add_pathway(run)
+    return data, run
+
+
+def test_default_dataset_is_a_pathway_whose_plants_run_only_after_their_lead_times(pathway_run) -> None:
+    data, run = pathway_run
+    assert data.multi_period and data.periods == (2025, 2027, 2030, 2035)
+    builds = run.tables["builds"]
+    for b in builds.itertuples():
+        assert b.online >= b.decided + data.refineries[b.refinery].lead_time_yr, b
+    # Fab demand grows with fab capacity: 7% a year to 2028, then 3.5% (scripts/build_default_dataset.py).
+    total = {t: sum(d for (_f, _p, period), d in data.demand_t.items() if period == t) for t in data.periods}
+    assert total[2035] / total[2025] == pytest.approx(1.07**3 * 1.035**7, rel=1e-3)
+
+
+def test_default_pathway_matches_golden_results(pathway_run) -> None:
+    _data, run = pathway_run
+    built = run.tables["builds"].query("built")
+    check_golden("pax_silica_2025_pathway", {
+        "objective_usd": run.result.objective_usd,
+        "builds": [f"{b.refinery} decided {b.decided} online {b.online}: {b.new_tpa:.3f} t/yr"
+                   for b in built.itertuples()],
+        "china_share": {str(t): float(s) for t, s in run.china_share.items()},
+        "china_share_without_caps": {str(t): float(s) for t, s in run.uncapped["china_share"].items()},
+        "caps": {f"{c.cap}@{c.period}": [float(c.max_share), float(c.share)] for c in run.caps},
+        "fastest_reachable": {str(r.period): float(r.tightest_share) for r in run.tables["pathway"].itertuples()},
+    }, rtol=1e-5)
