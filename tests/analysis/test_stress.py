@@ -124,11 +124,14 @@ def test_losing_a_supplier_leaves_short_only_what_neither_others_nor_the_cap_all
     # Remove the plant that carries the fabs' supply outside China in the uncapped plan, with China capped at 20%.
     # China still delivers its allowance (20% of demand): a cap on a share of demand never calls for discarding
     # supply, so at most 80% of the demand can be short, and none once the cap is lifted.
-    from optimizer.io.load import load_case
+    from optimizer.scenarios.scenario import load_scenario, load_scenario_case
     from optimizer.solver.run import CapOverride, apply_cap_overrides
 
-    data = apply_cap_overrides(load_case(Path(__file__).resolve().parents[2] / "inputs" / "pax_silica_2025"),
-                               [CapOverride("CHN", "any", 0.2)])
+    # The 2025 picture: the default dataset as one steady-state year (it is a pathway since issue 12).
+    root = Path(__file__).resolve().parents[2]
+    steady = load_scenario_case(root / "inputs" / "pax_silica_2025",
+                                load_scenario(root / "models" / "steady_state_2025.toml")).data
+    data = apply_cap_overrides(steady, [CapOverride("CHN", "any", 0.2)])
     demand = sum(data.demand_t.values())
     kept = run_stress(data, [[Disruption("country", "FRA")]])
     lifted = run_stress(data, [[Disruption("country", "FRA")]], keep_caps=False)

@@ -48,8 +48,11 @@ def test_the_wheel_installed_in_a_fresh_venv_solves_the_embedded_dataset_from_an
     _run([str(bin_dir / "paxsilica"), "solve", "--quiet"], cwd=elsewhere, env=env)
     base = json.loads((elsewhere / "outputs" / "pax_silica_2025" / "base" / "summary.json").read_text())
     assert base["status"] == "optimal"
-    assert base["china_share"]["0"] <= 0.2 + 1e-6  # the dataset's own cap: China at most 20%
-    assert [c["max_share"] for c in base["caps"]] == [0.2]
+    # The default dataset is a pathway (issue 12): China's share per period within its own cap trajectory.
+    assert set(base["china_share"]) == {"2025", "2027", "2030", "2035"}
+    assert [c["max_share"] for c in base["caps"]] == [1.0, 0.5, 0.3, 0.3]
+    assert all(c["share"] <= c["max_share"] + 1e-6 for c in base["caps"])
+    assert [p["period"] for p in base["pathway"]] == [2025, 2027, 2030, 2035]
     assert (elsewhere / "outputs" / "pax_silica_2025" / "base" / "results.xlsx").is_file()
 
     _run([str(bin_dir / "paxsilica"), "solve", "--quiet", "--scenario", "coalition_builds_only", "--out", "coalition"],
