@@ -19,6 +19,7 @@ def main() -> None:
 from optimizer.cli.batch import batch  # noqa: E402
 from optimizer.cli.compare import compare  # noqa: E402
 from optimizer.cli.report import report  # noqa: E402
+from optimizer.cli.sensitivity import sensitivity  # noqa: E402
 from optimizer.cli.solve import solve  # noqa: E402
 from optimizer.cli.stress import stress  # noqa: E402
 from optimizer.cli.sweep import sweep  # noqa: E402
@@ -33,3 +34,4 @@ main.add_command(sweep)
 main.add_command(stress)
 main.add_command(compare)
 main.add_command(batch)
+main.add_command(sensitivity)
