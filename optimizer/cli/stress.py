@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.cli.common import EXIT_NO_SOLUTION, MIP_GAP, TIME_LIMIT, fail_on_bad_input, interruptible
 from optimizer.errors import InputError
 
 SHOWN = 10  # cases printed; every case is in stress.csv
@@ -23,10 +23,10 @@ SHOWN = 10  # cases printed; every case is in stress.csv
 @click.option("--reoptimize", is_flag=True, help="Let investments change too (default: fixed at the base plan).")
 @click.option("--drop-caps", is_flag=True,
               help="Lift the dependence caps in the disrupted cases (default: they still hold).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Results folder [default: outputs/<input-name>/stress[-n-1-KIND]/].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per case, s.")
-@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop each case.")
+@click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per case, s.")
+@click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each case (0-1).")
 def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, reoptimize: bool, drop_caps: bool,
            out_dir: Path | None, time_limit: float | None, mip_gap: float | None) -> None:
     """Disrupt the base plan: remove supply, re-route the flows, and report unmet demand and cost.
@@ -45,6 +45,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
         stress_table,
     )
     from optimizer.io.load import load_case
+    from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.io.write import write_results
     from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
@@ -59,15 +60,18 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / ("stress" + (f"-n-1-{n1}" if n1 else ""))
-    result = run_stress(data, cases, reoptimize, SolveOptions(time_limit=time_limit, mip_gap=mip_gap),
-                        keep_caps=not drop_caps)
-    if not result.base.usable:
-        click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica solve` "
-                   "for a diagnosis.", err=True)
-        click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
-        sys.exit(EXIT_NO_SOLUTION)
-    table = stress_table(result)
-    write_results(out_dir, {"stress": table, "stress_detail": stress_detail_table(result)}, stress_summary(result))
+    check_out_dir(out_dir, protect=(input_path,))
+    with out_lock(out_dir):
+        result = interruptible(lambda: run_stress(data, cases, reoptimize, SolveOptions(
+            time_limit=time_limit, mip_gap=mip_gap), keep_caps=not drop_caps))
+        if not result.base.usable:
+            click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica "
+                       "solve` for a diagnosis.", err=True)
+            click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+            sys.exit(EXIT_NO_SOLUTION)
+        table = stress_table(result)
+        write_results(out_dir, {"stress": table, "stress_detail": stress_detail_table(result)},
+                      stress_summary(result), protect=(input_path,))
     held = "re-optimised" if reoptimize else "fixed at the base plan"
     caps = "lifted" if drop_caps else "kept"
     click.echo(f"paxsilica stress: {input_path}, {len(result.cases)} case(s), investments {held}, caps {caps}")

@@ -18,6 +18,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
+from optimizer.solver.checks import check_solution
 from optimizer.solver.highs import Outcome, SolveOptions, SolveResult, solve_model
 from optimizer.solver.results import (
     CapRealised,
@@ -50,8 +51,10 @@ def default_input() -> Path:
 
 def input_name(path: Path) -> str:
     """The name results are filed under: ``inputs/example`` -> ``example``, ``case.xlsx`` -> ``case``."""
-    path = Path(path)
-    return path.stem if path.suffix else path.name
+    path = Path(path).resolve()  # ``.`` or ``..`` would name no folder (and ``..`` a folder above)
+    name = path.stem if path.suffix else path.name
+    # The name becomes a folder: keep it to letters, digits and _ . = + -, never a dot first.
+    return re.sub(r"[^A-Za-z0-9_.=+-]", "_", name).lstrip(".") or "input"
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class CaseRun:
     china_share: dict[int, float] = field(default_factory=dict)
     uncapped: dict[str, Any] | None = None
     unmet: list[tuple[str, str, int, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a usable plan that disagrees with its input (checks.py)
     times_s: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -143,6 +147,7 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         run.tables["risk"] = risk_table(run.tables["supply"])
         run.china_share = _china_shares(model, data)
         run.unmet = unmet_demand(model)
+        run.warnings = check_solution(model, data, result.objective_usd)
         run.times_s["extract"] = time.perf_counter() - extracting
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -179,6 +184,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         "is_mip": r.is_mip,
         "mip_gap": r.mip_gap,
         "duals_source": r.duals_source,
+        "warnings": list(run.warnings),  # non-empty: the plan is numerically doubtful (see solver/checks.py)
     }
     if run.ok:
         costs = run.tables["costs"]
@@ -197,7 +203,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
             "objective_usd": run.uncapped["objective_usd"],
             "china_share": {str(t): round(s, 6) for t, s in run.uncapped["china_share"].items()},
         }
-        built = builds[builds["built"]]
+        built = builds[builds["built"].astype(bool)]
         doc["builds"] = [{"refinery": b.refinery, "country": b.country, "period": int(b.period),
                           "new_tpa": float(b.new_tpa)} for b in built.itertuples()]
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
