@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 MAX_ID_SHOWN = 80  # characters of an id echoed in a message; a longer one is cut, with its length
-_QUOTED = re.compile(r"'([^'\n]{%d,})'|\"([^\"\n]{%d,})\"" % (MAX_ID_SHOWN + 1, MAX_ID_SHOWN + 1))
+_LONG = f"{{{MAX_ID_SHOWN + 1},}}"  # a regex repeat count: more than MAX_ID_SHOWN characters
+_QUOTED = re.compile(r"'([^'\n]" + _LONG + r")'|\"([^\"\n]" + _LONG + r")\"")
 
 
 def cut_ids(message: str) -> str:

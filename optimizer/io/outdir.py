@@ -28,7 +28,17 @@ LEGACY_NAMES = frozenset({
 })
 _LEGACY_PNG = re.compile(r"^report-[a-z_]+\.png$")
 
-_held: dict[Path, tuple[int, int, bool]] = {}  # folder -> (fd, depth, created by us)
+_held: dict[Path, tuple[int, int, bool]] = {}  # folder -> (fd, depth, created by us), of process _held_pid
+_held_pid = os.getpid()
+
+
+def _held_here() -> dict[Path, tuple[int, int, bool]]:
+    """This process's locks: a forked child inherits the dict but not the locks (flock is per open file)."""
+    global _held_pid
+    if _held_pid != os.getpid():
+        _held.clear()
+        _held_pid = os.getpid()
+    return _held
 
 
 class OutputError(Exception):
@@ -193,7 +203,7 @@ def out_lock(out_dir: Path) -> Iterator[Path]:
         Another run holds the lock, or the folder cannot be created.
     """
     key = _resolved(out_dir)
-    if key in _held:
+    if key in _held_here():
         fd, depth, created = _held[key]
         _held[key] = (fd, depth + 1, created)
         try:
@@ -269,4 +279,4 @@ def _read_pid(fd: int) -> str:
 
 def holds_lock(out_dir: Path) -> bool:
     """True when this process holds ``out_dir``'s lock."""
-    return _resolved(out_dir) in _held
+    return _resolved(out_dir) in _held_here()

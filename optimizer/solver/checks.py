@@ -22,7 +22,7 @@ SHOWN = 5  # problems of one kind listed in a warning; the count says how many m
 
 def _listed(items: list[str]) -> str:
     more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
-    return ", ".join(items[:SHOWN]) + more
+    return "; ".join(items[:SHOWN]) + more
 
 
 def demand_warnings(model: Any, data: ModelData) -> list[str]:
@@ -44,7 +44,7 @@ def demand_warnings(model: Any, data: ModelData) -> list[str]:
             tiny.append(f"{key[0]}/{key[1]} ({demand:g} t)")
     warnings = []
     if off:
-        warnings.append(f"{len(off)} demand(s) neither delivered nor reported unmet: {_listed(off)}; the solver's "
+        warnings.append(f"{len(off)} demand(s) neither delivered nor reported unmet: {_listed(off)}. The solver's "
                         f"tolerance ({SOLVER_TOL_T:g} t) is too coarse for these numbers: express demand in larger "
                         "units or check the input")
     if tiny:
@@ -74,7 +74,8 @@ def magnitude_warnings(data: ModelData, objective_usd: float | None) -> list[str
         if penalty is not None and abs(penalty) > MAX_COST_USD_PER_T:
             big.append(f"fab {fab}/{p} unmet_penalty_usd_per_t {penalty:g}")
     if big:
-        warnings.append(f"{len(big)} cost(s) above {MAX_COST_USD_PER_T:g} USD per tonne: {_listed(big)}")
+        warnings.append(f"{len(big)} cost(s) above {MAX_COST_USD_PER_T:g} USD per tonne: {_listed(big)}. Check "
+                        "their units")
     return warnings
 
 
