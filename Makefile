@@ -1,4 +1,5 @@
 # Two commands do all the set-up: `make run` solves the default dataset, `make test` runs the tests.
+# Both install the package with every optional extra ([all]: PNG charts, Dask clusters) and the dev tools.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP   = $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,all]'
 	touch $(STAMP)
 
 venv: $(STAMP)

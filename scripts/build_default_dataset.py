@@ -20,6 +20,9 @@ and ``<iso>_fabs_heavy`` (Y2O3).
 - ``refineries.fab_grade``: which fab nodes a refinery can supply with semiconductor-grade oxide (``all``, ``light``,
   ``heavy`` or ``none``); a refinery -> fab arc outside that is blocked.
 - China exports no rare-earth ore or concentrate: every arc from a Chinese mine to a refinery outside China is blocked.
+- Captive feed (``CAPTIVE_FEED``): a mine whose output goes only to its owner's plant has every other arc blocked
+  (Mt Weld to Lynas; Mountain Pass to MP since July 2025; Thailand's and Madagascar's ore to China, where USGS
+  observes it; India's monazite, an atomic mineral, to IREL).
 
 Usage::
 
@@ -41,13 +44,15 @@ DATASET = ROOT / "inputs" / "pax_silica_2025"
 
 # --- the assumptions -------------------------------------------------------------------------------------------
 
-INTENSITY_G_PER_WAFER = 12.5
-"""Grams of rare-earth oxide consumed per 200mm-equivalent wafer start, all uses together [A].
+INTENSITY_G_PER_WAFER = 5.0
+"""Grams of rare-earth oxide consumed per 200mm-equivalent wafer start, all uses together [D].
 
-Order of magnitude: a ceria STI/ILD polish uses ~0.2-0.3 l of slurry at ~0.5-1 wt% CeO2, i.e. ~1-3 g per step on a
-300mm wafer, a few ceria steps per wafer, and ~2.25 200mm-equivalents per 300mm wafer; yttria coatings of chamber
-parts are consumed as parts are replaced.  12.5 g puts the world's fabs (33.7M wafers/month in 2025) at ~5,000 t of
-oxide a year, ~1.3% of world mine output."""
+Derivation of the CeO2 part (80% of the total): a ceria STI/ILD polish uses ~0.2-0.3 l of slurry at ~0.5-1 wt%
+CeO2, i.e. ~1-3 g per step on a 300mm wafer; 3-5 ceria steps per wafer; 2.25 200mm-equivalents per 300mm wafer.
+That gives 1.3-6.7 g CeO2 per 200mm-equivalent wafer start; 5.0 g x 0.8 = 4.0 g CeO2 is the middle of that range.
+Cross-check: 4.0 g x 33.7M wafers/month (world, 2025) x 12 = ~1,600 t CeO2 a year, inside the 1,000-4,000 t/yr
+that a ~US$80M (2024) semiconductor-grade ceria market implies at US$20-80/kg (RESEARCH-2026-12.md, section 6).
+Yttria coatings of chamber parts are consumed as parts are replaced."""
 
 PRODUCT_MIX = {"CeO2": 0.80, "La2O3": 0.04, "Y2O3": 0.16}
 """Split of INTENSITY_G_PER_WAFER by product [A]: mostly ceria abrasive; yttria for plasma-facing parts; a little
@@ -57,6 +62,25 @@ FAB_NODES = {"light": ("CeO2", "La2O3"), "heavy": ("Y2O3",)}
 """Fab nodes per country and the products each one uses."""
 
 FAB_GRADES = {"all": ("light", "heavy"), "light": ("light",), "heavy": ("heavy",), "none": ()}
+
+CAPTIVE_FEED = {
+    "mt_weld": (("lynas_malaysia", "lynas_seadrift"),
+                "Lynas cracks all Mt Weld concentrate itself (Kalgoorlie, Malaysia) and sells no concentrate "
+                "(Lynas FY25 results, 2025) [R]"),
+    "mountain_pass": (("mp_mountain_pass",),
+                      "Mountain Pass concentrate goes only to MP's own separation plant: no sales to China or other "
+                      "third parties since July 2025 (MP Q3 2025 10-Q; Q4 2025 call, 2026) [R]"),
+    "thailand": (("china_separation",),
+                 "Thailand's 2025 output is known only as China's imports (USGS MCS 2026 estimates it from China's "
+                 "import data): it is sold to Chinese separators [R]"),
+    "madagascar": (("china_separation",),
+                   "Madagascar's 2025 output is known only as China's imports (USGS MCS 2026 estimates it from "
+                   "China's import data): it is sold to Chinese separators [R]"),
+    "india": (("irel_india",),
+              "India's beach-sand monazite is an atomic mineral regulated by the Department of Atomic Energy and "
+              "processed by IREL at home (OSCOM, Odisha; Aluva, Kerala) (DAE, 2015; Business Standard, 2025) [A]"),
+}
+"""Mines whose whole output is tied to their owner's refineries: every arc to another refinery is blocked."""
 
 # --- the tables ------------------------------------------------------------------------------------------------
 
@@ -91,7 +115,7 @@ def fabs_table(dataset: Path, intensity: float) -> str:
                 demand = wpm * 12 * grams / 1e6
                 source = (f"demand_t: {_num(wpm)} wafer starts/month (basis/fab_capacity.csv) x 12 x {grams:g} g "
                           f"{product} per wafer start (intensity {intensity:g} g x mix {PRODUCT_MIX[product]:g}, "
-                          f"scripts/build_default_dataset.py) [A]")
+                          f"scripts/build_default_dataset.py) [D]")
                 rows.append([f"{country.lower()}_fabs_{node}", country, product, _num(demand), "", _num(wpm),
                              f"{grams:g}", source])
     header = ["fab", "country", "product", "demand_t", "unmet_penalty_usd_per_t", "wafer_starts_per_month",
@@ -115,6 +139,16 @@ def arcs_table(dataset: Path) -> str:
                 rows.append([mine["mine"], ref["refinery"], "", "", "true",
                              "blocked: China exports no rare-earth ore or concentrate; it is a net importer "
                              "(China customs 2024) [A]"])
+    known = {ref["refinery"] for ref in refineries}
+    for mine in mines:
+        if mine["mine"] not in CAPTIVE_FEED:
+            continue
+        owners, reason = CAPTIVE_FEED[mine["mine"]]
+        if not set(owners) <= known:
+            raise SystemExit(f"CAPTIVE_FEED: {mine['mine']} is tied to {', '.join(owners)}, not all in refineries.csv")
+        for ref in refineries:
+            if ref["refinery"] not in owners and not (mine["country"] == "CHN" and ref["country"] != "CHN"):
+                rows.append([mine["mine"], ref["refinery"], "", "", "true", f"blocked: {reason}"])
     for ref in refineries:
         grade = ref["fab_grade"].strip()
         if grade not in FAB_GRADES:

@@ -8,9 +8,8 @@ Elastic relaxations, each a small solve of the same model with its cost objectiv
 2. Otherwise the caps are.  With the caps, minimise the unmet tonnes again: that is how much each fab/product is
    short *under the caps*.  With demand hard, give each cap row a slack of touched tonnes over its allowance and
    minimise it: the caps that need slack are the guilty ones.
-3. For each guilty cap, the tightest feasible max_share with every other cap as given: when all the demand in its
-   scope must be met, the delivered tonnes are known, so min z s.t. touched_t <= z * demand_t is an LP (exact);
-   otherwise bisection on the share in one live HiGHS object (:meth:`optimizer.solver.highs.HighsProgram.set_cap_share`).
+3. For each guilty cap, the tightest feasible max_share with every other cap as given: a cap bounds touched tonnes
+   by a share of the demand in its scope (a number), so min z s.t. touched_t <= z * demand_t is one LP (exact).
    With several guilty caps, loosening one alone may not be enough; the diagnosis then says so.
 """
 
@@ -23,10 +22,10 @@ import pyomo.environ as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
-from optimizer.solver.highs import HighsProgram, SolveOptions, solve_model
+from optimizer.model.policy import cap_rows
+from optimizer.solver.highs import SolveOptions, solve_model
 
 TOL_T = 1e-6  # tonnes of slack below this are solver noise
-BISECTION_TOL = 1e-6
 MAX_SHORTFALL_LINES = 10  # demand rows printed; every one is in Diagnosis.shortfalls
 MAX_TIGHTEST = 5  # guilty caps whose tightest share is computed (each is a series of solves)
 
@@ -128,11 +127,11 @@ def cap_slack(data: ModelData, options: SolveOptions | None = None) -> dict[tupl
     _drop_objective(m)
     m.Dependence_Cap.deactivate()
     m.Cap_Slack = pyo.Var(m.CAP_PERIODS, domain=pyo.NonNegativeReals)
+    rows = {k: cap_rows(data, data.caps[k], m.DELIVERIES) for k in data.caps}
 
     def elastic(_m, k, t):  # type: ignore[no-untyped-def]
-        hit = sum(m.Deliver_T[x] for x in m.cap_touched.get((k, t), []))
-        total = sum(m.Deliver_T[x] for x in m.cap_scope[k, t])
-        return hit - m.cap_max_share[k] * total - m.Cap_Slack[k, t] <= 0
+        row = rows[k][t]
+        return sum(m.Deliver_T[x] for x in row.touched) - m.Cap_Slack[k, t] <= row.allowance_t(data.caps[k].max_share)
 
     m.Elastic_Cap = pyo.Constraint(m.CAP_PERIODS, rule=elastic)
     m.Elastic = pyo.Objective(expr=sum(m.Cap_Slack.values()))
@@ -141,58 +140,25 @@ def cap_slack(data: ModelData, options: SolveOptions | None = None) -> dict[tupl
     return {k: float(v.value or 0.0) for k, v in m.Cap_Slack.items() if (v.value or 0.0) > TOL_T}
 
 
-def _scope_demand_fixed(data: ModelData, cap: Cap) -> bool:
-    return all(data.unmet_penalty_usd_per_t[f, p] is None for (f, p) in data.fab_products
-               if f in cap.fabs and p in cap.products)
-
-
-def _exact_tightest(data: ModelData, name: str, options: SolveOptions | None) -> float | None:
-    """min z with touched_t <= z * demand_t (every demand in scope must be met, so delivered = demand)."""
+def tightest_share(data: ModelData, name: str, options: SolveOptions | None = None) -> float | None:
+    """The lowest max_share of cap ``name`` at which the case has a plan (``None``: not even at 100%), the other
+    caps as given: min z s.t. touched_t <= z * demand_t in every period (exact, one LP)."""
     cap = data.caps[name]
     others = dict(data.caps)
     del others[name]
     m = build_model(data.with_caps(others))
     _drop_objective(m)
-    ref_country = {r: v.country for r, v in data.refineries.items()}
     m.Share = pyo.Var(bounds=(0.0, 1.0))
     m.Tightest = pyo.ConstraintList()
-    for t in data.periods:
-        demand = sum(d for (f, p, tt), d in data.demand_t.items() if tt == t and f in cap.fabs and p in cap.products)
-        touched = [k for k in m.DELIVERIES if k[4] == t and k[1] in cap.fabs and k[2] in cap.products
-                   and cap.touches(k[3], ref_country[k[0]])]
-        if demand > 0 and touched:
-            m.Tightest.add(sum(m.Deliver_T[k] for k in touched) - m.Share * demand <= 0)
+    for row in cap_rows(data, cap, m.DELIVERIES).values():
+        if row.touched:
+            m.Tightest.add(sum(m.Deliver_T[k] for k in row.touched) - m.Share * row.demand_t <= 0)
+    if not len(m.Tightest):
+        return 0.0  # nothing in its scope can be touched: any share holds
     m.Elastic = pyo.Objective(expr=m.Share)
     if not solve_model(m, options).outcome.usable:
         return None
     return float(m.Share.value or 0.0)
-
-
-def _bisect_tightest(data: ModelData, name: str, options: SolveOptions | None) -> float | None:
-    program = HighsProgram(build_model(data))
-
-    def feasible(share: float) -> bool:
-        program.set_cap_share(name, share)
-        return program.solve(options).outcome.usable
-
-    if not feasible(1.0):
-        return None
-    if feasible(0.0):
-        return 0.0
-    lo, hi = 0.0, 1.0
-    while hi - lo > BISECTION_TOL:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if feasible(mid) else (mid, hi)
-    return hi
-
-
-def tightest_share(data: ModelData, name: str, options: SolveOptions | None = None) -> float | None:
-    """The lowest max_share of cap ``name`` at which the case has a plan (``None``: not even at 100%)."""
-    if not any(k == name for k, _ in build_model(data).CAP_PERIODS):
-        return 0.0  # nothing can be delivered in its scope: any share holds
-    if _scope_demand_fixed(data, data.caps[name]):
-        return _exact_tightest(data, name, options)
-    return _bisect_tightest(data, name, options)
 
 
 def _when(data: ModelData, period: int) -> str:

@@ -19,6 +19,7 @@ Cases are ranked as chokepoints: most unmet tonnes first, then largest cost incr
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -125,6 +126,7 @@ class StressCase:
     objective_usd: float | None = None
     unmet: list[tuple[str, str, int, float]] = field(default_factory=list)  # (fab, product, period, t)
     china_share: float | None = None
+    solver: dict[str, Any] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -154,15 +156,15 @@ class StressResult:
 
 
 def _china_share(m: pyo.ConcreteModel, data: ModelData) -> float | None:
-    """China's share (any stage, all products, every fab) of everything delivered, over all periods."""
+    """China's share (any stage, all products, every fab) of everything demanded, over all periods."""
     ref = china_reference(data)
     if ref is None:
         return None
-    touched = delivered = 0.0
+    touched = demand = 0.0
     for t in data.periods:
-        a, b = realised_share(m, data, ref, t)
-        touched, delivered = touched + a, delivered + b
-    return touched / delivered if delivered > 1e-9 else 0.0
+        a, _delivered, d = realised_share(m, data, ref, t)
+        touched, demand = touched + a, demand + d
+    return touched / demand if demand > 1e-9 else 0.0
 
 
 def _fix_investments(m: pyo.ConcreteModel, base: pyo.ConcreteModel, data: ModelData) -> None:
@@ -203,7 +205,7 @@ def solve_disrupted(data: ModelData, base_model: pyo.ConcreteModel, removed: lis
 def _solve(m: pyo.ConcreteModel, data: ModelData, case: str, removed: list[Disruption],
            options: SolveOptions | None) -> StressCase:
     result = solve_model(m, options)
-    out = StressCase(case, removed, result.outcome.value)
+    out = StressCase(case, removed, result.outcome.value, solver=dict(result.solver))
     if result.outcome.usable:
         out.objective_usd = result.objective_usd
         out.unmet = unmet_demand(m)
@@ -212,12 +214,15 @@ def _solve(m: pyo.ConcreteModel, data: ModelData, case: str, removed: list[Disru
 
 
 def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool = False,
-               options: SolveOptions | None = None, keep_caps: bool = True) -> StressResult:
+               options: SolveOptions | None = None, keep_caps: bool = True,
+               on_case: Callable[[StressCase, StressCase], None] | None = None) -> StressResult:
     """Solve the base plan as given, then every disruption in ``cases``, ranked as chokepoints.
 
     If the base plan has no usable solution, no case is solved (``cases`` is empty in the result).  The caps hold
-    in the disrupted cases too unless ``keep_caps`` is false: a cap that a disruption leaves no untouched supply
-    for then shows as unmet demand, since only tonnes delivered count in a share.
+    in the disrupted cases too unless ``keep_caps`` is false.  A cap bounds the supplier's tonnes by a share of the
+    demand in its scope, so the supplier still delivers up to its allowance when the others fall short: unmet
+    demand is what neither the untouched supply nor the allowance can cover (``keep_caps=False`` shows what is
+    physically short).
     """
     start = time.perf_counter()
     penalty = unmet_penalty(data)
@@ -226,8 +231,11 @@ def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool 
     result = StressResult(base, [], reoptimize, penalty, data, keep_caps)
     result.times_s["base"] = time.perf_counter() - start
     if base.usable:
-        solved = [solve_disrupted(data, base_model, removed, "", reoptimize, penalty, options, keep_caps)
-                  for removed in cases]
+        solved = []
+        for removed in cases:
+            solved.append(solve_disrupted(data, base_model, removed, "", reoptimize, penalty, options, keep_caps))
+            if on_case is not None:
+                on_case(solved[-1], base)
         result.cases = rank(solved, base.objective_usd or 0.0)
     result.times_s["total"] = time.perf_counter() - start
     return result
@@ -286,6 +294,7 @@ def stress_summary(result: StressResult) -> dict[str, Any]:
         "cases": len(result.cases),
         "cases_with_unmet_demand": sum(1 for c in result.cases if c.unmet_t > 1e-6),
         "chokepoints": top,
+        "solver": result.base.solver,
         "wall_times_s": {k: round(v, 4) for k, v in result.times_s.items()},
         "input": {"source": result.data.source, "sha256": result.data.sha256},
         "package": {"name": "paxsilica", "version": __version__},

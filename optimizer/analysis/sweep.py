@@ -1,7 +1,7 @@
 """The cost-versus-dependence frontier: one model, one cap's share tightened step by step, re-solved warm.
 
 The model is built and compiled to HiGHS once; between points only the coefficients of the swept cap's rows change
-(:meth:`optimizer.solver.highs.HighsProgram.set_cap_share`), so HiGHS starts each solve from the previous basis.  The
+(:func:`optimizer.solver.reuse.set_cap_share`: only their right-hand sides), so HiGHS starts each solve from the previous basis.  The
 sweep stops at the first share that no plan can meet and reports the tightest share that one could.
 
 Frontier columns
@@ -19,6 +19,7 @@ Frontier columns
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,12 +31,12 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
 from optimizer.io.schema import STAGES
 from optimizer.model import build_model
-from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions
+from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
+from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.results import TOL, caps_realised
 from optimizer.solver.run import CapOverride, apply_cap_overrides
 
 BREAK_TOL_TPA = 1.0  # t/yr: a country building less than this is not building
-BUILD_SHARE = 0.5  # share the model is compiled at: no cap coefficient is zero, so no row is compiled away
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Sweep:
     options: SolveOptions
     solver: dict[str, Any] = field(default_factory=dict)
     times_s: dict[str, float] = field(default_factory=dict)
+    uncapped_usd: float | None = None  # the plan with no cap at all, what the report measures the frontier from
 
     @property
     def solved(self) -> list[SweepPoint]:
@@ -148,7 +150,17 @@ def _plan(m: Any, data: ModelData, countries: list[str]) -> tuple[dict[str, floa
     return new_tpa, frozenset(built)
 
 
-def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None) -> Sweep:
+def _uncapped_usd(data: ModelData, swept: str, reference_usd: float | None, options: SolveOptions) -> float | None:
+    """The cost of the plan without any cap: the reference itself when the swept cap is the only one (at 100% it
+    binds nothing), else one more solve."""
+    if not set(data.caps) - {swept}:
+        return reference_usd
+    result = solve_model(build_model(data.with_caps({})), options)
+    return result.objective_usd if result.outcome.usable else None
+
+
+def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: SolveOptions | None = None,
+              on_point: Callable[[Sweep, SweepPoint], None] | None = None) -> Sweep:
     """Solve the frontier at ``shares`` in order, warm, stopping at the first point without a plan.
 
     Parameters
@@ -157,6 +169,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
     cap : the supplier and stage whose whole-scope cap is swept (added if the input has none).
     shares : max_share of each point, in the order to solve them (usually loosest first).
     options : solver settings, applied to every point.
+    on_point : called with the sweep so far and each point as soon as it is solved (for progress).
 
     Raises
     ------
@@ -167,7 +180,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         raise ValueError("no shares to sweep")
     options = options or SolveOptions()
     start = time.perf_counter()
-    data, name, added = swept_cap(data, cap, BUILD_SHARE)
+    data, name, added = swept_cap(data, cap, shares[0])
     if not data.caps[name].supplier_countries:
         raise InputError([Problem("--cap", f"supplier {cap.supplier!r} matches no country")])
     countries = sorted({r.country for r in data.refineries.values() if r.can_build})
@@ -178,7 +191,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
                   times_s={"build": built - start, "compile": program.compile_s})
 
     def solve_at(share: float, point: int) -> SweepPoint:
-        program.set_cap_share(name, share)
+        set_cap_share(program, data, name, share)
         result = program.solve(options)
         sweep.solver = result.solver
         pt = SweepPoint(point, share, result.outcome.value, solve_s=result.times_s["solve"])
@@ -201,8 +214,12 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         sweep.points.append(pt)
         if i == 1 and shares[0] >= 1.0:
             sweep.reference_usd = pt.objective_usd
+        if on_point is not None:
+            on_point(sweep, pt)
         if not pt.usable:
             break
+    if sweep.solved:
+        sweep.uncapped_usd = _uncapped_usd(data, name, sweep.reference_usd, options)
     done = time.perf_counter()
     sweep.times_s.update({"solves": done - solves, "total": done - start})
     return sweep
@@ -212,7 +229,8 @@ def _building(p: SweepPoint) -> frozenset[str]:
     return frozenset(c for c, tpa in p.new_tpa.items() if tpa > BREAK_TOL_TPA)
 
 
-def _changed(a: SweepPoint, b: SweepPoint) -> bool:
+def plan_changed(a: SweepPoint, b: SweepPoint) -> bool:
+    """The investment plan of ``b`` differs from ``a``'s (a breakpoint of the frontier)."""
     # Capacity that grows with the tightening within one plan is not a break; a new site or country is.
     return a.built != b.built or _building(a) != _building(b)
 
@@ -232,7 +250,7 @@ def frontier_table(sweep: Sweep) -> pd.DataFrame:
         }
         for c in sweep.build_countries:
             row[f"new_tpa_{c}"] = p.new_tpa.get(c) if p.usable else None
-        row["breakpoint"] = bool(p.usable and previous is not None and _changed(previous, p))
+        row["breakpoint"] = bool(p.usable and previous is not None and plan_changed(previous, p))
         if p.usable:
             previous = p
         rows.append(row)
@@ -258,6 +276,7 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
         "first_infeasible_share": sweep.first_infeasible,
         "stopped_by": None if sweep.points[-1].usable else sweep.points[-1].status,
         "reference": {"max_share": 1.0, "objective_usd": sweep.reference_usd},
+        "uncapped": {"objective_usd": sweep.uncapped_usd},
         "breakpoints": [p.max_share for p, flag in zip(sweep.points, frontier_table(sweep)["breakpoint"]) if flag],
         "solver": sweep.solver,
         "wall_times_s": {**{k: round(v, 4) for k, v in sweep.times_s.items()},
@@ -267,5 +286,5 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
     }
 
 
-__all__ = ["BREAK_TOL_TPA", "Sweep", "SweepPoint", "SweptCap", "frontier_table", "run_sweep",
+__all__ = ["BREAK_TOL_TPA", "Sweep", "SweepPoint", "SweptCap", "frontier_table", "plan_changed", "run_sweep",
            "sweep_shares", "sweep_summary", "swept_cap"]

@@ -46,14 +46,20 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
           seed: int, time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool) -> None:
     """Solve every scenario of SCENARIOS.toml (or samples of INPUT) and write batch.csv.
 
-    Each scenario's results go to their own folder; batch.csv has one row per scenario (sorted by name).
-    Re-running the same command solves only what is not finished yet.  Exit code 0 when every scenario has a
+    Each scenario's results go to their own folder; batch.csv has one row per scenario (sorted by name). Each
+    scenario is printed as soon as it is solved (with a progress bar and the time left on a terminal). Re-running the same command solves only what is not finished yet.  Exit code 0 when every scenario has a
     usable plan, 1 when some failed (see batch.csv), 2 for a bad batch file or input.
     """
+    from optimizer.extras import MissingExtra, require
     from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.scenarios.batch import plan
     from optimizer.solver.run import default_input
 
+    if scheduler:
+        try:
+            require("cluster")
+        except MissingExtra as err:
+            fail(str(err))
     if not source.exists():
         raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml|INPUT")
     if scheduler is not None and not _SCHEDULER.match(scheduler):
@@ -66,30 +72,33 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
     out_dir = out_dir or _default_out(source, samples, seed)
     check_out_dir(out_dir, protect=(source, *{Path(e.input) for e in entries}))
     with out_lock(out_dir):
-        _run(entries, source, out_dir, workers, scheduler, time_limit, mip_gap, warm, quiet)
+        _run(entries, source, out_dir, workers, scheduler, time_limit, mip_gap, warm, quiet, samples)
 
 
 def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, scheduler: str | None,
-         time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool) -> None:
+         time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool, samples: int | None) -> None:
+    from optimizer.report.progress import track
     from optimizer.scenarios.batch import run_batch
     from optimizer.solver.highs import SolveOptions
+
     total = len(entries)
-    seen = [0]
+    width = len(str(total))
 
     def progress(rows: list[dict[str, Any]]) -> None:
         for r in rows:
-            seen[0] += 1
-            if quiet:
-                continue
+            bar.advance()
             how = " (finished earlier)" if r.get("solved") is False else ""
-            click.echo(f"  [{seen[0]:>{len(str(total))}}/{total}] {r['scenario']}: {r.get('status')}{how}", err=True)
+            cost = f", {r['total_cost_usd']:,.0f} USD" if isinstance(r.get("total_cost_usd"), float) else ""
+            bar.row(f"  [{bar.done:>{width}}/{total}] {r['scenario']}: {r.get('status')}{cost}{how}")
 
     where = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local process(es)"
-    if not quiet:
-        click.echo(f"paxsilica batch: {total} scenario(s) of {source} on {where}", err=True)
+    what = "sample(s)" if samples else "scenario(s)"
     try:
-        result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
-                           options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap), warm=warm, progress=progress)
+        with track(total, f"batch: {total} {what}", quiet) as bar:
+            bar.row(f"paxsilica batch: {total} {what} of {source} on {where}")
+            result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
+                               options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap), warm=warm,
+                               progress=progress)
     except OSError as err:
         if not scheduler:
             raise

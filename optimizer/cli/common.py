@@ -111,6 +111,10 @@ class Group(click.Group):
             return super().invoke(ctx)
         except OutputError as err:
             _one_line(ctx, str(err))
+        except InputError as err:  # raised outside a command's own handling, e.g. no embedded dataset
+            if len(err.problems) == 1:
+                _one_line(ctx, str(err.problems[0]))
+            fail_on_bad_input(err)
         except KeyboardInterrupt:
             click.echo("\ninterrupted: no results written", err=True)
             sys.exit(EXIT_INTERRUPTED)

@@ -18,7 +18,8 @@ from optimizer.cli.common import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK, Fini
               help="Absolute tolerance (USD, t, share).")
 @click.option("--flows", "with_flows", is_flag=True,
               help="Compare every flow too (off by default: an equally cheap split is a legitimate optimum).")
-def compare(run_a: Path, run_b: Path, rtol: float, atol: float, with_flows: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (the exit code tells the outcome).")
+def compare(run_a: Path, run_b: Path, rtol: float, atol: float, with_flows: bool, quiet: bool) -> None:
     """Compare two result folders of `paxsilica solve`.
 
     Exits 0 when B matches A within the tolerances, 1 on a difference (a regression), 2 when a folder cannot be read.
@@ -34,9 +35,11 @@ def compare(run_a: Path, run_b: Path, rtol: float, atol: float, with_flows: bool
     compared = "objective, cost breakdown, cap shares, China's share, unmet demand, builds" + (
         ", flows" if with_flows else "")
     if not differences:
-        click.echo(f"{run_a} and {run_b} agree ({compared}; rtol {rtol:g}, atol {atol:g})")
+        if not quiet:
+            click.echo(f"{run_a} and {run_b} agree ({compared}; rtol {rtol:g}, atol {atol:g})")
         sys.exit(EXIT_OK)
-    click.echo(f"{run_b} differs from {run_a} in {len(differences)} place(s) (rtol {rtol:g}, atol {atol:g}):")
-    for d in differences:
-        click.echo(f"  {d}")
+    if not quiet:
+        click.echo(f"{run_b} differs from {run_a} in {len(differences)} place(s) (rtol {rtol:g}, atol {atol:g}):")
+        for d in differences:
+            click.echo(f"  {d}")
     sys.exit(EXIT_NO_SOLUTION)

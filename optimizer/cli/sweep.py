@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -28,16 +27,29 @@ MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing mor
               help="Results folder [default: outputs/<input-name>/sweep-<SUPPLIER>-<STAGE>/].")
 @click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per point, s.")
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each point (0-1).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, out_dir: Path | None,
-          time_limit: float | None, mip_gap: float | None) -> None:
+          time_limit: float | None, mip_gap: float | None, quiet: bool) -> None:
     """Trace total cost against a cap's max_share, from --from to --to, and mark where the build plan changes.
 
-    Writes frontier.csv and summary.json; stops at the first share no plan can meet. Exits 0 if at least one point
-    was solved.
+    Each point is printed as soon as it is solved (with a progress bar on a terminal). Writes frontier.csv,
+    results.xlsx and summary.json; stops at the first share no plan can meet. Exits 0 if at least one point was
+    solved.
     """
-    from optimizer.analysis.sweep import SweptCap, run_sweep, sweep_shares
+    from optimizer.analysis.sweep import (
+        Sweep,
+        SweepPoint,
+        SweptCap,
+        frontier_table,
+        plan_changed,
+        run_sweep,
+        sweep_shares,
+        sweep_summary,
+    )
     from optimizer.io.load import load_case
     from optimizer.io.outdir import check_out_dir, out_lock
+    from optimizer.io.write import write_results
+    from optimizer.report.progress import track
     from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
 
@@ -45,44 +57,47 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         cap = SweptCap.parse(cap_text)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap") from None
-    input_path = input_path or default_input()
+    shares = sweep_shares(start, stop, steps)
     try:
+        input_path = input_path or default_input()
         data = load_case(input_path)
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / f"sweep-{cap.supplier}-{cap.stage}"
     check_out_dir(out_dir, protect=(input_path,))
     with out_lock(out_dir):
-        try:
-            result = interruptible(lambda: run_sweep(data, cap, sweep_shares(start, stop, steps),
-                                                     SolveOptions(time_limit=time_limit, mip_gap=mip_gap)))
-        except InputError as err:
-            fail_on_bad_input(err)
-        _write(result, input_path, out_dir, start, cap)
+        previous: list[SweepPoint] = []
 
+        def show(so_far: Sweep, p: SweepPoint) -> None:
+            if not p.usable:
+                bar.row(f"  {100 * p.max_share:5.1f}%  {p.status}")
+            else:
+                cost = p.objective_usd or 0.0
+                increase = cost - so_far.reference_usd if so_far.reference_usd is not None else 0.0
+                mark = "changed" if previous and plan_changed(previous[-1], p) else ""
+                bar.row(f"  {100 * p.max_share:5.1f}% {cost:16,.0f} {increase:14,.0f} "
+                        f"{p.dual_usd_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
+                previous.append(p)
+            bar.advance()
 
-def _write(result: Any, input_path: Path, out_dir: Path, start: float, cap: Any) -> None:
-    from optimizer.analysis.sweep import frontier_table, sweep_summary
-    from optimizer.io.write import write_results
-
-    if not result.solved:
-        click.echo(f"{input_path}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
-                   f"({result.points[0].status}). Run `paxsilica solve` for a diagnosis.", err=True)
-        click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
-        sys.exit(EXIT_NO_SOLUTION)
-    table = frontier_table(result)
-    write_results(out_dir, {"frontier": table}, sweep_summary(result), protect=(input_path,))
-    click.echo(f"paxsilica sweep: {input_path}, cap {result.cap} ({cap.supplier}:{cap.stage})"
-               + (" added" if result.added else ""))
-    click.echo(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
-    for row in table.to_dict("records"):
-        if row["status"] not in ("optimal", "feasible"):
-            click.echo(f"  {100 * row['max_share']:5.1f}%  {row['status']}")
-            continue
-        mark = "changed" if row["breakpoint"] else ""
-        click.echo(f"  {100 * row['max_share']:5.1f}% {row['total_cost_usd']:16,.0f} {row['cost_increase_usd']:14,.0f} "
-                   f"{row['dual_usd_per_pct']:12,.0f} {100 * row['realised_share']:8.1f}%  {mark}")
-    click.echo(f"  tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
-               + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
-                  else ""))
-    click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; results: {out_dir}")
+        with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
+            bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}, {len(shares)} point(s)")
+            bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
+            try:
+                result = interruptible(lambda: run_sweep(data, cap, shares, SolveOptions(
+                    time_limit=time_limit, mip_gap=mip_gap), on_point=show))
+            except InputError as err:
+                fail_on_bad_input(err)
+        if not result.solved:
+            click.echo(f"{input_path}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
+                       f"({result.points[0].status}). Run `paxsilica solve` for a diagnosis.", err=True)
+            click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+            sys.exit(EXIT_NO_SOLUTION)
+        write_results(out_dir, {"frontier": frontier_table(result)}, sweep_summary(result), protect=(input_path,))
+        if quiet:
+            return
+        click.echo(f"  cap {result.cap}" + (" (added for the sweep)" if result.added else "")
+                   + f"; tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
+                   + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
+                      else ""))
+        click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; results: {out_dir}")

@@ -12,7 +12,8 @@ from optimizer.cli.common import fail
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace OUT if it exists (it may be a filled-in workbook).")
-def template(out: Path, force: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (the exit code tells the outcome).")
+def template(out: Path, force: bool, quiet: bool) -> None:
     """Write an empty input workbook OUT.xlsx with every sheet, header, unit and description.
 
     An existing OUT is never replaced without --force; OUT must end in .xlsx.
@@ -29,4 +30,5 @@ def template(out: Path, force: bool) -> None:
         write_template(out, replace=force)
     except FileExistsError:
         fail(f"{out} exists (it may hold your data); use --force to replace it")
-    click.echo(f"wrote {out}")
+    if not quiet:
+        click.echo(f"wrote {out}")

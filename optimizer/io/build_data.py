@@ -138,7 +138,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
             r["country"], float(r["capacity_tpa"]), float(r["opex_usd_per_t"]), float(r["recovery"]),
             max_new_tpa=float(r["max_new_tpa"]), capex_usd_per_tpa=float(r["capex_usd_per_tpa"]),
             fixed_capex_usd=float(r["fixed_capex_usd"]), min_build_tpa=float(r["min_build_tpa"]),
-            build=r["build"], lifetime_yr=float(r["lifetime_yr"]), lead_time_yr=float(r["lead_time_yr"]))
+            build=r["build"], lifetime_yr=float(r["lifetime_yr"]), lead_time_yr=float(r["lead_time_yr"]),
+            fab_grade_max_t=_opt(r["fab_grade_max_t"]))
         rows["refineries", r["refinery"]] = r[ROW]
 
     composition: dict[tuple[str, str], float] = {}
@@ -179,10 +180,13 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     for r in _records(tables, "arcs"):
         rows["arcs", r["from"], r["to"]] = r[ROW]
 
-    markets = {}
+    markets: dict[str, Market] = {}
+    sellers: dict[str, str] = {}
     for r in _records(tables, "markets"):
-        markets[r["product"]] = Market(float(r["price_usd_per_t"]), _opt(r["max_t"]))
-        rows["markets", r["product"]] = r[ROW]
+        market = r["market"] if isinstance(r["market"], str) and r["market"] else r["product"]
+        markets[market] = Market(float(r["price_usd_per_t"]), _opt(r["max_t"]), r["product"])
+        sellers[market] = r["sellers"] if isinstance(r["sellers"], str) and r["sellers"] else "*"
+        rows["markets", market] = r[ROW]
 
     data = ModelData(
         country_bloc=_frozen(country_bloc), country_name=_frozen(country_name), products=products,
@@ -195,6 +199,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         parameters=_frozen(parameters),
         source=str(tables.source), sha256=tables.sha256,
     )
+    data = replace(data, markets=_frozen({k: replace(v, sellers=data.sellers_of(sellers[k]))
+                                          for k, v in markets.items()}))
     caps = {}
     for r in _records(tables, "caps"):
         caps[r["cap"]] = data.make_cap(r["supplier"], r["stage"].lower(), float(r["max_share"]), r["product"],

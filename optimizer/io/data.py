@@ -35,6 +35,7 @@ class Refinery:
     build: BuildMode = "none"
     lifetime_yr: float = 20.0
     lead_time_yr: float = 0.0
+    fab_grade_max_t: float | None = None
 
     @property
     def can_build(self) -> bool:
@@ -80,8 +81,16 @@ class Cap:
 
 @dataclass(frozen=True)
 class Market:
+    """A place to sell a co-product: its price, an optional volume limit, and the countries whose refineries may
+    sell there (``None``: every country)."""
+
     price_usd_per_t: float
     max_t: float | None = None
+    product: str = ""
+    sellers: frozenset[str] | None = None
+
+    def open_to(self, refinery_country: str) -> bool:
+        return self.sellers is None or refinery_country in self.sellers
 
 
 def _frozen(mapping: Mapping) -> Mapping:  # type: ignore[type-arg]
@@ -106,7 +115,7 @@ class ModelData:
     mine_arcs : (mine, refinery) -> Arc; only usable arcs (not blocked).
     fab_arcs : (refinery, fab) -> Arc; only usable arcs.
     caps : cap id -> Cap.
-    markets : product -> Market.
+    markets : market id -> Market (the id is the product's when a product has one market).
     periods : the planning years, ascending.
     years_represented : period -> weight of the period in the objective.
     multi_period : True when a periods sheet was given (lead times then apply).
@@ -157,6 +166,18 @@ class ModelData:
         products = frozenset(self.products) if product == "*" else frozenset({product})
         fabs = frozenset(f for f, c in self.fab_country.items() if c in importer_countries)
         return Cap(supplier, stage, product, importer, max_share, self.countries_of(supplier), products, fabs)
+
+    def market_product(self, market: str) -> str:
+        """The product sold in ``market`` (a market made without one is named after its product)."""
+        return self.markets[market].product or market
+
+    def sellers_of(self, label: str) -> frozenset[str] | None:
+        """The countries a market's ``sellers`` label means (``None``: all); ``!LABEL`` is the complement."""
+        if label == "*":
+            return None
+        if label.startswith("!"):
+            return frozenset(self.country_bloc) - self.countries_of(label[1:])
+        return self.countries_of(label)
 
     def mine_products(self, mine: str) -> list[str]:
         return [p for p in self.products if (mine, p) in self.composition]

@@ -154,6 +154,8 @@ TABLES: tuple[TableSpec, ...] = (
                minimum=1.0),
             _c("lead_time_yr", "float", "Years from the decision until new capacity runs", default=0.0,
                optional=True, minimum=0.0),
+            _c("fab_grade_max_t", "float", "Most oxide per year the plant's fab-qualified lines can deliver to fabs, "
+               "t (all products); blank = no limit", default=None, optional=True, minimum=0.0),
         ),
         key=("refinery",),
     ),
@@ -200,14 +202,14 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "caps",
-        "Dependence caps: the share of delivered tonnes a supplier may touch.",
+        "Dependence caps: the share of demand (delivered + unmet) a supplier may touch.",
         (
             _c("cap", "str", "Cap id"),
             _c("supplier", "str", "Country code or bloc label"),
             _c("stage", "str", "mine, refine or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
-            _c("max_share", "float", "Largest share of delivered tonnes the supplier may touch, 0-1",
+            _c("max_share", "float", "Largest share of the demand in scope that the supplier may touch, 0-1",
                minimum=0.0, maximum=1.0),
         ),
         optional=True,
@@ -215,15 +217,20 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "markets",
-        "Where surplus co-products can be sold (at the refinery gate).",
+        "Where surplus co-products can be sold (at the refinery gate), and which refineries may sell there.",
         (
             _c("product", "str", "Product id"),
+            _c("market", "str", "Market id, when a product has several markets (e.g. inside and outside China); "
+               "blank = the product's id", default="", optional=True),
+            _c("sellers", "str", "Whose refineries may sell here: * (all), a country code, a bloc label, or "
+               "!LABEL for every country but those of a country or bloc (e.g. !china)", default="*",
+               optional=True),
             _c("price_usd_per_t", "float", "Sale price, USD per t of oxide", minimum=0.0),
             _c("max_t", "float", "Most that can be sold per year, t; blank = no limit", default=None,
                optional=True, minimum=0.0),
         ),
         optional=True,
-        key=("product",),
+        key=("product", "market"),
     ),
     TableSpec(
         "periods",

@@ -16,7 +16,8 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from optimizer.io.outdir import (
     owned_files,
     write_manifest,
 )
+from optimizer.io.results_xlsx import write_results_xlsx
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -59,7 +61,8 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 
 def write_results(out_dir: Path, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any] | None,
                   protect: Iterable[Path | None] = ()) -> Path:
-    """Write ``<name>.csv`` for every table and ``summary.json`` (unless None) into ``out_dir``.
+    """Write ``<name>.csv`` for every table, and with a ``summary``: ``results.xlsx`` (all of the tables) and
+    ``summary.json``, into ``out_dir``.
 
     Parameters
     ----------
@@ -76,19 +79,28 @@ def write_results(out_dir: Path, tables: Mapping[str, pd.DataFrame], summary: Ma
     """
     out_dir = Path(out_dir)
     check_out_dir(out_dir, protect)
-    files = {f"{name}.csv": df for name, df in tables.items()}
+    files: dict[str, Callable[[Path], Any]] = {f"{name}.csv": partial(_write_csv, df) for name, df in tables.items()}
+    if summary is not None:
+        files["results.xlsx"] = partial(write_results_xlsx, tables=tables, summary=summary)
+        files["summary.json"] = partial(_write_json, summary)
     with out_lock(out_dir):
         try:
-            _write_locked(out_dir, files, summary)
+            _write_locked(out_dir, files)
         except OSError as err:
             raise _os_error(out_dir, err) from None
     return out_dir
 
 
-def _write_locked(out_dir: Path, files: Mapping[str, pd.DataFrame], summary: Mapping[str, Any] | None) -> None:
+def _write_json(doc: Mapping[str, Any], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2, sort_keys=False, default=str)
+        fh.write("\n")
+
+
+def _write_locked(out_dir: Path, files: Mapping[str, Callable[[Path], Any]]) -> None:
     clean_debris(out_dir)
     owned = owned_files(out_dir)
-    names = [*files, *(["summary.json"] if summary is not None else [])]
+    names = list(files)
     for name in names:
         target = out_dir / name
         if (target.exists() or target.is_symlink()) and (name not in owned or not target.is_file()):
@@ -96,12 +108,8 @@ def _write_locked(out_dir: Path, files: Mapping[str, pd.DataFrame], summary: Map
                               "--out (nothing was changed)")
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        for name, df in files.items():
-            _write_csv(df, staging / name)
-        if summary is not None:
-            with open(staging / "summary.json", "w", encoding="utf-8") as fh:
-                json.dump(summary, fh, indent=2, sort_keys=False, default=str)
-                fh.write("\n")
+        for name, write in files.items():
+            write(staging / name)
         with _no_interrupt():
             _move_into_place(staging, out_dir, names, owned)
     finally:

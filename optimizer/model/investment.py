@@ -27,7 +27,8 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.io.data import ModelData, Refinery
-from optimizer.model.network import linear, variables
+from optimizer.model.bounds import declare_rhs, declare_var_bounds
+from optimizer.model.network import group, linear, variables
 from optimizer.model.objective import add_cost_term
 
 
@@ -68,17 +69,23 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.LUMPY_OPTIONS, rule=lambda _m, r, t: m.Build_TPA[r, t] >= refs[r].min_build_tpa * m.Built[r, t])
     m.Build_Once = pyo.Constraint(m.LUMPY_SITES, rule=lambda _m, r: sum(m.Built[r, t] for t in periods) <= 1)
 
-    ref_periods = sorted({(r, t) for (r, t) in m.ore_by_ref})
-
     ore_t = variables(m.Ore_T)
+    ore_by_ref = group(m.ORE_ARCS, lambda k: (k[1], k[2]))
+    ref_periods = sorted(ore_by_ref)
 
     def capacity(_m, r, t):  # type: ignore[no-untyped-def]
-        ore = linear([ore_t[k] for k in m.ore_by_ref[r, t]])
+        ore = linear([ore_t[k] for k in ore_by_ref[r, t]])
         new = sum(m.Build_TPA[r, d] for d in periods if (r, d) in m.BUILD_OPTIONS and online(data, refs[r], d, t))
         return ore - new <= refs[r].capacity_tpa
 
     m.REFINERY_PERIODS = pyo.Set(dimen=2, initialize=ref_periods)
     m.Refinery_Capacity = pyo.Constraint(m.REFINERY_PERIODS, rule=capacity)
+    declare_rhs(m, "Refinery_Capacity", lambda d, i: d.refineries[i[0]].capacity_tpa)
+    # Build sizes, lead times and build modes are structure (a re-solve cannot change them).
+    for name in ("Build_Limit", "Lumpy_Max", "Lumpy_Min", "Build_Once"):
+        declare_rhs(m, name, None)
+    declare_var_bounds(m, "Build_TPA", None)
+    declare_var_bounds(m, "Built", None)
     add_capex_cost(m, data)
 
 

@@ -1,53 +1,83 @@
-"""Dependence caps: how much of what fabs receive a supplier may have touched.
+"""Dependence caps: how much of what fabs need a supplier may have touched.
 
-For each cap k and period t, over deliveries to fabs in the cap's importer scope of products in its product scope:
+For each cap k and period t, over the demand of fabs in the cap's importer scope for products in its product scope:
 
-    ``Dependence_Cap[k, t]``:  sum_{touched} Deliver_T  -  max_share[k] * sum_{all} Deliver_T  <=  0
+    ``Dependence_Cap[k, t]``:  sum_{x touched} Deliver_T[x]  <=  max_share[k] * demand_t[k, t]
 
-A delivery (r, f, p, c, t) is *touched* when, at the cap's stage, the supplier's countries include the mine country
-``c`` (stage ``mine``), the refinery's country (``refine``), or either (``any``).  Unmet demand is not delivered and
-does not count in the share.  ``cap_max_share`` is a mutable parameter so that a sweep can change it in place.
+where demand_t[k, t] is the demand in scope (delivered + unmet), a number of the input.  A cap on the share of
+*demand* means meeting it never calls for discarding supply: the cheapest way to respect "at most 20% from China" is
+never to leave the other 80% unmet.  A delivery (r, f, p, c, t) is *touched* when, at the cap's stage, the
+supplier's countries include the mine country ``c`` (stage ``mine``), the refinery's country (``refine``), or either
+(``any``).
 
-The dual y_k (USD per t of touched allowance, <= 0 for a binding cap) gives, by the envelope theorem,
-d cost / d max_share = y_k * delivered_t; reported per percentage point as the cost of tightening by one point.
+:func:`cap_rows` is the one statement of which deliveries a cap touches and which demand is in its scope: the model,
+the result tables, the warm re-solve, the sweep and the diagnosis all ask it.
+
+The dual y (USD per t of touched allowance, <= 0 for a binding cap) gives d cost / d max_share = y * demand_t
+exactly (the share multiplies a number), reported per percentage point as the cost of tightening by one point.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pyomo.environ as pyo
 
-from optimizer.io.data import ModelData
+from optimizer.io.data import Cap, ModelData
+from optimizer.model.bounds import declare_rhs
 from optimizer.model.network import linear, variables
 
 
+@dataclass(frozen=True)
+class CapRow:
+    """One cap in one period: the deliveries in its scope, those it touches, and the demand in its scope."""
+
+    scope: tuple[tuple, ...]  # Deliver_T indices (refinery, fab, product, origin, period) in scope
+    touched: tuple[tuple, ...]  # the subset touched by the supplier at the cap's stage
+    demand_t: float  # tonnes demanded in scope (delivered + unmet)
+
+    def allowance_t(self, max_share: float) -> float:
+        """Touched tonnes the cap allows at ``max_share``."""
+        return max_share * self.demand_t
+
+
+def scope_demand_t(data: ModelData, cap: Cap, period: int) -> float:
+    """Tonnes demanded in the cap's scope in ``period``."""
+    return sum(d for (f, p, t), d in data.demand_t.items() if t == period and f in cap.fabs and p in cap.products)
+
+
+def is_touched(data: ModelData, cap: Cap, delivery: tuple) -> bool:
+    """True if the delivery (refinery, fab, product, origin, period) is touched by the cap's supplier."""
+    ref, _fab, _p, origin, _t = delivery
+    return cap.touches(origin, data.refineries[ref].country)
+
+
+def cap_rows(data: ModelData, cap: Cap, deliveries: Iterable[tuple]) -> dict[int, CapRow]:
+    """The cap's row in every period: which deliveries are in scope and touched, and the demand in scope."""
+    scope: dict[int, list[tuple]] = {t: [] for t in data.periods}
+    touched: dict[int, list[tuple]] = {t: [] for t in data.periods}
+    for key in deliveries:
+        _r, f, p, _c, t = key
+        if f in cap.fabs and p in cap.products:
+            scope[t].append(key)
+            if is_touched(data, cap, key):
+                touched[t].append(key)
+    return {t: CapRow(tuple(scope[t]), tuple(touched[t]), scope_demand_t(data, cap, t)) for t in data.periods}
+
+
 def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Add one dependence-cap constraint per cap and period that has deliveries in its scope."""
-    ref_country = {r: v.country for r, v in data.refineries.items()}
+    """Add one dependence-cap constraint per cap and period in which the supplier can touch a delivery."""
     cap_ids = list(data.caps)
     m.CAPS = pyo.Set(initialize=cap_ids, ordered=True)
-    m.cap_max_share = pyo.Param(m.CAPS, initialize={k: data.caps[k].max_share for k in cap_ids}, mutable=True,
-                                within=pyo.UnitInterval)
-
-    scope: dict[tuple[str, int], list] = {}
-    touched: dict[tuple[str, int], list] = {}
-    deliveries = list(m.DELIVERIES)
-    for k in cap_ids:
-        cap = data.caps[k]
-        for key in deliveries:
-            r, f, p, c, t = key
-            if f in cap.fabs and p in cap.products:
-                scope.setdefault((k, t), []).append(key)
-                if cap.touches(c, ref_country[r]):
-                    touched.setdefault((k, t), []).append(key)
-    m.cap_scope, m.cap_touched = scope, touched
-
-    m.CAP_PERIODS = pyo.Set(dimen=2, initialize=[(k, t) for k in cap_ids for t in data.periods if (k, t) in scope])
-
+    rows = {(k, t): row for k in cap_ids for t, row in cap_rows(data, data.caps[k], m.DELIVERIES).items()
+            if row.touched}
+    m.CAP_PERIODS = pyo.Set(dimen=2, initialize=list(rows))
     deliver = variables(m.Deliver_T)
 
     def cap_rule(_m, k, t):  # type: ignore[no-untyped-def]
-        hit = linear([deliver[x] for x in touched.get((k, t), [])])
-        total = linear([deliver[x] for x in scope[k, t]])
-        return hit - m.cap_max_share[k] * total <= 0
+        return linear([deliver[x] for x in rows[k, t].touched]) <= rows[k, t].allowance_t(data.caps[k].max_share)
 
     m.Dependence_Cap = pyo.Constraint(m.CAP_PERIODS, rule=cap_rule)
+    declare_rhs(m, "Dependence_Cap",
+                lambda d, i: d.caps[i[0]].max_share * scope_demand_t(d, d.caps[i[0]], i[1]))

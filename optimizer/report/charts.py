@@ -36,7 +36,7 @@ def sankey_figure(sd: SankeyData) -> go.Figure:
              for s, t, x, c in zip(links["source"], links["target"], links["tonnes"], links["touched"])]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node={"label": sd.nodes, "pad": 18, "thickness": 16,
+        node={"label": sd.labels, "pad": 18, "thickness": 16,
               "color": [_STAGE_COLOURS[n.rsplit("(", 1)[1].rstrip(")")] for n in sd.nodes]},
         link={"source": links["source"].tolist(), "target": links["target"].tolist(),
               "value": links["tonnes"].tolist(), "color": [CHINA if c else FREE for c in links["touched"]],
@@ -64,17 +64,50 @@ def costs_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def builds_figure(table: pd.DataFrame) -> go.Figure:
-    """New refining capacity by country, one bar group per period."""
+def builds_figure(plants: pd.DataFrame) -> go.Figure:
+    """New refining capacity by plant, largest first, coloured by whether the caps caused it.
+
+    ``plants`` is :func:`optimizer.report.caps.builds_by_plant`: red where the uncapped plan builds nothing at that
+    plant (the caps caused it), blue where it is built anyway, grey where the uncapped plan is not known.
+    """
+    multi = plants["period"].nunique() > 1
+    labels = [f"{r} ({c}{', ' + str(t) if multi else ''})"
+              for r, c, t in zip(plants["refinery"], plants["country"], plants["period"])]
+    why = ["not known" if c is None else "caused by the caps" if c else "built without caps too"
+           for c in plants["caused_by_caps"]]
+    colour = {"caused by the caps": CHINA_SOLID, "built without caps too": FREE_SOLID, "not known": GREY}
+    uncapped = ["" if pd.isna(u) else f"; without caps {u:,.0f} t/yr" for u in plants["uncapped_tpa"]]
     fig = go.Figure()
-    multi = len(table.columns) > 1
-    for period in table.columns:
-        values = table[period]
-        fig.add_trace(go.Bar(x=list(table.index), y=values.tolist(), name=_period_label(period, multi),
-                             text=[f"{v:,.0f}" for v in values], textposition="outside",
-                             marker_color=None if multi else FREE_SOLID))
-    fig.update_layout(**_LAYOUT, height=380, barmode="group", showlegend=multi, yaxis_title="t/yr",
-                      title=f"New refining capacity: {table.to_numpy().sum():,.0f} t/yr")
+    for reason in colour:  # one trace per reason, so the legend explains the colours
+        pick = [i for i, w in enumerate(why) if w == reason]
+        if not pick:
+            continue
+        fig.add_trace(go.Bar(x=[float(plants["new_tpa"].iloc[i]) for i in pick], y=[labels[i] for i in pick],
+                             orientation="h", name=reason, marker_color=colour[reason],
+                             text=[f"{plants['new_tpa'].iloc[i]:,.0f} t/yr" for i in pick], textposition="outside",
+                             customdata=[f"{labels[i]}: {plants['new_tpa'].iloc[i]:,.0f} t/yr{uncapped[i]}"
+                                         for i in pick],
+                             hovertemplate="%{customdata}<extra></extra>"))
+    total = float(plants["new_tpa"].sum())
+    fig.update_layout(**_LAYOUT, height=max(300, 90 + 34 * len(plants)), barmode="overlay",
+                      xaxis={"title": "new capacity, t/yr", "range": [0, 1.3 * max(total, 1.0)]},
+                      yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+                      title=f"New refining capacity by plant: {total:,.0f} t/yr")
+    return fig
+
+
+def caps_cost_figure(steps: pd.DataFrame) -> go.Figure:
+    """A waterfall from the uncapped plan's total cost to the capped plan's, one bar per cost component's change."""
+    fig = go.Figure(go.Waterfall(
+        x=steps["step"].tolist(), y=steps["usd"].tolist(), measure=steps["measure"].tolist(),
+        text=[usd(v) if m != "relative" else ("+" if v > 0 else "") + usd(v)
+              for v, m in zip(steps["usd"], steps["measure"])],
+        textposition="outside", connector={"line": {"color": "#999"}},
+        increasing={"marker": {"color": CHINA_SOLID}}, decreasing={"marker": {"color": FREE_SOLID}},
+        totals={"marker": {"color": GREY}}))
+    diff = float(steps["usd"].iloc[-1] - steps["usd"].iloc[0])
+    fig.update_layout(**_LAYOUT, height=420, showlegend=False, yaxis_title="USD",
+                      title=f"What the caps cost: {usd(diff)} more than the plan without caps, by cost component")
     return fig
 
 
@@ -110,27 +143,35 @@ def risk_figure(risk: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def frontier_figure(fr: pd.DataFrame, swept: str = "China's share") -> go.Figure:
-    """Total cost against the swept cap (``swept`` names it), one point per feasible step, breakpoints annotated."""
+def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Series | None = None) -> go.Figure:
+    """Cost against the swept cap (``swept`` names it), one point per feasible step, breakpoints annotated.
+
+    With ``over`` (each point's cost increase over the uncapped plan) the y axis is that increase; otherwise the
+    total cost.
+    """
     ok = fr[fr["feasible"]]
+    y = (over[fr["feasible"]] if over is not None else ok["total_cost_usd"]).tolist()
     hover = [f"cap {pct(m)}: realised {pct(r)}<br>cost {usd(c)} (+{usd(i)})<br>{usd(d)} per point tighter"
              for m, r, c, i, d in zip(ok["max_share"], ok["realised_share"].fillna(0.0), ok["total_cost_usd"],
                                       ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_pct"].fillna(0.0))]
-    fig = go.Figure(go.Scatter(x=(100 * ok["max_share"]).tolist(), y=ok["total_cost_usd"].tolist(),
+    fig = go.Figure(go.Scatter(x=(100 * ok["max_share"]).tolist(), y=y,
                                mode="lines+markers", name="frontier", line={"color": CHINA_SOLID},
                                customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
     marked = ok[ok["is_breakpoint"]]
-    for share, cost, note in zip(marked["max_share"], marked["total_cost_usd"], marked["note"]):
+    at = dict(zip(ok.index, y))
+    for share, cost, note in zip(marked["max_share"], [at[i] for i in marked.index], marked["note"]):
         # Point the note in from the left: the tightest caps sit at the right edge, where text would be cut off.
         fig.add_annotation(x=100 * share, y=cost, text=note, showarrow=True, arrowhead=2, ax=-50, ay=-40,
                            xanchor="right", font={"size": 11})
     bad = fr[~fr["feasible"]]
-    title = f"Cost of independence: total cost vs cap on {swept}"
+    title = f"Cost of independence: {'cost increase over the uncapped plan' if over is not None else 'total cost'} vs " \
+            f"cap on {swept}"
     if len(bad):
         title += f" (no plan at cap {', '.join(pct(m) for m in bad['max_share'])})"
     fig.update_layout(**_LAYOUT, height=420, title=title, showlegend=False,
                       xaxis={"title": f"cap on {swept} of delivered oxide, %", "autorange": "reversed"},
-                      yaxis_title="total cost, USD")
+                      yaxis_title="cost increase over the uncapped plan, USD" if over is not None
+                      else "total cost, USD")
     return fig
 
 

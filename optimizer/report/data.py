@@ -2,15 +2,15 @@
 
 A run folder holds what ``solve`` wrote (``summary.json`` and the result CSVs), and may hold what ``sweep``
 (``frontier.csv``) or ``stress`` (``stress.csv``) wrote, and ``risk.csv``.  Every section is optional: the report
-shows what is there.  Fab countries are not in the results; they come from the run's input (``summary.json``
-``input.source``), or from :class:`~optimizer.io.data.ModelData` when the caller has it, else fabs are shown by id.
+shows what is there.  A results folder is self-contained: the report never reads the run's input.  Fab countries and
+the countries that count as China come from ``summary.json`` (``geography``), the uncapped plan's costs and builds
+from ``summary.json`` (``uncapped``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -71,40 +71,6 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     return df
 
 
-def _input_path(source: str, run_dir: Path) -> Path | None:
-    """Where the run's input is now: as recorded, else beside the repository (runs record relative paths)."""
-    if not source:
-        return None
-    from optimizer.solver.run import REPO_ROOT
-
-    for candidate in (Path(source), REPO_ROOT / source, run_dir / source):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _case_geography(summary: Mapping[str, Any], run_dir: Path, notes: list[str]) -> ModelData | None:
-    source = str(summary.get("input", {}).get("source", ""))
-    path = _input_path(source, run_dir)
-    if path is None:
-        if source:
-            notes.append(f"The run's input ({source}) was not found: fabs are shown by id.")
-        return None
-    from optimizer.errors import InputError
-    from optimizer.io.load import load_case
-
-    try:
-        data = load_case(path)
-    except (InputError, OSError, ValueError) as err:
-        notes.append(f"The run's input ({source}) could not be read ({type(err).__name__}): fabs are shown by id.")
-        return None
-    recorded = summary.get("input", {}).get("sha256")
-    if recorded and data.sha256 and recorded != data.sha256:
-        notes.append(f"The input {source} has changed since this run: fab countries are read from its current "
-                     "version.")
-    return data
-
-
 def china_countries(data: ModelData | None) -> frozenset[str]:
     """China and every country of the ``china`` bloc (just CHN when the case is not known)."""
     if data is None:
@@ -118,8 +84,8 @@ def load_run(run_dir: Path, data: ModelData | None = None) -> RunFolder:
     Parameters
     ----------
     run_dir : a folder written by ``paxsilica solve`` (and possibly ``sweep`` or ``stress``).
-    data : the case that was solved, when the caller has it (``solve --report``); otherwise the input named in
-        ``summary.json`` is read for fab countries and blocs.
+    data : the case that was solved, when the caller has it; otherwise fab countries and blocs come from
+        ``summary.json`` (the input is never read: it may have changed or be gone).
 
     Raises
     ------
@@ -143,12 +109,19 @@ def load_run(run_dir: Path, data: ModelData | None = None) -> RunFolder:
         raise ReportError(f"{run_dir}: no results here (expected summary.json and the CSV files of "
                           "`paxsilica solve`, or frontier.csv / stress.csv)")
     notes: list[str] = []
-    if data is None and "supply" in tables:
-        data = _case_geography(summary, run_dir, notes)
-    fab_country = dict(data.fab_country) if data is not None else {}
+    if data is not None:
+        fab_country, china = dict(data.fab_country), china_countries(data)
+    else:
+        recorded = summary.get("geography")
+        geo: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
+        fab_country = {str(k): str(v) for k, v in (geo.get("fab_country") or {}).items()}
+        china = frozenset(str(c) for c in geo.get("china_countries") or ["CHN"])
+        if "supply" in tables and not fab_country:
+            notes.append("summary.json does not say where the fabs are (written by an older paxsilica): fabs are "
+                         "shown by id.")
     stamp = summary_path if summary_path.is_file() else next(run_dir / f"{n}.csv" for n in tables)
     run_time = dt.datetime.fromtimestamp(stamp.stat().st_mtime, tz=dt.UTC)
-    return RunFolder(run_dir, summary, tables, fab_country, china_countries(data), run_time, notes)
+    return RunFolder(run_dir, summary, tables, fab_country, china, run_time, notes)
 
 
 # --- Sankey: mine country -> refinery country -> fab country ---------------------------------------------------
@@ -178,6 +151,18 @@ class SankeyData:
     def total_t(self) -> float:
         """Oxide delivered in the period, t."""
         return float(self.links.loc[self.links["step"] == 0, "tonnes"].sum())
+
+    @property
+    def node_tonnes(self) -> list[float]:
+        """Tonnes through each node (what leaves a mine country, passes a refinery country, reaches a fab country)."""
+        inflow = self.links.groupby("target")["tonnes"].sum()
+        outflow = self.links.groupby("source")["tonnes"].sum()
+        return [float(max(inflow.get(i, 0.0), outflow.get(i, 0.0))) for i in range(len(self.nodes))]
+
+    @property
+    def labels(self) -> list[str]:
+        """Node labels with their tonnes, e.g. ``AUS (mine): 110 t``."""
+        return [f"{n}: {t:,.0f} t" for n, t in zip(self.nodes, self.node_tonnes)]
 
 
 def periods(run: RunFolder) -> list[int]:
@@ -331,16 +316,34 @@ def stress_ranking(run: RunFolder) -> pd.DataFrame:
 
 
 def provenance(run: RunFolder) -> dict[str, str]:
-    """Input, its hash, solver, package version and dates, as text (``-`` where the run does not say)."""
+    """Input, its hash, solver, package version and dates, as text (``-`` where the run does not say); for a sweep
+    or a stress folder also what was swept or disrupted, and how."""
     s = run.summary
     solver = s.get("solver") or {}
-    return {
-        "results": str(run.path),
-        "scenario": str(s.get("scenario", "-")),
-        "status": str(s.get("status", "-")),
+    rows = {"results": str(run.path)}
+    if s.get("supplier"):  # a sweep
+        rows["command"] = "sweep"
+        rows["swept cap"] = f"{s.get('cap', '-')} ({s['supplier']}:{s.get('stage', '-')})" + (
+            ", added for the sweep" if s.get("cap_added") else "")
+        rows["points"] = f"{s.get('points_solved', '-')} of {s.get('points_requested', '-')} solved" + (
+            f", stopped by {s['stopped_by']}" if s.get("stopped_by") else "")
+    elif s.get("investments"):  # a stress test
+        rows["command"] = "stress"
+        rows["cases"] = f"{s.get('cases', '-')}, investments {s['investments']}, caps " \
+                        f"{s.get('caps_in_disrupted_cases', '-')}"
+        if s.get("unmet_penalty_usd_per_t") is not None:
+            rows["unmet demand priced at"] = f"{float(s['unmet_penalty_usd_per_t']):,.0f} USD/t"
+    else:
+        rows["scenario"] = str(s.get("scenario", "-"))
+        rows["status"] = str(s.get("status", "-"))
+    options = solver.get("options") if isinstance(solver.get("options"), dict) else {}
+    rows.update({
         "input": str((s.get("input") or {}).get("source", "-")),
         "input sha256": str((s.get("input") or {}).get("sha256", "-")),
         "solver": f"{solver.get('name', '-')} {solver.get('version', '')}".strip(),
-        "paxsilica": str((s.get("package") or {}).get("version", "-")),
-        "run date": run.run_time.strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    })
+    if options:
+        rows["solver options"] = ", ".join(f"{k}={v}" for k, v in sorted(options.items()))
+    rows["paxsilica"] = str((s.get("package") or {}).get("version", "-"))
+    rows["run date"] = run.run_time.strftime("%Y-%m-%d %H:%M UTC")
+    return rows

@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from optimizer.report import charts
+from optimizer.report import caps, charts
 from optimizer.report import data as rd
 from optimizer.report.terminal import pct, usd
 
@@ -54,21 +54,31 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
                            "Oxide delivered to fabs, traced to the country of its mine and of its refinery. "
                            "Red links were mined or refined in China.", charts.sankey_figure(sd)))
     if run.has("frontier"):
-        out.append(Section("frontier", "What independence costs",
-                           "Each point is one solve of the sweep: the cheapest plan with China's share capped there. "
-                           "Annotations mark where the plan changes.", charts.frontier_figure(rd.frontier(run), rd.swept_label(run))))
+        fr = rd.frontier(run)
+        over = caps.over_uncapped(fr, run)
+        lead = ("Each point is one solve of the sweep: the cheapest plan with the cap there, measured from the plan "
+                "without any cap. " if over is not None else
+                "Each point is one solve of the sweep: the cheapest plan with the cap there. ")
+        out.append(Section("frontier", "What independence costs", lead + "Annotations mark where the plan changes.",
+                           charts.frontier_figure(fr, rd.swept_label(run), over)))
     if run.has("stress"):
         out.append(Section("stress", "Chokepoints",
                            "Each bar removes one supplier, site or route and re-solves: the longer, the worse.",
                            charts.stress_figure(rd.stress_ranking(run))))
+    steps = caps.caps_cost(run)
+    if len(steps) > 2 or (len(steps) == 2 and abs(float(steps["usd"].iloc[1] - steps["usd"].iloc[0])) > caps.TOL_USD):
+        out.append(Section("caps_cost", "What the caps cost",
+                           "From the cheapest plan without caps to the plan with them: how each cost component "
+                           "changes. Red: dearer; blue: cheaper.", charts.caps_cost_figure(steps)))
     if run.has("costs"):
         out.append(Section("costs", "Cost by component", "USD, each period weighted by the years it represents; negative: co-product sales.",
                            charts.costs_figure(rd.costs_by_component(run))))
     if run.has("builds"):
-        table = rd.new_capacity(run)
-        if not table.empty:
-            out.append(Section("builds", "Where to build", "New refining capacity chosen by the optimiser.",
-                               charts.builds_figure(table)))
+        plants = caps.builds_by_plant(run)
+        if not plants.empty:
+            out.append(Section("builds", "Where to build",
+                               "New refining capacity chosen by the optimiser, by plant. Red: the plan without caps "
+                               "builds nothing there, so the caps caused it.", charts.builds_figure(plants)))
     if run.has("dependence") and len(run.tables["dependence"]):
         out.append(Section("dependence", "Dependence caps",
                            "Share of delivered oxide the capped supplier touched, beside the cap; the price is the "

@@ -1,8 +1,10 @@
 """Progress for long work: a bar (or spinner) on an interactive terminal, nothing anywhere else.
 
 Shown only on a TTY, never with ``--quiet``, and only once the work has lasted ``delay`` seconds, so quick runs,
-pipes, log files and CI output stay clean.  Commands that loop over many solves (sweeps, stress tests) wrap the
-loop in :func:`progress`; one long call (a solve) goes inside :func:`spinner`.
+pipes, log files and CI output stay clean.  Commands that solve many cases (sweep, stress, batch, uncertainty
+samples) use :func:`track`: each result is printed on stdout as soon as it is solved, under a bar with the count
+and the time left on stderr; a loop whose steps print nothing can use :func:`progress`; one long call (a solve)
+goes inside :func:`spinner`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 DELAY_S = 2.0
@@ -63,6 +65,78 @@ def progress(items: Iterable[T], total: int | None = None, label: str = "", quie
     finally:
         timer.cancel()
         bar.stop()  # a no-op when the bar never started
+
+
+class Tracker:
+    """What :func:`track` yields: :meth:`row` prints a result as it is solved, :meth:`advance` moves the bar."""
+
+    def __init__(self, quiet: bool, bar: Any = None, task: Any = None) -> None:
+        self.quiet, self._bar, self._task = quiet, bar, task
+        self.done = 0
+
+    def row(self, text: str) -> None:
+        """Print ``text`` on stdout now (above the bar when both are on the same terminal); nothing when quiet."""
+        if self.quiet:
+            return
+        # sys.stdout at call time: while the bar is drawn on the terminal, rich routes it above the bar.
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    def advance(self, steps: int = 1) -> None:
+        """``steps`` more items done."""
+        self.done += steps
+        if self._bar is not None:
+            self._bar.advance(self._task, steps)
+
+
+@contextmanager
+def track(total: int, label: str, quiet: bool = False, delay: float = DELAY_S) -> Iterator[Tracker]:
+    """A :class:`Tracker` for ``total`` items; on a terminal, a bar with the count, elapsed time and time left.
+
+    Parameters
+    ----------
+    total : number of items (solves) to do.
+    label : what is being done, e.g. ``"sweeping CHN:any"``.
+    quiet : print nothing, neither rows nor bar.
+    delay : seconds before the bar appears.
+
+    Examples
+    --------
+    >>> with track(3, "sweep") as t:  # off a terminal: the rows only
+    ...     for share in (0.5, 0.4, 0.3):
+    ...         t.row(f"{share:.0%}")
+    ...         t.advance()
+    50%
+    40%
+    30%
+    """
+    if quiet or not interactive():
+        yield Tracker(quiet)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    # Rows go to stdout: drawn above the bar only when stdout is this same terminal, else straight into the pipe.
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=Console(stderr=True),
+                   transient=True, redirect_stdout=interactive(sys.stdout), redirect_stderr=False)
+    task = bar.add_task(label, total=total)
+    timer = threading.Timer(delay, bar.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield Tracker(False, bar, task)
+    finally:
+        timer.cancel()
+        bar.stop()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from typing import TextIO
 import click
 
 from optimizer.report.progress import interactive
+from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
 from optimizer.solver.run import CaseRun
 
@@ -49,6 +50,18 @@ class RunSummary:
     multi_period: bool = False
 
 
+def cap_price(c: CapRealised) -> str:
+    """What a cap costs at the margin: both sides where tightening and loosening differ, else one figure."""
+    tighter = c.usd_per_pct_tighter if c.usd_per_pct_tighter is not None else c.dual_usd_per_pct
+    looser = c.usd_per_pct_looser
+    if tighter <= 1e-6 and (looser is None or looser <= 1e-6):
+        return ""
+    text = f"costs {usd(tighter)} per point tighter"
+    if looser is not None and abs(looser - tighter) > 1e-6 * max(1.0, abs(tighter)):
+        text += f", saves {usd(looser)} per point looser"
+    return text
+
+
 def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     """Cost, cost without caps, breakdown, builds, China's share with and without caps, caps with dual, unmet."""
     r = run.result
@@ -73,8 +86,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
         before = pct(run.uncapped["china_share"][t]) if run.uncapped is not None else ""
         s.china.append((str(t), pct(share), before))
     for c in run.caps:
-        price = usd(c.dual_usd_per_pct) if c.dual_usd_per_pct > 1e-6 else ""
-        s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.delivered_t:,.0f}", pct(c.max_share), price))
+        s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
     if "risk" in run.tables:
         s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:
@@ -97,12 +109,12 @@ def plain_text(s: RunSummary) -> str:
         lines.append("  new refining capacity: none")
     for period, share, before in s.china:
         when = f" in {period}" if s.multi_period else ""
-        lines.append(f"  China's share of delivered oxide{when}: {share}" + (f" (without caps {before})" if before
+        lines.append(f"  China's share of demand{when}: {share}" + (f" (without caps {before})" if before
                                                                              else ""))
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
-        binding = f", costs {price} per point tighter" if price else ""
-        lines.append(f"  cap {cap}{when}: {share} of {delivered} t (max {max_share}){binding}")
+        binding = f", {price}" if price else ""
+        lines.append(f"  cap {cap}{when}: {share} of {delivered} t demanded (max {max_share}){binding}")
     if s.risk:
         lines.append(f"  {s.risk}")
     if s.unmet:
@@ -150,7 +162,7 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
                     style="bold")
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
-        dep.add_row(f"{cap}{when}", share, delivered, max_share, f"{price} per point tighter" if price else "not binding")
+        dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")
     console.print(dep)
     if s.risk:
         console.print(s.risk, highlight=False)

@@ -39,10 +39,9 @@ from typing import Any
 from optimizer.errors import InputError, Problem
 from optimizer.io.schema import TABLES
 from optimizer.io.tables import InputTables
+from optimizer.resources import embedded, models_dir, shown
 from optimizer.scenarios.overrides import Layers, apply_overrides
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT / "models"
 META_KEYS = ("name", "description", "input")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "caps", "parameters", "coalition", "blocked_lanes", "remove", "prices",
                                 "capacity", "demand", *[t.name for t in TABLES])))
@@ -93,7 +92,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def resolve_path(text: str, relative_to: Path) -> Path:
-    """A path written in a TOML file: as given if absolute, else next to the file, else from here, else the repo."""
+    """A path written in a TOML file: as given if absolute, else next to the file, else from here, else the embedded
+    ``inputs/`` or ``models/`` folder it names (``input = "inputs/pax_silica_2025"`` works from any folder)."""
     path = Path(text)
     if path.is_absolute():
         return path
@@ -101,25 +101,27 @@ def resolve_path(text: str, relative_to: Path) -> Path:
         return relative_to / path
     if path.exists():
         return path  # from the working directory, shown as the user wrote it
-    if (REPO_ROOT / path).exists():
-        return REPO_ROOT / path
+    shipped = embedded(path)
+    if shipped is not None:
+        return shown(shipped)
     return relative_to / path
 
 
-def find_scenario(name: str, models_dir: Path = MODELS_DIR) -> Path | None:
+def find_scenario(name: str, folder: Path | None = None) -> Path | None:
     """The scenario file ``NAME`` refers to: a path to a ``.toml`` file, or ``models/NAME.toml``; else None."""
     if name.endswith(".toml") and Path(name).is_file():
         return Path(name)
-    candidate = models_dir / f"{name}.toml"
+    candidate = (folder or models_dir()) / f"{name}.toml"
     return candidate if candidate.is_file() else None
 
 
-def known_scenarios(models_dir: Path = MODELS_DIR) -> list[str]:
+def known_scenarios(folder: Path | None = None) -> list[str]:
     """The scenario ids of ``models/`` (its ``*.toml`` files), sorted."""
-    return sorted(p.stem for p in models_dir.glob("*.toml") if SCENARIO_ID.match(p.stem)) if models_dir.is_dir() else []
+    folder = folder or models_dir()
+    return sorted(p.stem for p in folder.glob("*.toml") if SCENARIO_ID.match(p.stem)) if folder.is_dir() else []
 
 
-def resolve_scenario(text: str, models_dir: Path = MODELS_DIR) -> Path | None:
+def resolve_scenario(text: str, folder: Path | None = None) -> Path | None:
     """The scenario file ``--scenario TEXT`` names: ``models/TEXT.toml`` for an id, or an existing ``.toml`` file.
 
     ``base`` without a ``models/base.toml`` is the input as it is (None).  The file is only ever read.
@@ -140,12 +142,13 @@ def resolve_scenario(text: str, models_dir: Path = MODELS_DIR) -> Path | None:
     if not SCENARIO_ID.match(text):
         raise InputError([Problem("--scenario", f"{text!r} is not a scenario: give an id (letters, digits, _ and -) "
                                                 "of models/ or a path to a .toml file")])
-    candidate = models_dir / f"{text}.toml"
+    folder = folder or models_dir()
+    candidate = folder / f"{text}.toml"
     if candidate.is_file():
         return candidate
     if text == "base":
         return None
-    known = known_scenarios(models_dir)
+    known = known_scenarios(folder)
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     listing = ", ".join(["base", *known]) if known else "base"

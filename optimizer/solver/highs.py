@@ -20,6 +20,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.base.constraint import ConstraintData
+from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
@@ -39,9 +40,16 @@ class Outcome(StrEnum):
         return self in (Outcome.OPTIMAL, Outcome.FEASIBLE)
 
 
+# A plan's cost is dominated by what the whole chain sells and spends (billions) while the answers are differences
+# of a few million: HiGHS's default relative MIP gap (1e-4) could move "what a cap costs" by several percent.  The
+# default is a relative gap of 1e-7, with an absolute floor of 1 USD for costs near zero.
+DEFAULT_MIP_REL_GAP = 1e-7
+DEFAULT_MIP_ABS_GAP_USD = 1.0
+
+
 @dataclass(frozen=True)
 class SolveOptions:
-    """Solver settings a user can change (``None`` = HiGHS's default)."""
+    """Solver settings a user can change (``None`` = the defaults above, or HiGHS's)."""
 
     time_limit: float | None = None
     mip_gap: float | None = None
@@ -49,7 +57,8 @@ class SolveOptions:
     log: bool = False
 
     def highs_options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {"output_flag": self.log, "random_seed": 0}
+        options: dict[str, Any] = {"output_flag": self.log, "random_seed": 0,
+                                   "mip_rel_gap": DEFAULT_MIP_REL_GAP, "mip_abs_gap": DEFAULT_MIP_ABS_GAP_USD}
         if self.time_limit is not None:
             options["time_limit"] = float(self.time_limit)
         if self.mip_gap is not None:
@@ -69,7 +78,9 @@ class SolveResult:
     objective_usd: float | None
     is_mip: bool
     duals: dict[ConstraintData, float] = field(default_factory=dict)
-    duals_source: str = ""  # "lp" or "milp_fixed" (LP with the integer decisions fixed at their optimum)
+    # "lp"; "milp_fixed" (LP with the integer decisions fixed at the MILP optimum); "milp_fixed_incumbent" (fixed
+    # at the best plan found before a limit stopped the MILP: not proven optimal); "" (none could be computed).
+    duals_source: str = ""
     mip_gap: float | None = None
     solver: dict[str, Any] = field(default_factory=dict)
     times_s: dict[str, float] = field(default_factory=dict)
@@ -79,8 +90,8 @@ _MESSAGES = {
     Outcome.INFEASIBLE: "no plan satisfies every constraint: demand that must be met cannot be, within the "
     "capacities, arcs and dependence caps given. Run `paxsilica validate`, loosen a cap (e.g. --cap CHN:any=0.5) "
     "or give fabs an unmet_penalty_usd_per_t to see which demand is short.",
-    Outcome.UNBOUNDED: "the cost can fall without limit: a co-product market is probably paying more than the "
-    "whole chain costs with no max_t. Give the market a max_t.",
+    Outcome.UNBOUNDED: "the cost can fall without limit, which the model should not allow (every flow is bounded "
+    "by a mine's capacity): please report this case.",
     Outcome.NO_SOLUTION: "the solver stopped without a usable plan. Raise --time-limit or loosen --mip-gap.",
 }
 
@@ -119,6 +130,33 @@ def _highs_version() -> str:
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
+# Internal scaling targets: the largest cost coefficient near 2^7 (about 100) and the largest bound or right-hand
+# side near 2^10 (about 1,000), as if the model were written in US$M and kt.  Results stay in USD and t.
+_COST_TARGET_LOG2 = 7
+_BOUND_TARGET_LOG2 = 10
+
+
+def _scale_exponent(values: np.ndarray, target_log2: int) -> int:
+    """The power of two (<= 0) that brings the largest finite magnitude of ``values`` down near 2^target."""
+    finite = np.abs(values[np.isfinite(values)])
+    finite = finite[finite > 0]
+    if not len(finite):
+        return 0
+    return min(0, target_log2 - int(np.ceil(np.log2(finite.max()))))
+
+
+def user_scaling(lp: highspy.HighsLp) -> dict[str, int]:
+    """HiGHS's ``user_objective_scale`` and ``user_bound_scale`` for ``lp``.
+
+    Rare-earth plans mix costs of millions of USD per plant with tonnages of hundreds of thousands: HiGHS warns
+    that such a problem is badly scaled and has excessively large costs.  HiGHS applies these powers of two inside
+    and reports the solution, duals and objective in the model's own units.
+    """
+    bounds = np.concatenate([np.asarray(lp.col_upper_), np.asarray(lp.row_upper_), np.asarray(lp.row_lower_)])
+    return {"user_objective_scale": _scale_exponent(np.asarray(lp.col_cost_), _COST_TARGET_LOG2),
+            "user_bound_scale": _scale_exponent(bounds, _BOUND_TARGET_LOG2)}
+
+
 class HighsProgram:
     """A Pyomo model compiled once into a live HiGHS object.
 
@@ -140,7 +178,9 @@ class HighsProgram:
         self.offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
         self.integer_cols = np.array([j for j, v in enumerate(self.columns) if v.is_integer()], dtype=np.int32)
         self.highs = _quiet_highs()
-        self.highs.passModel(self._lp(repn))
+        lp = self._lp(repn)
+        self.scaling = user_scaling(lp)
+        self.highs.passModel(lp)
         self.compile_s = time.perf_counter() - start
 
     @property
@@ -177,7 +217,7 @@ class HighsProgram:
         """Run HiGHS, load the values into the Pyomo variables and collect duals."""
         options = options or SolveOptions()
         h = self.highs
-        for name, value in options.highs_options().items():
+        for name, value in self._options(options).items():
             h.setOptionValue(name, value)
         start = time.perf_counter()
         h.run()
@@ -193,7 +233,9 @@ class HighsProgram:
             objective_usd=float(info.objective_function_value) if outcome.usable else None,
             is_mip=self.is_mip,
             mip_gap=float(info.mip_gap) if self.is_mip and outcome.usable else None,
-            solver={"name": "highs", "version": _highs_version(), "options": options.highs_options(),
+            # Options as the user reads them: the absolute MIP gap in USD, before the internal scaling.
+            solver={"name": "highs", "version": _highs_version(),
+                    "options": {**options.highs_options(), **self.scaling},
                     "route": "pyomo standard form -> highspy.passModel"},
             times_s={"compile": self.compile_s, "solve": solve_s},
         )
@@ -202,11 +244,24 @@ class HighsProgram:
         self._load_values(np.asarray(h.getSolution().col_value))
         start = time.perf_counter()
         if self.is_mip:
-            result.duals, result.duals_source = self._fixed_lp_duals(options), "milp_fixed"
+            result.duals = self._fixed_lp_duals(options)
+            proven = outcome is Outcome.OPTIMAL
+            result.duals_source = ("milp_fixed" if proven else "milp_fixed_incumbent") if result.duals else ""
         else:
             result.duals, result.duals_source = self._duals(np.asarray(h.getSolution().row_dual)), "lp"
         result.times_s["duals"] = time.perf_counter() - start
         return result
+
+    def _options(self, options: SolveOptions) -> dict[str, Any]:
+        """The HiGHS options of a solve: the user's, and the internal scaling.
+
+        HiGHS compares ``mip_abs_gap`` with the gap of the scaled objective (measured: with objective and bound
+        scales 2^-15 and 2^-9 a gap of 1 stopped at US$12M), so the absolute gap in USD is scaled the same way.
+        """
+        chosen = {**options.highs_options(), **self.scaling}
+        exponent = self.scaling["user_objective_scale"] + self.scaling["user_bound_scale"]
+        chosen["mip_abs_gap"] = chosen["mip_abs_gap"] * 2.0 ** exponent
+        return chosen
 
     @staticmethod
     def _outcome(status: highspy.HighsModelStatus, has_solution: bool) -> Outcome:
@@ -215,7 +270,11 @@ class HighsProgram:
             return Outcome.OPTIMAL
         if status == s.kInfeasible:
             return Outcome.INFEASIBLE
-        if status in (s.kUnbounded, s.kUnboundedOrInfeasible):
+        if status == s.kUnboundedOrInfeasible:
+            # Every flow is bounded by a mine's capacity and every cost term by the flows, so the cost cannot fall
+            # without limit: "unbounded or infeasible" means infeasible here.
+            return Outcome.INFEASIBLE
+        if status == s.kUnbounded:
             return Outcome.UNBOUNDED
         if has_solution and status in (s.kTimeLimit, s.kIterationLimit, s.kSolutionLimit, s.kInterrupt,
                                        s.kObjectiveBound, s.kObjectiveTarget):
@@ -239,7 +298,8 @@ class HighsProgram:
         return duals
 
     def _fixed_lp_duals(self, options: SolveOptions) -> dict[ConstraintData, float]:
-        """Duals of the LP with every integer decision fixed at its optimal value (labelled ``milp_fixed``)."""
+        """Duals of the LP with every integer decision fixed at its value in the plan found ({} if that LP is not
+        solved to optimality)."""
         h = self.highs
         cols = self.integer_cols
         values = np.array([round(self.columns[j].value) for j in cols], dtype=float)
@@ -249,7 +309,8 @@ class HighsProgram:
         h.changeColsIntegrality(len(cols), cols, continuous)
         h.changeColsBounds(len(cols), cols, values, values)
         h.run()
-        duals = self._duals(np.asarray(h.getSolution().row_dual))
+        fixed_ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        duals = self._duals(np.asarray(h.getSolution().row_dual)) if fixed_ok else {}
         # Put the MILP back so that the object can be re-solved as it was given.
         h.changeColsBounds(len(cols), cols, saved[0], saved[1])
         h.changeColsIntegrality(len(cols), cols, np.ones(len(cols), dtype=np.uint8))
@@ -257,52 +318,26 @@ class HighsProgram:
 
     # In-place changes for re-solves: the live HiGHS object keeps its basis, so the next solve starts warm.
 
-    def cap_share_coefficients(self, cap: str, period: int, share: float) -> dict[int, float]:
-        """Column -> coefficient of row ``Dependence_Cap[cap, period]`` at ``share``.
+    def set_row_bounds(self, con: ConstraintData, lower: float | None, upper: float | None) -> None:
+        """Change constraint ``con``'s bounds in the Pyomo model and in the HiGHS rows compiled from it, in place.
 
-        The row is ``touched - share * total <= 0``: ``1 - share`` on the touched Deliver_T columns of the cap's
-        scope and ``-share`` on the others.
+        ``lower``/``upper`` are the bounds on the constraint's body (``None``: unbounded; both ``None`` frees the row
+        and deactivates the constraint); a body's constant, if any, is taken into account.  A constraint the compiler left out (no variables) is left out still.
         """
-        m = self.model
-        touched = set(m.cap_touched.get((cap, period), []))
-        coefs: dict[int, float] = {}
-        for key in m.cap_scope[cap, period]:
-            j = self.col_index.get(id(m.Deliver_T[key]))
-            if j is None:
-                raise KeyError(f"Deliver_T{list(key)} is not a column of the compiled program")
-            coefs[j] = (1.0 if key in touched else 0.0) - share
-        return coefs
-
-    def set_cap_share(self, cap: str, share: float) -> None:
-        """Set dependence cap ``cap``'s max_share in every period, in place (no rebuild, no recompile).
-
-        The coefficients of the cap's rows are changed with ``changeCoeff``, and the Pyomo parameter
-        ``cap_max_share[cap]`` is kept in step so that anything read from the model afterwards agrees.  A row that
-        the compiler left out because all its coefficients were zero (share 1 with every delivery touched, or
-        share 0 with none) is added now.
-        """
-        m = self.model
-        m.cap_max_share[cap] = share
-        for k, t in m.CAP_PERIODS:
-            if k != cap:
-                continue
-            con = m.Dependence_Cap[k, t]
-            coefs = self.cap_share_coefficients(k, t, share)
-            rows = self.row_index.get(id(con))
-            if rows is None:
-                self._add_row(con, coefs, upper=0.0)
-                continue
-            for i in rows:
-                for j, value in coefs.items():
-                    self.highs.changeCoeff(i, j, value)
-
-    def _add_row(self, con: ConstraintData, coefs: dict[int, float], upper: float) -> None:
-        """Append the row ``sum coefs <= upper`` for ``con`` and register it like the compiled rows."""
-        index = np.array(list(coefs), dtype=np.int32)
-        value = np.array(list(coefs.values()), dtype=float)
-        self.highs.addRow(-INF, upper, len(index), index, value)
-        self.row_index[id(con)] = [len(self.rows)]
-        self.rows.append((con, 1))
+        if lower is None and upper is None:
+            con.deactivate()  # Pyomo has no unbounded constraint; the HiGHS row is made free below
+        else:
+            con.set_value((lower, con.body, upper))
+            con.activate()
+        rows = self.row_index.get(id(con))
+        if not rows:
+            return
+        constant = float(LinearRepnVisitor({}).walk_expression(con.body).constant)
+        lo = -INF if lower is None else lower - constant
+        up = INF if upper is None else upper - constant
+        for i in rows:
+            sign = self.rows[i][1]
+            self.highs.changeRowBounds(i, lo if sign <= 0 else -INF, up if sign >= 0 else INF)
 
 
 def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:

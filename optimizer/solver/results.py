@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.investment import capital_recovery_factor
+from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
@@ -21,19 +22,28 @@ DECIMALS = 6
 
 @dataclass(frozen=True)
 class CapRealised:
-    """A cap's realised share in one period, with its price."""
+    """A cap's realised share of demand in one period, with its price.
+
+    ``share`` is touched / demand in scope (delivered + unmet), the quantity the cap bounds.  The dual gives the
+    marginal cost at the optimum; where the cost is not differentiable (a lumpy build switching, a binding
+    capacity), tightening and loosening cost different amounts, given by ``usd_per_pct_tighter`` and
+    ``usd_per_pct_looser`` when they are measured (``None`` when not).
+    """
 
     cap: str
     period: int
     touched_t: float
     delivered_t: float
+    demand_t: float
     max_share: float
     dual_usd_per_t: float  # d cost / d (touched allowance), USD per t; <= 0 when the cap binds
-    dual_usd_per_pct: float  # cost of tightening the cap by one percentage point, USD; >= 0
+    dual_usd_per_pct: float  # the dual as USD per percentage point tighter; >= 0
+    usd_per_pct_tighter: float | None = None  # cost of one point tighter, measured by re-solving
+    usd_per_pct_looser: float | None = None  # saving of one point looser, measured by re-solving
 
     @property
     def share(self) -> float:
-        return self.touched_t / self.delivered_t if self.delivered_t > TOL else 0.0
+        return self.touched_t / self.demand_t if self.demand_t > TOL else 0.0
 
 
 def _clean(df: pd.DataFrame, sort_by: list[str]) -> pd.DataFrame:
@@ -60,7 +70,8 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
             rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
     for (ref, p, c, t), var in m.Sell_T.items():
         if (x := _value(var)) > TOL:
-            rows.append(("sale", ref, "market", p, c, t, x, -x * data.markets[p].price_usd_per_t))
+            market = data.markets[p]  # the index holds the market id
+            rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
@@ -91,36 +102,35 @@ def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "fab", "product", "mine_country", "refinery_country"])
 
 
-def realised_share(m: pyo.ConcreteModel, data: ModelData, cap: Cap, period: int) -> tuple[float, float]:
-    """(touched, delivered) tonnes for a cap's scope in one period, whether or not the cap is in the model."""
-    touched = delivered = 0.0
-    for (ref, fab, p, c, t), var in m.Deliver_T.items():
-        if t != period or fab not in cap.fabs or p not in cap.products:
-            continue
-        x = _value(var)
-        delivered += x
-        if cap.touches(c, data.refineries[ref].country):
-            touched += x
-    return touched, delivered
+def realised_share(m: pyo.ConcreteModel, data: ModelData, cap: Cap, period: int) -> tuple[float, float, float]:
+    """(touched, delivered, demand) tonnes for a cap's scope in one period, whether or not the cap is in the model."""
+    row = cap_rows(data, cap, m.DELIVERIES)[period]
+    deliver = m.Deliver_T
+    touched = sum(_value(deliver[x]) for x in row.touched)
+    delivered = sum(_value(deliver[x]) for x in row.scope)
+    return touched, delivered, row.demand_t
 
 
 def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> list[CapRealised]:
     """Each cap's realised share and its dual, per period."""
     out = []
     for k, cap in data.caps.items():
-        for t in data.periods:
-            touched, delivered = realised_share(m, data, cap, t)
-            con = m.Dependence_Cap[k, t] if (k, t) in m.Dependence_Cap.index_set() else None
-            y = solved.duals.get(con, 0.0) / data.years_represented[t] if con is not None else 0.0
-            # Envelope theorem: d cost / d max_share = y * delivered; one point is 0.01 of share.
-            out.append(CapRealised(k, t, touched, delivered, cap.max_share, y, -y * delivered / 100.0))
+        for t, row in cap_rows(data, cap, m.DELIVERIES).items():
+            touched = sum(_value(m.Deliver_T[x]) for x in row.touched)
+            delivered = sum(_value(m.Deliver_T[x]) for x in row.scope)
+            rows = m.Dependence_Cap
+            y = solved.duals.get(rows[k, t], 0.0) / data.years_represented[t] if (k, t) in rows else 0.0
+            # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
+            out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.max_share, y,
+                                   -y * row.demand_t / 100.0))
     return out
 
 
 def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
-    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.share, c.max_share, c.dual_usd_per_pct)
-            for c in realised]
-    cols = ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_pct"]
+    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.demand_t, c.share, c.max_share, c.dual_usd_per_pct,
+             c.usd_per_pct_tighter, c.usd_per_pct_looser) for c in realised]
+    cols = ["cap", "period", "touched_t", "delivered_t", "demand_t", "share", "max_share", "dual_usd_per_pct",
+            "usd_per_pct_tighter", "usd_per_pct_looser"]
     return _clean(pd.DataFrame(rows, columns=cols), ["cap", "period"])
 
 
@@ -141,6 +151,7 @@ _MEANINGS = {
     "Mine_Capacity": "cost change per t/yr more mine output, USD/t REO (<= 0 when exhausted)",
     "Market_Limit": "cost change per t more co-product that could be sold, USD/t",
     "Fab_Arc_Limit": "cost change per t more that the arc may carry, USD/t",
+    "Fab_Grade_Limit": "cost change per t more fab-grade oxide the plant could deliver, USD/t",
     "Build_Limit": "cost change per t/yr more buildable capacity, USD/(t/yr) over the horizon",
 }
 

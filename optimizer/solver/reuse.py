@@ -7,15 +7,13 @@ from a given basis (LP) or incumbent (MILP).
 
 What a re-solve may change (everything else is part of :func:`structure_signature`):
 
-=============================  ===============================================================================
-every cost and price           objective: cost terms rebuilt from the data and recompiled (prices, opex, capex,
-                               lifetimes, discount rate, transport, tariffs, penalties, period weights)
-``capacity_t`` of mines        ``Mine_Capacity`` upper bounds
-``capacity_tpa`` of refineries ``Refinery_Capacity`` upper bounds
-``demand_t``                   ``Demand_Balance`` right-hand sides
-``max_t`` of markets, arcs     ``Market_Limit`` and ``Fab_Arc_Limit`` bounds, ``Ore_T`` upper bounds
-``max_share`` of caps          ``cap_max_share`` and the coefficients of ``Dependence_Cap``
-=============================  ===============================================================================
+- every cost and price: the cost terms are rebuilt from the data and the objective recompiled (prices, opex, capex,
+  lifetimes, discount rate, transport, tariffs, penalties, period weights);
+- every right-hand side and variable bound that the model declares to follow from the data
+  (:mod:`optimizer.model.bounds`): mine and refinery capacities, demand, market and arc limits, cap shares
+  (``max_share * demand`` in scope), ``max_t`` of ore arcs.  The families are not listed here: they are read from
+  the model's declarations, and a model with an undeclared family is refused (a stale right-hand side would
+  otherwise be reused without a word).
 
 The Pyomo model is kept in step (cost terms, constraint bounds, parameters), so the result tables read from it
 after a re-solve are those of the case loaded.
@@ -30,24 +28,19 @@ from typing import Any
 
 import highspy
 import numpy as np
+import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor
 
 from optimizer.io.data import ModelData
 from optimizer.model import build_model
+from optimizer.model.bounds import undeclared
 from optimizer.model.investment import add_capex_cost
 from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
-from optimizer.solver.highs import INF, HighsProgram, SolveOptions
+from optimizer.solver.highs import INF, HighsProgram, Outcome, SolveOptions
+from optimizer.solver.marginals import measure_cap_marginals
+from optimizer.solver.results import dependence_table
 from optimizer.solver.run import CaseRun, extract_run
-
-# (constraint family, function of (data, index) giving its new upper bound; equality rows take it as both bounds)
-_BOUND_FAMILIES = (
-    ("Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t),
-    ("Refinery_Capacity", lambda d, i: d.refineries[i[0]].capacity_tpa),
-    ("Demand_Balance", lambda d, i: d.demand_t[i]),
-    ("Market_Limit", lambda d, i: d.markets[i[0]].max_t),
-    ("Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t),
-)
 
 
 def structure_signature(data: ModelData) -> str:
@@ -63,7 +56,8 @@ def structure_signature(data: ModelData) -> str:
         sorted((k, v.max_t is None) for k, v in data.fab_arcs.items()),
         sorted((k, c.stage, sorted(c.supplier_countries), sorted(c.products), sorted(c.fabs))
                for k, c in data.caps.items()),
-        sorted((k, v.max_t is None) for k, v in data.markets.items()),
+        sorted((k, v.max_t is None, v.product, sorted(v.sellers or ())) for k, v in data.markets.items()),
+        sorted((r, v.fab_grade_max_t is None) for r, v in data.refineries.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -82,6 +76,10 @@ def _linear(expr: Any) -> tuple[dict[int, float], float]:
     return dict(repn.linear), float(repn.constant)
 
 
+def _constant(expr: Any) -> float:
+    return _linear(expr)[1]
+
+
 class ReusableProgram:
     """One case's model and HiGHS program, re-solvable for any case with the same structure signature."""
 
@@ -93,6 +91,10 @@ class ReusableProgram:
         self.signature = structure_signature(data)
         self.data = data
         self.cost_terms = list(self.model.cost_terms)
+        missing = undeclared(self.model)
+        if missing:
+            raise RuntimeError("cannot re-solve: the model's families " + ", ".join(missing) + " do not declare how "
+                               "their bounds follow from the data (optimizer.model.bounds)")
 
     def accepts(self, data: ModelData) -> bool:
         return structure_signature(data) == self.signature
@@ -105,7 +107,6 @@ class ReusableProgram:
             raise ValueError("the case's structure differs from the program's: build a new program")
         self._load_costs(data)
         self._load_bounds(data)
-        self._load_caps(data)
         self.data = data
 
     def _load_costs(self, data: ModelData) -> None:
@@ -126,61 +127,42 @@ class ReusableProgram:
         prog.offset = constant
 
     def _load_bounds(self, data: ModelData) -> None:
+        """Set every declared right-hand side and variable bound from ``data``."""
         m, prog = self.model, self.program
         rows, lower, upper = [], [], []
-        for name, bound_of in _BOUND_FAMILIES:
-            component = getattr(m, name, None)
-            if component is None:
+        for component in m.component_objects(pyo.Constraint, active=True, descend_into=True):
+            rule = m.rhs_rules[component.local_name]
+            if rule is None:
                 continue
             for index, con in component.items():
-                value = bound_of(data, index if isinstance(index, tuple) else (index,))
-                con.set_value(con.body == value if con.equality else con.body <= value)
-                _, constant = _linear(con.body)
+                value = rule(data, index if isinstance(index, tuple) else (index,))
+                con.set_value((value if con.equality else None, con.body, value))
+                constant = _constant(con.body)
                 for i in prog.row_index.get(id(con), []):
                     rows.append(i)
                     lower.append(value - constant if con.equality else -INF)
-                    upper.append(value - constant)
+                    upper.append(INF if value is None else value - constant)
         if rows:
             prog.highs.changeRowsBounds(  # type: ignore[attr-defined]
                 len(rows), np.array(rows, dtype=np.int32), np.array(lower), np.array(upper))
-        cols, col_upper = [], []
-        for (mine, ref, _t), var in m.Ore_T.items():
-            ub = data.mine_arcs[mine, ref].max_t
-            var.setub(ub)
-            j = prog.col_index.get(id(var))
-            if j is not None:
-                cols.append(j)
-                col_upper.append(INF if ub is None else ub)
+        cols, col_lower, col_upper = [], [], []
+        for component in m.component_objects(pyo.Var, descend_into=True):
+            bounds_of = m.var_bound_rules[component.local_name]
+            if bounds_of is None:
+                continue
+            for index, var in component.items():
+                lb, ub = bounds_of(data, index if isinstance(index, tuple) else (index,))
+                var.setlb(lb)
+                var.setub(ub)
+                j = prog.col_index.get(id(var))
+                if j is not None:
+                    cols.append(j)
+                    col_lower.append(-INF if lb is None else lb)
+                    col_upper.append(INF if ub is None else ub)
         if cols:
             idx = np.array(cols, dtype=np.int32)
-            prog.highs.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.array(col_upper, dtype=float))
-
-    def _load_caps(self, data: ModelData) -> None:
-        m, prog = self.model, self.program
-        for k, cap in data.caps.items():
-            m.cap_max_share[k] = cap.max_share
-        h = prog.highs
-        for con in m.Dependence_Cap.values():
-            linear, constant = _linear(con.body)
-            coefs = {prog.col_index[vid]: c for vid, c in linear.items()}
-            rows = prog.row_index.get(id(con))
-            if rows is None:  # left out by the compiler when all its coefficients were zero: add it now
-                if coefs:
-                    index = np.array(list(coefs), dtype=np.int32)
-                    h.addRow(-INF, -constant, len(index), index, np.array(list(coefs.values()), dtype=float))
-                    prog.row_index[id(con)] = [len(prog.rows)]
-                    prog.rows.append((con, 1))
-                continue
-            for i in rows:
-                _, old, _ = h.getRowEntries(i)
-                for j in old:
-                    if int(j) not in coefs:
-                        h.changeCoeff(i, int(j), 0.0)
-                for j, c in coefs.items():
-                    h.changeCoeff(i, j, c)
-                # A row whose coefficients are all zero constrains nothing: free it, so that it has no dual (as
-                # when the compiler leaves it out).
-                h.changeRowBounds(i, -INF, -constant if coefs else INF)
+            prog.highs.changeColsBounds(len(idx), idx, np.array(col_lower, dtype=float),
+                                        np.array(col_upper, dtype=float))
 
     # --- solving --------------------------------------------------------------------------------------------
 
@@ -209,7 +191,12 @@ class ReusableProgram:
         loaded = time.perf_counter()
         result = self.program.solve(options)
         result.times_s["load"] = loaded - start
-        return extract_run(self.model, data, result, start)
+        run = extract_run(self.model, data, result, start)
+        if run.ok and data.caps and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
+            # As solve_case does, so that a re-solved case reports what a single solve would.
+            run.caps = measure_cap_marginals(self.program, data, run.caps, result.objective_usd, options)
+            run.tables["dependence"] = dependence_table(run.caps)
+        return run
 
     def _set_warm(self, warm: WarmStart) -> None:
         h = self.program.highs

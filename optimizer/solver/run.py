@@ -18,8 +18,10 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
+from optimizer.resources import default_input
 from optimizer.solver.checks import check_solution
-from optimizer.solver.highs import Outcome, SolveOptions, SolveResult, solve_model
+from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
+from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.results import (
     CapRealised,
     builds_table,
@@ -34,19 +36,7 @@ from optimizer.solver.results import (
 )
 from optimizer.solver.risk import risk_summary, risk_table
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_INPUTS = (REPO_ROOT / "inputs" / "pax_silica_2025", REPO_ROOT / "inputs" / "example")
-
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\s*(?P<share>[^\s]+)\s*$")
-
-
-def default_input() -> Path:
-    """The embedded default dataset (the first that exists of :data:`DEFAULT_INPUTS`)."""
-    for path in DEFAULT_INPUTS:
-        if path.exists():
-            # Shown to the user: relative to the working directory when it is below it.
-            return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-    raise FileNotFoundError("no embedded dataset found under " + str(REPO_ROOT / "inputs"))
 
 
 def input_name(path: Path) -> str:
@@ -122,8 +112,8 @@ def _china_shares(m: Any, data: ModelData) -> dict[int, float]:
         return {}
     shares = {}
     for t in data.periods:
-        touched, delivered = realised_share(m, data, ref, t)
-        shares[t] = touched / delivered if delivered > 1e-9 else 0.0
+        touched, _delivered, demand = realised_share(m, data, ref, t)
+        shares[t] = touched / demand if demand > 1e-9 else 0.0
     return shares
 
 
@@ -153,23 +143,72 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
     return run
 
 
-def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True) -> CaseRun:
-    """Build and solve ``data``; with ``baseline``, also solve it without caps for comparison."""
+def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True,
+               marginals: bool = True) -> CaseRun:
+    """Build and solve ``data``.
+
+    With ``marginals``, each cap's cost of one point tighter and one point looser is measured by re-solving
+    (:func:`optimizer.solver.marginals.measure_cap_marginals`); with ``baseline``, the same compiled program is
+    re-solved with every cap lifted, for comparison.  Both re-use the compiled program (no second build).
+    """
     start = time.perf_counter()
     model = build_model(data)
     built = time.perf_counter()
-    result = solve_model(model, options)
+    program = HighsProgram(model)
+    result = program.solve(options)
     result.times_s = {"build": built - start, **result.times_s}
     run = extract_run(model, data, result, start)
-    if run.ok and baseline and data.caps:
-        free = data.with_caps({})
-        free_model = build_model(free)
-        free_result = solve_model(free_model, options)
-        if free_result.outcome.usable:
-            run.uncapped = {"objective_usd": free_result.objective_usd,
-                            "china_share": _china_shares(free_model, free)}
-        run.times_s["total"] = time.perf_counter() - start
+    if not run.ok or not data.caps:
+        return run
+    if marginals and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
+        measuring = time.perf_counter()
+        run.caps = measure_cap_marginals(program, data, run.caps, result.objective_usd, options)
+        run.tables["dependence"] = dependence_table(run.caps)
+        run.times_s["marginals"] = time.perf_counter() - measuring
+    if baseline:
+        solving = time.perf_counter()
+        free = solve_uncapped(program, data, options)
+        if free.outcome.usable:
+            free_builds = builds_table(model, data)
+            run.uncapped = {"objective_usd": free.objective_usd,
+                            "china_share": _china_shares(model, data),
+                            "costs": costs_table(model, data),
+                            "builds": free_builds[free_builds["built"]]}
+        run.times_s["baseline"] = time.perf_counter() - solving
+    run.times_s["total"] = time.perf_counter() - start
     return run
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
+            for b in built.itertuples()]
+
+
+def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
+    """The plan without caps, as far as a report needs it: what the caps cost, and which builds they cause."""
+    doc: dict[str, Any] = {
+        "objective_usd": uncapped["objective_usd"],
+        "china_share": {str(t): round(s, 6) for t, s in uncapped["china_share"].items()},
+    }
+    if "costs" in uncapped:
+        doc["cost_breakdown_usd"] = {k: round(float(v), 2) for k, v in
+                                     uncapped["costs"].groupby("component", sort=True)["usd"].sum().items()}
+    if "builds" in uncapped:
+        doc["builds"] = _builds_list(uncapped["builds"])
+    return doc
+
+
+def geography(data: ModelData) -> dict[str, Any]:
+    """Where each fab is and which countries count as China: what a report needs from the input.
+
+    Stored in ``summary.json`` so that a results folder is self-contained: the report never re-reads the input.
+    """
+    china = {"CHN"} | {c for c, bloc in data.country_bloc.items() if bloc == "china"}
+    return {"fab_country": dict(sorted(data.fab_country.items())), "china_countries": sorted(china)}
 
 
 def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
@@ -195,20 +234,19 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
              "stage": run.data.caps[c.cap].stage, "product": run.data.caps[c.cap].product,
              "importer": run.data.caps[c.cap].importer, "max_share": c.max_share, "share": round(c.share, 6),
              "touched_t": round(c.touched_t, 6), "delivered_t": round(c.delivered_t, 6),
-             "dual_usd_per_pct": round(c.dual_usd_per_pct, 6), "dual_usd_per_t": round(c.dual_usd_per_t, 6)}
+             "demand_t": round(c.demand_t, 6), "dual_usd_per_pct": round(c.dual_usd_per_pct, 6),
+             "dual_usd_per_t": round(c.dual_usd_per_t, 6),
+             "usd_per_pct_tighter": _rounded(c.usd_per_pct_tighter),
+             "usd_per_pct_looser": _rounded(c.usd_per_pct_looser)}
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
-        doc["uncapped"] = None if run.uncapped is None else {
-            "objective_usd": run.uncapped["objective_usd"],
-            "china_share": {str(t): round(s, 6) for t, s in run.uncapped["china_share"].items()},
-        }
-        built = builds[builds["built"].astype(bool)]
-        doc["builds"] = [{"refinery": b.refinery, "country": b.country, "period": int(b.period),
-                          "new_tpa": float(b.new_tpa)} for b in built.itertuples()]
+        doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped)
+        doc["builds"] = _builds_list(builds[builds["built"].astype(bool)])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
         doc["risk"] = risk_summary(run.tables["supply"])
+        doc["geography"] = geography(run.data)
     doc["solver"] = r.solver
     doc["wall_times_s"] = {k: round(v, 4) for k, v in run.times_s.items()}
     doc["input"] = {"source": run.data.source, "sha256": run.data.sha256}

@@ -76,11 +76,12 @@ def test_a_lane_removal_cuts_only_the_arcs_between_those_countries() -> None:
 
 def test_caps_hold_in_disrupted_cases_unless_lifted() -> None:
     # Capped at 50%, the base plan takes 50 t from China, 20 from Malaysia and builds 30 t in the USA.  Without
-    # the Australian mine every remaining tonne is Chinese: a 50% cap then allows no delivery at all.
+    # the Australian mine every remaining tonne is Chinese: a 50% cap of the 100 t demanded still allows China's
+    # 50 t (the cap bounds a share of demand, so meeting it never means discarding supply); 50 t are short.
     data = chain(0.5)
     kept = run_stress(data, [[Disruption("country", "AUS")]])
     lifted = run_stress(data, [[Disruption("country", "AUS")]], keep_caps=False)
-    assert kept.cases[0].unmet_t == pytest.approx(100)
+    assert kept.cases[0].unmet_t == pytest.approx(50)
     assert lifted.cases[0].unmet_t == 0 and lifted.cases[0].china_share == pytest.approx(1.0)
 
 
@@ -117,3 +118,21 @@ def test_stress_command_needs_exactly_one_of_remove_and_n_1(tmp_path: Path) -> N
     assert both.exit_code == 2 and "either --remove" in both.output
     fab = runner.invoke(main, ["stress", str(case), "--remove", "f"])
     assert fab.exit_code == 2 and "'f' is a fab" in fab.output
+
+
+def test_losing_a_supplier_leaves_short_only_what_neither_others_nor_the_cap_allowance_cover() -> None:
+    # Remove the plant that carries the fabs' supply outside China in the uncapped plan, with China capped at 20%.
+    # China still delivers its allowance (20% of demand): a cap on a share of demand never calls for discarding
+    # supply, so at most 80% of the demand can be short, and none once the cap is lifted.
+    from optimizer.io.load import load_case
+    from optimizer.solver.run import CapOverride, apply_cap_overrides
+
+    data = apply_cap_overrides(load_case(Path(__file__).resolve().parents[2] / "inputs" / "pax_silica_2025"),
+                               [CapOverride("CHN", "any", 0.2)])
+    demand = sum(data.demand_t.values())
+    kept = run_stress(data, [[Disruption("country", "FRA")]])
+    lifted = run_stress(data, [[Disruption("country", "FRA")]], keep_caps=False)
+    assert kept.cases[0].usable and lifted.cases[0].usable
+    assert kept.cases[0].unmet_t <= 0.8 * demand + 1e-6
+    assert kept.cases[0].unmet_t == 0 or kept.cases[0].china_share == pytest.approx(0.2, abs=1e-6)
+    assert lifted.cases[0].unmet_t == pytest.approx(0, abs=1e-6)

@@ -15,6 +15,7 @@ from optimizer.cli import main
 from optimizer.io.data import _frozen
 from optimizer.model import build_model
 from optimizer.solver.highs import HighsProgram, Outcome
+from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.run import solve_case
 from tests.analysis.cases import chain, frontier_cost, write_chain_csv
 from tests.random_networks import random_case
@@ -77,16 +78,16 @@ def test_a_cap_missing_from_the_input_is_added_and_the_reference_is_solved_first
     assert [p.objective_usd for p in sweep.points] == pytest.approx([frontier_cost(0.5), frontier_cost(0.3)])
 
 
-def test_cap_rows_compiled_away_at_share_one_are_restored_in_place() -> None:
-    # At share 1 with every delivery touched (only the Chinese route is usable) the cap row is all zeros and the
-    # compiler leaves it out; tightening must put it back, and the warm result must agree with a cold solve.
+def test_a_cap_share_changes_only_the_right_hand_side_in_place() -> None:
+    # Only the Chinese route is usable.  At share 1 the cap row (touched <= 1 x 100 t demanded) is compiled like any
+    # other; at 0.5 China may supply 50 of the 100 t that must be met: infeasible; back at 1 the plan returns.
     full = chain(1.0)
     data = replace(full, mine_arcs=_frozen({k: a for k, a in full.mine_arcs.items() if k[0] == "mC"}))
     program = HighsProgram(build_model(data))
-    assert id(program.model.Dependence_Cap["china", 0]) not in program.row_index
-    program.set_cap_share("china", 0.5)
-    assert program.solve().outcome is Outcome.INFEASIBLE  # no allied ore: nothing untouched to deliver
-    program.set_cap_share("china", 1.0)
+    assert id(program.model.Dependence_Cap["china", 0]) in program.row_index
+    set_cap_share(program, data, "china", 0.5)
+    assert program.solve().outcome is Outcome.INFEASIBLE
+    set_cap_share(program, data, "china", 1.0)
     assert program.solve().objective_usd == pytest.approx(2000)
 
 

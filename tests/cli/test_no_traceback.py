@@ -78,9 +78,9 @@ def test_a_missing_batch_input_is_exit_2_up_front(tmp_path: Path) -> None:
 
 
 def test_no_embedded_dataset_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import optimizer.solver.run
+    import optimizer.resources
 
-    monkeypatch.setattr(optimizer.solver.run, "DEFAULT_INPUTS", (tmp_path / "gone",))
+    monkeypatch.setattr(optimizer.resources, "DEFAULT_DATASETS", ("gone",))
     for command in (["solve"], ["sweep", "--cap", "CHN:any"], ["stress", "--n-1", "country"]):
         result = run(*command, "--out", str(tmp_path / "o"))
         no_traceback(result)

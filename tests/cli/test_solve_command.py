@@ -44,7 +44,7 @@ def test_solve_prints_cost_builds_and_china_share_before_and_after(tmp_path: Pat
     result = solve(str(EXAMPLE), "--out", str(tmp_path / "r"))
     assert "total cost" in result.output
     assert "new refining capacity" in result.output
-    assert "China's share of delivered oxide" in result.output and "without caps" in result.output
+    assert "China's share of demand" in result.output and "without caps" in result.output
 
 
 def test_same_input_gives_byte_identical_csv_files(solved: Path, tmp_path: Path) -> None:

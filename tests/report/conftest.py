@@ -64,8 +64,15 @@ def frontier_table(shares: list[float] = FRONTIER_SHARES) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The plan without caps: dearer in mining, no co-product sales beyond 300, and only jp_sep built (so the caps cause
+# us_sep): from 6000 to 6600 = +2200 capex - 400 co-product sales - 1200 mining.
+UNCAPPED_COSTS = {"capex": 0.0, "coproduct_sales": -300.0, "mining": 6300.0}
+UNCAPPED_BUILDS = [{"refinery": "jp_sep", "country": "JPN", "period": 1, "new_tpa": 8.0}]
+GEOGRAPHY = {"fab_country": {"jp_fab": "JPN", "us_fab": "USA"}, "china_countries": ["CHN"]}
+
+
 def write_run(folder: Path, *, sweep: bool = True, stress: bool = True, risk: bool = True,
-              source: str = "") -> Path:
+              source: str = "", geography: bool = True) -> Path:
     """Write a run folder: the result files of a solve (and a sweep, a stress test and risk) with known numbers."""
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -87,10 +94,14 @@ def write_run(folder: Path, *, sweep: bool = True, stress: bool = True, risk: bo
     for name, df in tables.items():
         df.to_csv(folder / f"{name}.csv", index=False)
     summary = {"status": "optimal", "scenario": "base", "objective_usd": 6600.0,
-               "uncapped": {"objective_usd": 6000.0, "china_share": {"0": 0.5, "1": 0.2}},
+               "uncapped": {"objective_usd": 6000.0, "china_share": {"0": 0.5, "1": 0.2},
+                            "cost_breakdown_usd": UNCAPPED_COSTS, "builds": UNCAPPED_BUILDS},
+               "cost_breakdown_usd": {"capex": 2200.0, "coproduct_sales": -700.0, "mining": 5100.0},
                "china_share": {"0": 50 / 140, "1": 0.0},
                "solver": {"name": "highs", "version": "9.9.9"}, "package": {"name": "paxsilica", "version": "0.1.0"},
                "input": {"source": source, "sha256": "ab" * 32}}
+    if geography:
+        summary["geography"] = GEOGRAPHY
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     return folder
 

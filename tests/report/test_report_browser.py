@@ -36,7 +36,7 @@ def page(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Browser:
     drawn = ("Promise.all(Array.from(document.querySelectorAll('.plotly-graph-div'))"
              ".map(d => d._fullLayout ? true : new Promise(r => d.on('plotly_afterplot', () => r(true)))))"
              ".then(a => a.length)")
-    assert browser.evaluate(drawn, await_promise=True) == 7
+    assert browser.evaluate(drawn, await_promise=True) == 8
     return browser
 
 
@@ -59,14 +59,17 @@ def test_report_loads_with_no_console_error_and_no_request_beyond_itself(page: B
     assert page.errors() == []
     assert all(url.startswith(("file:", "data:", "blob:", "about:")) for url in page.requests()), page.requests()
     sections = page.evaluate("Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => d.id)")
-    assert sections == ["sankey", "frontier", "stress", "costs", "builds", "dependence", "risk"]
+    assert sections == ["sankey", "frontier", "stress", "caps_cost", "costs", "builds", "dependence", "risk"]
     assert page.evaluate("document.querySelectorAll('#sankey .sankey-node').length") == 6  # drawn, not just data
 
 
 def test_sankey_in_the_page_has_the_known_nodes_and_links(page: Browser) -> None:
-    nodes = plot(page, "sankey", "node.label")
+    labels = plot(page, "sankey", "node.label")
     link = plot(page, "sankey", "link")
-    assert nodes == ["AUS (mine)", "CHN (mine)", "MYS (refinery)", "CHN (refinery)", "USA (fabs)", "JPN (fabs)"]
+    # Each node carries the tonnes through it: what its mines ship, its refineries pass on, its fabs receive.
+    assert labels == ["AUS (mine): 110 t", "CHN (mine): 30 t", "MYS (refinery): 90 t", "CHN (refinery): 50 t",
+                      "USA (fabs): 100 t", "JPN (fabs): 40 t"]
+    nodes = [label.split(": ")[0] for label in labels]
     shown = {(nodes[s], nodes[t], v, "200, 40, 40" in c)  # red: mined or refined in China
              for s, t, v, c in zip(link["source"], link["target"], link["value"], link["color"])}
     assert shown == {

@@ -65,4 +65,4 @@ def test_solve_with_report_writes_it_beside_the_results_and_quiet_prints_nothing
     assert result.output == ""
     page = (out / "report.html").read_text()
     # The example's fab countries and China's bloc come straight from the solved case.
-    assert '"KOR (fabs)"' in page and '"CHN (refinery)"' in page and "Provenance" in page
+    assert '"KOR (fabs): ' in page and '"CHN (refinery): ' in page and "Provenance" in page

@@ -60,21 +60,20 @@ def test_unknown_period_or_product_names_what_the_run_has(run_dir: Path) -> None
         rd.sankey_data(run, product="Dy2O3")
 
 
-def test_fab_countries_come_from_the_input_named_in_the_summary(tmp_path: Path) -> None:
-    folder = write_run(tmp_path / "r", sweep=False, stress=False, risk=False, source=str(EXAMPLE))
-    supply = pd.DataFrame([("us_fabs", "CeO2", 0, "AUS", "JPN", 10.0), ("kr_fabs", "CeO2", 0, "CHN", "CHN", 5.0)],
-                          columns=["fab", "product", "period", "mine_country", "refinery_country", "tonnes"])
-    supply.to_csv(folder / "supply.csv", index=False)
+def test_fab_countries_come_from_the_results_folder_not_from_the_input(tmp_path: Path) -> None:
+    # The input named in the summary does not exist: the folder alone says where the fabs are.
+    folder = write_run(tmp_path / "r", sweep=False, stress=False, risk=False, source="gone/case.xlsx")
     run = load_run(folder)
-    assert rd.sankey_data(run).nodes[-2:] == ["USA (fabs)", "KOR (fabs)"]
-    assert any("has changed since this run" in note for note in run.notes)  # the summary's hash is made up
+    assert rd.sankey_data(run).nodes[-2:] == ["USA (fabs)", "JPN (fabs)"]
+    assert run.notes == []
 
 
-def test_without_the_input_fabs_are_shown_by_id_and_the_report_says_so(tmp_path: Path) -> None:
-    run = load_run(write_run(tmp_path / "r", source="nowhere/case.xlsx"))
+def test_a_folder_that_does_not_record_fab_countries_shows_fabs_by_id_and_says_so(tmp_path: Path) -> None:
+    run = load_run(write_run(tmp_path / "r", source=str(EXAMPLE), geography=False))
     assert rd.sankey_data(run).nodes[-2:] == ["us_fab (fabs)", "jp_fab (fabs)"]
-    assert run.notes == ["The run's input (nowhere/case.xlsx) was not found: fabs are shown by id."]
-    assert "was not found: fabs are shown by id" in render(run)
+    assert run.notes == ["summary.json does not say where the fabs are (written by an older paxsilica): fabs are "
+                         "shown by id."]
+    assert "fabs are shown by id" in render(run)
 
 
 def test_cost_chart_shows_the_numbers_of_costs_csv(run_dir: Path) -> None:
@@ -142,10 +141,10 @@ def test_provenance_names_input_hash_solver_and_version(run_dir: Path) -> None:
 
 def test_sections_follow_the_files_present(tmp_path: Path) -> None:
     full = [s.key for s in sections(load_run(write_run(tmp_path / "a"), case()))]
-    assert full == ["sankey", "frontier", "stress", "costs", "builds", "dependence", "risk"]
+    assert full == ["sankey", "frontier", "stress", "caps_cost", "costs", "builds", "dependence", "risk"]
     solve_only = [s.key for s in sections(load_run(write_run(tmp_path / "b", sweep=False, stress=False, risk=False),
                                                    case()))]
-    assert solve_only == ["sankey", "costs", "builds", "dependence"]
+    assert solve_only == ["sankey", "caps_cost", "costs", "builds", "dependence"]
 
 
 def test_sweep_folder_alone_gives_a_frontier_report(tmp_path: Path) -> None:
@@ -178,7 +177,7 @@ def test_unusable_run_folders_are_named_with_what_is_wrong(tmp_path: Path, make,
 def test_html_is_self_contained(run_dir: Path) -> None:
     page = render(load_run(run_dir, case()))
     assert "<script src=" not in page and "<link" not in page
-    assert page.count('class="plotly-graph-div"') == 7
+    assert page.count('class="plotly-graph-div"') == 8
     assert "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js itself is inline
 
 

@@ -39,8 +39,8 @@ def test_plain_summary_has_cost_builds_china_share_and_caps(example_run, tmp_pat
     assert lines[1] == "  total cost                 $41.43M   (net of co-product sales)"
     assert lines[2] == "  without caps               $17.07M   (caps cost $24.36M)"
     assert "    jp_sep_candidate            JPN         1,516 t/yr" in lines
-    assert "  China's share of delivered oxide: 50.0% (without caps 100.0%)" in lines
-    assert "  cap china_any: 50.0% of 2,780 t (max 50.0%), costs $603.74k per point tighter" in lines
+    assert "  China's share of demand: 50.0% (without caps 100.0%)" in lines
+    assert "  cap china_any: 50.0% of 2,780 t demanded (max 50.0%), costs $603.74k per point tighter" in lines
 
 
 def test_pipe_gets_plain_text_and_terminal_gets_tables_with_the_same_numbers(example_run, tmp_path: Path,

@@ -47,7 +47,8 @@ def test_flows_balance_at_every_node_and_caps_hold(seed: int, cap: float) -> Non
     # The supply table is the same tonnes, by provenance.
     assert run.tables["supply"]["tonnes"].sum() == pytest.approx(delivered.sum(), abs=1e-5)
     for c in run.caps:
-        assert c.touched_t <= c.max_share * c.delivered_t + 1e-6
+        assert c.touched_t <= c.max_share * c.demand_t + 1e-6
+        assert c.delivered_t <= c.demand_t + 1e-6
 
 
 @FEW

@@ -16,7 +16,7 @@ S = highspy.HighsModelStatus
     (S.kOptimal, True, Outcome.OPTIMAL),
     (S.kInfeasible, False, Outcome.INFEASIBLE),
     (S.kUnbounded, False, Outcome.UNBOUNDED),
-    (S.kUnboundedOrInfeasible, False, Outcome.UNBOUNDED),
+    (S.kUnboundedOrInfeasible, False, Outcome.INFEASIBLE),
     (S.kTimeLimit, True, Outcome.FEASIBLE),
     (S.kTimeLimit, False, Outcome.NO_SOLUTION),
     (S.kIterationLimit, False, Outcome.NO_SOLUTION),
@@ -34,3 +34,26 @@ def test_time_limit_and_gap_reach_highs_and_the_summary() -> None:
     options = summary(run)["solver"]["options"]
     assert options["time_limit"] == 30 and options["mip_rel_gap"] == 0.01
 
+
+
+def test_the_default_dataset_is_scaled_so_highs_does_not_warn(capfd: pytest.CaptureFixture[str]) -> None:
+    # Costs of millions of USD and tonnages of hundreds of thousands: HiGHS warned of a badly scaled problem with
+    # excessively large costs before the internal scaling (results stay in USD and t).
+    from pathlib import Path
+
+    from optimizer.io.load import load_case
+    from optimizer.model import build_model
+    from optimizer.solver.highs import SolveOptions
+
+    data = load_case(Path(__file__).resolve().parents[2] / "inputs" / "pax_silica_2025")
+    program = HighsProgram(build_model(data))
+    capfd.readouterr()
+    result = program.solve(SolveOptions(log=True))
+    log = capfd.readouterr().out
+    assert "Coefficient ranges" in log  # the log was captured
+    assert "badly scaled" not in log and "excessively" not in log
+    assert result.outcome is Outcome.OPTIMAL
+    assert program.scaling["user_objective_scale"] < 0 and program.scaling["user_bound_scale"] < 0
+    # The absolute gap is read in USD: 1 USD, not the 2^24 USD it would mean in the scaled objective.
+    assert result.solver["options"]["mip_abs_gap"] == 1.0
+    assert result.mip_gap is not None and result.mip_gap * abs(result.objective_usd or 0) <= 600
