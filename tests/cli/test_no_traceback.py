@@ -77,7 +77,7 @@ def test_a_missing_batch_input_is_exit_2_up_front(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_no_embedded_dataset_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_no_embedded_dataset_is_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import optimizer.resources
 
     monkeypatch.setattr(optimizer.resources, "DEFAULT_DATASETS", ("gone",))
@@ -85,7 +85,7 @@ def test_no_embedded_dataset_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pa
         result = run(*command, "--out", str(tmp_path / "o"))
         no_traceback(result)
         assert result.exit_code == 2 and "no embedded dataset" in result.output, result.output
-        assert len(result.output.strip().splitlines()) == 1
+        assert len(result.output.strip().splitlines()) <= 2  # the problem (under the usual heading)
 
 
 def test_validate_prints_its_report_on_stdout(tmp_path: Path) -> None:

@@ -124,5 +124,5 @@ def test_unknown_scenario_name_is_an_error_with_a_did_you_mean(tmp_path: Path) -
                                        str(tmp_path / "o"), "-q", "--no-baseline"])
     assert result.exit_code == 2, result.output
     assert "unknown scenario 'coalition_build_only'; did you mean 'coalition_builds_only'?" in result.output
-    assert "known: base, coalition_builds_only, existing_capacity_only" in result.output
+    assert "(known: base, " in result.output and "coalition_builds_only, existing_capacity_only" in result.output
     assert not (tmp_path / "o").exists()
