@@ -21,6 +21,7 @@ from optimizer.errors import InputError, cut_ids
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_DOUBTFUL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 T = TypeVar("T")
+_abandoned: list[threading.Thread] = []  # solves left running on Ctrl-C (see interruptible)
 
 
 def report_problems(err: InputError, to_stdout: bool = False) -> None:
@@ -91,8 +92,12 @@ def interruptible(work: Callable[[], T]) -> T:
 
     thread = threading.Thread(target=target, name="paxsilica-solve", daemon=True)
     thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        _abandoned.append(thread)
+        raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
@@ -117,10 +122,25 @@ class Group(click.Group):
             fail_on_bad_input(err)
         except KeyboardInterrupt:
             click.echo("\ninterrupted: no results written", err=True)
+            if _abandoned:  # a solve was running: HiGHS's threads must not see an interpreter shutdown
+                _exit_now()
             sys.exit(EXIT_INTERRUPTED)
         except OSError as err:
             where = f" ({err.filename})" if getattr(err, "filename", None) else ""
             _one_line(ctx, f"{err.strerror or err}{where}")
+
+
+def _exit_now() -> NoReturn:
+    """Exit 130 at once: a solve was cut short on a helper thread, and a normal interpreter shutdown would abort the
+    process under HiGHS's threads (``terminate called without an active exception``, exit 134)."""
+    import os
+
+    from optimizer.io.outdir import release_all
+
+    release_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def _one_line(ctx: click.Context, message: str) -> NoReturn:

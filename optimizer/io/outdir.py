@@ -277,6 +277,20 @@ def _read_pid(fd: int) -> str:
     return f" (pid {text})" if text.isdigit() else ""
 
 
+def release_all() -> None:
+    """Release every lock this process holds (and remove the folders created only for them): before ``os._exit``,
+    which skips the ``finally`` blocks of :func:`out_lock`."""
+    for key, (fd, _depth, created) in list(_held_here().items()):
+        _held.pop(key, None)
+        with contextlib.suppress(OSError):
+            os.unlink(key / LOCK)
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        if created:
+            with contextlib.suppress(OSError):
+                key.rmdir()
+
+
 def holds_lock(out_dir: Path) -> bool:
     """True when this process holds ``out_dir``'s lock."""
     return _resolved(out_dir) in _held_here()

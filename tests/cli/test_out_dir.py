@@ -222,3 +222,7 @@ def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path: Path) -> None:
     lines = (tmp_path / "o" / "builds.csv").read_text().splitlines()
     assert lines == ["refinery,t", "\"'=HYPERLINK(\"\"x\"\")\",-1.5", "'+1,1.0", "'-cmd,2.0", "'@sum,3.0",
                      "plain,4.0"]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "results.xlsx")["builds"]
+    assert sheet["A2"].value == "=HYPERLINK(\"x\")" and sheet["A2"].data_type == "s"  # text, not a formula
