@@ -8,9 +8,10 @@ from __future__ import annotations
 import click
 
 from optimizer import __version__
+from optimizer.cli.common import Group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paxsilica")
 def main() -> None:
     """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
