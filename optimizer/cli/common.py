@@ -18,7 +18,9 @@ import click
 
 from optimizer.errors import InputError, cut_ids
 
-EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_DOUBTFUL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+# A numerically doubtful plan is not a usable one: the contract's exit 1, with the warnings said and written.
+EXIT_DOUBTFUL = EXIT_NO_SOLUTION
 
 T = TypeVar("T")
 _abandoned: list[threading.Thread] = []  # solves left running on Ctrl-C (see interruptible)

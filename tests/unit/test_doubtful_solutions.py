@@ -1,4 +1,4 @@
-"""A solution that disagrees with its input is reported as doubtful (warnings, exit 3), never as a clean optimum."""
+"""A solution that disagrees with its input is reported as doubtful (warnings, exit 1: not a usable plan), never as a clean optimum."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_tiny_demands_without_penalty_are_not_a_clean_optimum(tmp_path: Path) ->
     case = edited(tmp_path, "fabs", "demand_t", "1e-6", blank="unmet_penalty_usd_per_t")
     out = tmp_path / "o"
     result = CliRunner().invoke(main, ["solve", str(case), "--out", str(out), "--no-baseline"])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 1, result.output
     assert "NUMERICALLY DOUBTFUL" in result.output
     doc = json.loads((out / "summary.json").read_text())
     assert any("neither delivered nor reported unmet" in w for w in doc["warnings"]), doc["warnings"]
@@ -46,7 +46,7 @@ def test_costs_of_1e15_are_flagged(tmp_path: Path) -> None:
     case = edited(tmp_path, "mines", "cost_usd_per_t", "1e15")
     out = tmp_path / "o"
     result = CliRunner().invoke(main, ["solve", str(case), "--out", str(out), "--no-baseline"])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 1, result.output
     warnings = json.loads((out / "summary.json").read_text())["warnings"]
     assert any("exceeds 1e+13 USD" in w for w in warnings)
     assert any("mine bayan_obo cost_usd_per_t 1e+15" in w for w in warnings)
