@@ -263,7 +263,7 @@ def _labels(sheet: str, row: Mapping[str, Any], blocs: Mapping[str, str], fab_co
         labels.add(row[sheet[:-1] if sheet == "mines" else "refinery"])
         countries = [row["country"]]
     elif sheet == "markets":
-        labels.add(row["product"])
+        labels.update(x for x in (row["product"], row.get("market")) if isinstance(x, str))
     elif sheet == "lanes":
         labels.add(f"{row['from_country']}>{row['to_country']}")
         countries = [row["from_country"], row["to_country"]]
@@ -315,12 +315,9 @@ def _demand_growth(ed: _Editor, source: str, rate: Any) -> None:
     The first period's demand is its ``demand`` row, else ``fabs.demand_t``; rows of later periods are set.
     """
     where = f"{source}, demand, growth_per_yr"
-    growth = _number(ed, where, rate, -0.99)
-    periods = sorted(int(t) for t in ed.frame("periods")["period"].dropna())
+    growth, periods = _number(ed, where, rate, -0.99), sorted(int(t) for t in ed.frame("periods")["period"].dropna())
     if growth is None or not periods:
-        if growth is not None:
-            ed.fail(where, "needs a periods sheet listing the years")
-        return
+        return ed.fail(where, "needs a periods sheet listing the years") if growth is not None else None
     first = {(r["fab"], r["product"] if isinstance(r["product"], str) else None): r["demand_t"]
              for r in ed.frame("demand").to_dict("records") if r["period"] == periods[0]}
     spec = TABLES_BY_NAME["demand"]
@@ -378,7 +375,7 @@ def apply_overrides(tables: InputTables, layers: Layers) -> tuple[InputTables, d
             if "caps" in ed.tables.frames and "period" in ed.tables.frames["caps"]:
                 caps = ed.tables.frames["caps"]
                 ed.tables.frames["caps"] = caps[caps["period"].isna()].reset_index(drop=True)
-        elif "steady_state" in doc and doc["steady_state"] is not False:
+        elif doc.get("steady_state", False) is not False:
             ed.fail(f"{source}, steady_state", f"expected true or false, got {doc['steady_state']!r}")
         for spec in TABLES:
             value = doc.get(spec.name)

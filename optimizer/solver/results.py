@@ -95,7 +95,8 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
                      t if data.multi_period else None, start, retires))
     cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires"]
-    df = pd.DataFrame(rows, columns=cols)
+    # An empty table still has a boolean ``built`` column: ``builds[builds["built"]]`` must select rows, not columns.
+    df = pd.DataFrame(rows, columns=cols).astype({"built": bool})
     for col in ("decided", "online", "retires"):  # years as whole numbers, blank where they do not apply
         df[col] = df[col].astype(object).where(df[col].notna(), None)
     return _clean(df, ["period", "refinery"])
