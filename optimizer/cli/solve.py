@@ -28,7 +28,7 @@ def run_label(label: str, caps: tuple[str, ...], each_country: str | None) -> st
     parts = [label]
     for text in caps:
         o = CapOverride.parse(text)
-        parts.append(f"{o.supplier}-{o.stage}-{o.max_share:g}")
+        parts.append(f"{o.supplier}-{o.stage}" + (f"-{o.period}" if o.period else "") + f"-{o.max_share:g}")
     if each_country:
         parts.append("each-" + each_country.replace("=", "-"))
     return "__".join(re.sub(r"[^A-Za-z0-9_.+-]", "-", p) for p in parts)
