@@ -296,7 +296,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c("product", "str", "Product id (products sheet)"),
             _c("holding_usd_per_t_yr", "float", "Cost of holding one tonne for a year (carrying cost plus "
                "storage), USD", minimum=0.0),
-            _c("replenish_usd_per_t", "float", "Cost of refilling one tonne drawn, beyond its purchase, USD",
+            _c("replenish_usd_per_t", "float", "Cost of buying back and storing again one tonne drawn, USD",
                default=0.0, optional=True, minimum=0.0),
             _c("max_t", "float", "Largest stockpile, t; blank = no limit", default=None, optional=True,
                minimum=0.0),

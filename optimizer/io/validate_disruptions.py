@@ -52,7 +52,7 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
     fabs = _known(tables, "fabs", "fab") or set()
     periods = {_num(p) for p in _values_of(tables, "periods", "period")}
     problems: list[Problem] = []
-    expected: dict[object, list[tuple[float, int]]] = defaultdict(list)
+    expected: dict[float | None, list[tuple[float, int]]] = defaultdict(list)
     for rec in records:
         row = _row(rec)
         supplier, importer, period = rec["supplier"], rec["importer"], rec["period"]
@@ -83,12 +83,13 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
                                                f"{format_number(_num(period))} is not in periods"))
         if _given(rec["probability_per_yr"]) and _given(duration):
             share = _num(rec["probability_per_yr"]) * _num(duration) / 12.0
-            for t in ([_num(period)] if _given(period) else sorted(periods) or [None]):
-                expected[t].append((share, row))
+            years: list[float | None] = [_num(period)] if _given(period) else [*sorted(periods)] or [None]
+            for year in years:
+                expected[year].append((share, row))
     for t, shares in expected.items():
         total = sum(x for x, _ in shares)
         if total > 1 + EXPECTED_TOLERANCE:
-            when = f" in {format_number(float(t))}" if isinstance(t, float) else ""  # type: ignore[arg-type]
+            when = "" if t is None else f" in {format_number(t)}"
             rows = ", ".join(str(r) for _, r in shares)
             problems.append(tables.problem("disruptions", shares[-1][1], "probability_per_yr", "expected time in "
                                            f"disruptions{when} is {total:.4g} years per year (sum of "

@@ -164,9 +164,11 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     b.Sell_T = pyo.Var(b.SALES, domain=pyo.NonNegativeReals, doc="co-product sold at the refinery gate, t/yr")
     b.Unmet_T = pyo.Var(b.DEMANDS, domain=pyo.NonNegativeReals, doc="demand not delivered, t/yr")
     unmet = variables(b.Unmet_T)
-    for (f, p, t), var in unmet.items():
+    for (f, p, _t), var in unmet.items():
         if ops.penalty[f, p] is None:
-            var.fix(0.0)
+            # A copy's demand may have no delivery left at all: a bound (not a fixed value, which Pyomo would
+            # substitute into a trivially infeasible row) lets HiGHS report it as infeasible.
+            var.fix(0.0) if ops.state == NORMAL else var.setub(0.0)
 
     # Plain dicts of the variables: a lookup costs a fraction of indexing the Pyomo component.
     ore, deliver, sell = variables(b.Ore_T), variables(b.Deliver_T), variables(b.Sell_T)
