@@ -189,3 +189,35 @@ def test_a_must_survive_ban_without_a_stockpile_is_infeasible_with_a_diagnosis(t
     assert result.exit_code == 1
     assert "30.0 t short; the stockpiles that serve it are too small: us_reserve (max_t 20 t (stockpiles.csv row " \
            "2))" in result.output
+
+
+def test_stress_reports_each_disruption_with_and_without_the_plans_stockpiles(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "hand")
+    out = tmp_path / "stress"
+    result = CliRunner().invoke(main, ["stress", str(case), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "china_ban: 0.0 t with stockpiles, 50.0 t without" in result.output
+    assert (out / "stress_disruptions.csv").read_text().splitlines() == [
+        "disruption,period,unmet_t,unmet_without_stockpiles_t", "china_ban,0,0.0,50.0"]
+    # A removal case holds the base plan's stockpile: the ban is covered, removing the refinery is not.
+    result = CliRunner().invoke(main, ["stress", str(case), "--remove", "r", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["chokepoints"][0]["unmet_t"] == pytest.approx(100)
+    assert summary["disruptions"][0]["unmet_without_stockpiles_t"] == pytest.approx(50)
+
+
+def test_the_report_draws_what_each_disruption_leaves_unmet_with_and_without_the_plan(tmp_path: Path) -> None:
+    from optimizer.report import data as rd
+    from optimizer.report.html import sections
+
+    case = write_case(tmp_path / "hand")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(out), "--report"])
+    assert result.exit_code == 0, result.output
+    (section,) = [s for s in sections(rd.load_run(out)) if s.key == "disruptions"]
+    without, with_plan = section.figure.data
+    assert list(without.x) == [50.0] and list(with_plan.x) == [0.0]
+    assert list(with_plan.y) == ["china_ban (0.2/yr, 6 months)"]
+    assert "Stockpiles held: us_reserve (USA, P) 50.0 t." in section.lead
+    assert 'id="section-disruptions"' in (out / "report.html").read_text()
