@@ -77,9 +77,10 @@ def two_stage_lines(stockpiles: pd.DataFrame, disruptions: pd.DataFrame, multi_p
         when = f" in {r.period}" if multi_period else ""
         odds = "must survive" if r.must_survive else f"{r.probability_per_yr:g}/yr"
         without = "" if pd.isna(r.unmet_without_plan_t) else f" ({r.unmet_without_plan_t:,.1f} t without the plan)"
+        cost = "" if pd.isna(r.cost_while_it_lasts_usd) else (
+            f", costs {usd(r.cost_while_it_lasts_usd)} while it lasts, {usd(r.expected_cost_usd_per_yr)}/yr expected")
         lines.append(f"disruption {r.disruption}{when} ({odds}, {r.duration_months:g} months): unmet "
-                     f"{r.unmet_t:,.1f} t{without}, drawn {r.stockpile_drawn_t:,.1f} t, costs "
-                     f"{usd(r.cost_while_it_lasts_usd)} while it lasts, {usd(r.expected_cost_usd_per_yr)}/yr expected")
+                     f"{r.unmet_t:,.1f} t{without}, drawn {r.stockpile_drawn_t:,.1f} t{cost}")
     return lines
 
 

@@ -6,7 +6,8 @@
 
 - ``unmet_t``, ``stockpile_drawn_t``: tonnes left unmet and drawn over the disruption (rate x duration);
 - ``cost_while_it_lasts_usd``: what the disruption costs each time it happens: duration x (operating cost in it -
-  normal operating cost) + refilling what was drawn;
+  normal operating cost) + refilling what was drawn; blank for a must-survive disruption (it weighs nothing, so its
+  flows are feasible rather than cheapest);
 - ``expected_cost_usd_per_yr``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
   expected annual cost is normal operations + the sum of these + holding + capex, which is the objective;
 - ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured.
@@ -72,15 +73,17 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
         for t in b.operations.periods:
             unmet = sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items() if p == t)
             rate, refill = _drawn(m, data, s, t)
-            cost = d.duration_yr * (_annual(b, data, t) - _annual(m, data, t) + refill)
-            expected = 0.0 if d.probability_per_yr is None else d.probability_per_yr * cost
+            # A must-survive copy weighs nothing in the objective: its flows are feasible, not cheapest, so its
+            # cost is not a number of the plan.
+            cost = None if d.must_survive else d.duration_yr * (_annual(b, data, t) - _annual(m, data, t) + refill)
+            expected = 0.0 if cost is None else d.probability_per_yr * cost  # type: ignore[operator]
             missing = None if without_plan is None else without_plan.get((s, t))
             rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
                          d.duration_yr * rate, cost, expected, missing))
     cols = ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
             "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr", "unmet_without_plan_t"]
     df = pd.DataFrame(rows, columns=cols)
-    for col in ("probability_per_yr", "unmet_without_plan_t"):
+    for col in ("probability_per_yr", "cost_while_it_lasts_usd", "unmet_without_plan_t"):
         df[col] = pd.to_numeric(df[col]).astype(float)
     return _clean(df, ["disruption", "period"])
 

@@ -157,7 +157,7 @@ def test_scenarios_load() -> None:
 
     blocs = {}
     for name in ("signatories_only", "later_members", "export_controls_2025", "export_controls_2025_blocked",
-                 "allied_expansions", "signatories_2026", "yttrium_cap"):
+                 "allied_expansions", "signatories_2026", "yttrium_cap", "china_ban_6m"):
         scenario = load_scenario(ROOT / "models" / f"{name}.toml")
         blocs[name] = load_scenario_case(scenario.input, scenario).data.country_bloc
     assert blocs["signatories_only"]["NLD"] != "pax_silica"
