@@ -223,7 +223,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
 
 
 def removal_items(text: Any) -> list[str]:
-    """The items of a ``remove`` cell: ``;``-separated, blanks dropped."""
+    """The items of a ``removes`` cell: ``;``-separated, blanks dropped."""
     return [item.strip() for item in text.split(";") if item.strip()] if isinstance(text, str) else []
 
 
@@ -234,7 +234,7 @@ def _disruption(data: ModelData, r: Record) -> SupplyDisruption:
         scope = replace(scope, supplier_countries=frozenset())
     nodes: set[str] = set()
     lanes: set[tuple[str, str]] = set()
-    for item in removal_items(r["remove"]):
+    for item in removal_items(r["removes"]):
         if ">" in item:
             a, _, b = (x.strip() for x in item.partition(">"))
             lanes.add((a, b))

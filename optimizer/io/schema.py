@@ -271,7 +271,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("disruption", "str", "Disruption id"),
             _c("supplier", "str", "Country code or bloc label whose touched deliveries stop; blank = none (only "
-               "what remove names)", default="", optional=True),
+               "what removes names)", default="", optional=True),
             _c("stage", "str", "mine, refine or any: where the supplier touches what stops", default="any",
                optional=True, choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
@@ -281,7 +281,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c("duration_months", "float", "How long it lasts, months (0-12]", minimum=0.0, maximum=12.0),
             _c("period", "float", "Year (periods sheet) it may happen in; blank = every period", default=None,
                optional=True),
-            _c("remove", "str", "Also taken away while it lasts, separated by ';': countries, mines, refineries, "
+            _c("removes", "str", "Also taken away while it lasts, separated by ';': countries, mines, refineries, "
                "lanes FROM>TO", default="", optional=True),
         ),
         optional=True,

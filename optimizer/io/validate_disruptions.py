@@ -62,11 +62,11 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
         if _given(importer) and importer != "*" and importer not in countries and importer not in blocs:
             problems.append(tables.problem("disruptions", row, "importer", f"unknown importer {importer!r} (not a "
                                            "country code or bloc label in countries, or *)"))
-        items = [x.strip() for x in rec["remove"].split(";") if x.strip()] if isinstance(rec["remove"], str) else []
+        items = [x.strip() for x in rec["removes"].split(";") if x.strip()] if isinstance(rec["removes"], str) else []
         for item in items:
             message = _removal_problem(item, countries, mines, refineries, fabs)
             if message:
-                problems.append(tables.problem("disruptions", row, "remove", message))
+                problems.append(tables.problem("disruptions", row, "removes", message))
         if not (_given(supplier) and supplier) and not items:
             problems.append(tables.problem("disruptions", row, "supplier", "stops nothing: give a supplier whose "
                                            "deliveries stop, or what it removes"))

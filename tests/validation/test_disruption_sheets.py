@@ -19,14 +19,14 @@ def with_sheets(case, disruptions: list[dict], stockpiles: list[dict] | None = N
 
 
 BAN = {"disruption": "ban", "supplier": "CHN", "stage": "any", "product": "*", "importer": "*",
-       "probability_per_yr": 0.2, "duration_months": 6.0, "remove": ""}
+       "probability_per_yr": 0.2, "duration_months": 6.0, "removes": ""}
 RESERVE = {"stockpile": "us_y", "holder": "USA", "product": "Y2O3", "holding_usd_per_t_yr": 2.0,
            "replenish_usd_per_t": 10.0, "max_t": NAN}
 
 
 def test_a_clean_pair_of_sheets_builds_its_disruptions_and_stockpiles(problems_in, case, tmp_path) -> None:
     fire = {**BAN, "disruption": "fire", "supplier": NAN, "probability_per_yr": NAN, "duration_months": 3.0,
-            "remove": "R_US; CHN>JPN"}
+            "removes": "R_US; CHN>JPN"}
     case = with_sheets(case, [BAN, fire], [RESERVE])
     assert problems_in(case) == []
     tables, _ = read_tables(write_csv_dir(tmp_path / "clean", case))
@@ -47,15 +47,15 @@ def test_expected_time_in_disruptions_may_not_exceed_a_year(problems_in, case) -
 
 def test_what_a_disruption_names_must_exist(problems_in, case) -> None:
     case = with_sheets(case, [{**BAN, "supplier": "Mars", "importer": "nowhere", "product": "gold",
-                               "remove": "F_US; XXX>USA; M_X", "period": 2030, "duration_months": 0.0}])
+                               "removes": "F_US; XXX>USA; M_X", "period": 2030, "duration_months": 0.0}])
     problems = problems_in(case)
     for expected in (
         "disruptions.csv row 2, column supplier: unknown supplier 'Mars' (not a country code or bloc label in countries)",
         "disruptions.csv row 2, column importer: unknown importer 'nowhere'",
         "disruptions.csv row 2, column product: unknown product 'gold' (a product in products, or *)",
-        "disruptions.csv row 2, column remove: 'F_US' is a fab: remove supply",
-        "disruptions.csv row 2, column remove: lane 'XXX>USA': 'XXX' is not a country of the countries sheet",
-        "disruptions.csv row 2, column remove: 'M_X' is not a country, mine, refinery or lane FROM>TO of the input",
+        "disruptions.csv row 2, column removes: 'F_US' is a fab: remove supply",
+        "disruptions.csv row 2, column removes: lane 'XXX>USA': 'XXX' is not a country of the countries sheet",
+        "disruptions.csv row 2, column removes: 'M_X' is not a country, mine, refinery or lane FROM>TO of the input",
         "disruptions.csv row 2, column duration_months: must be > 0",
         "disruptions.csv row 2, column period: a period needs a periods sheet listing the years",
     ):
@@ -63,7 +63,7 @@ def test_what_a_disruption_names_must_exist(problems_in, case) -> None:
 
 
 def test_a_disruption_that_stops_nothing_and_bad_cells_are_named(problems_in, case) -> None:
-    case = with_sheets(case, [{**BAN, "supplier": NAN, "remove": ""},
+    case = with_sheets(case, [{**BAN, "supplier": NAN, "removes": ""},
                               {**BAN, "disruption": "long", "duration_months": 18.0, "probability_per_yr": 2.0}])
     problems = problems_in(case, "xlsx")
     assert ("disruptions!B2: stops nothing: give a supplier whose deliveries stop, or what it removes" in problems)
