@@ -239,8 +239,10 @@ def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool 
     """Solve the base plan as given, then every disruption in ``cases``, ranked as chokepoints.
 
     If the base plan has no usable solution, no case is solved (``cases`` is empty in the result).  The caps hold
-    in the disrupted cases too unless ``keep_caps`` is false: a cap that a disruption leaves no untouched supply
-    for then shows as unmet demand, since only tonnes delivered count in a share.
+    in the disrupted cases too unless ``keep_caps`` is false.  A cap bounds the supplier's tonnes by a share of the
+    demand in its scope, so the supplier still delivers up to its allowance when the others fall short: unmet
+    demand is what neither the untouched supply nor the allowance can cover (``keep_caps=False`` shows what is
+    physically short).
     """
     start = time.perf_counter()
     penalty = unmet_penalty(data)

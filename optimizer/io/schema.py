@@ -202,14 +202,14 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "caps",
-        "Dependence caps: the share of delivered tonnes a supplier may touch.",
+        "Dependence caps: the share of demand (delivered + unmet) a supplier may touch.",
         (
             _c("cap", "str", "Cap id"),
             _c("supplier", "str", "Country code or bloc label"),
             _c("stage", "str", "mine, refine or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
-            _c("max_share", "float", "Largest share of delivered tonnes the supplier may touch, 0-1",
+            _c("max_share", "float", "Largest share of the demand in scope that the supplier may touch, 0-1",
                minimum=0.0, maximum=1.0),
         ),
         optional=True,

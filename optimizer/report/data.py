@@ -35,6 +35,7 @@ COLUMNS: dict[str, list[str]] = {
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
+_ESCAPED = ("'=", "'+", "'-", "'@")
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
          "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
          "stockpile", "must_survive"}
@@ -69,6 +70,8 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
+    for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
+        df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
     return df
 
 

@@ -22,7 +22,7 @@ from optimizer.solver.run import CaseRun
 
 def usd(x: float) -> str:
     """Money in short form: ``$41.43M``, ``-$603.74k``, ``$12``."""
-    sign, x = ("-" if x < 0 else ""), abs(x)
+    sign, x = ("-" if x < 0 and round(x) != 0 else ""), abs(x)  # never "-$0"
     for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
         if x >= size:
             return f"{sign}${x / size:,.2f}{unit}"
@@ -45,6 +45,7 @@ class RunSummary:
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
     two_stage: list[str] = field(default_factory=list)  # stockpiles held and what each disruption leaves unmet
+    warnings: list[str] = field(default_factory=list)
     risk: str = ""
     results: str = ""
     report: str = ""
@@ -88,7 +89,10 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     """Cost, cost without caps, breakdown, builds, China's share with and without caps, caps with dual, unmet."""
     r = run.result
     label = r.outcome.value + (f" (MIP gap {r.mip_gap:.2%})" if r.is_mip and r.mip_gap else "")
-    s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir))
+    if run.warnings:
+        label += f", but NUMERICALLY DOUBTFUL ({len(run.warnings)} warning(s) below; see summary.json)"
+    s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir),
+                   warnings=list(run.warnings))
     total = r.objective_usd or 0.0
     sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
     s.cost.append(("total cost", usd(total), "net of co-product sales" if sales < -0.5 else ""))
@@ -98,7 +102,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     costs = run.tables["costs"].groupby("component", sort=False)["usd"].sum()
     s.cost += [(f"  {component}", usd(x), "") for component, x in costs.items() if abs(x) > 0.5]
     builds = run.tables["builds"]
-    built = builds[builds["built"].astype(bool)]  # an empty column is not a mask
+    built = builds[builds["built"].astype(bool)]
     for ref, country, tpa, period in zip(built["refinery"], built["country"], built["new_tpa"], built["period"]):
         s.builds.append((str(ref), str(country), f"{tpa:,.0f}", str(period)))
     for t, share in run.china_share.items():
@@ -118,7 +122,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
 
 def plain_text(s: RunSummary) -> str:
     """The summary as aligned plain text (pipes, logs, CI)."""
-    lines = [s.headline]
+    lines = [s.headline] + [f"  warning: {w}" for w in s.warnings]
     for item, value, note in s.cost:
         lines.append(f"  {item:<20}{value:>14}" + (f"   ({note})" if note else ""))
     if s.builds:
@@ -150,10 +154,13 @@ def plain_text(s: RunSummary) -> str:
 def _rich_print(s: RunSummary, stream: TextIO) -> None:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=stream)
-    console.print(f"[bold]{s.headline}[/bold]")
+    console.print(f"[bold]{s.headline}[/bold]", highlight=False)
+    for w in s.warnings:
+        console.print(f"[bold red]warning:[/bold red] {escape(w)}", highlight=False)
     cost = Table(box=box.SIMPLE_HEAD, title="Cost", title_justify="left", show_header=False)
     cost.add_column("item")
     cost.add_column("USD", justify="right")

@@ -19,6 +19,7 @@ from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
 from optimizer.resources import default_input
+from optimizer.solver.checks import check_solution
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.results import (
@@ -41,8 +42,10 @@ _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\
 
 def input_name(path: Path) -> str:
     """The name results are filed under: ``inputs/example`` -> ``example``, ``case.xlsx`` -> ``case``."""
-    path = Path(path)
-    return path.stem if path.suffix else path.name
+    path = Path(path).resolve()  # ``.`` or ``..`` would name no folder (and ``..`` a folder above)
+    name = path.stem if path.suffix else path.name
+    # The name becomes a folder: keep it to letters, digits and _ . = + -, never a dot first.
+    return re.sub(r"[^A-Za-z0-9_.=+-]", "_", name).lstrip(".") or "input"
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class CaseRun:
     china_share: dict[int, float] = field(default_factory=dict)
     uncapped: dict[str, Any] | None = None
     unmet: list[tuple[str, str, int, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a usable plan that disagrees with its input (checks.py)
     times_s: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -134,6 +138,7 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         run.tables["risk"] = risk_table(run.tables["supply"])
         run.china_share = _china_shares(model, data)
         run.unmet = unmet_demand(model)
+        run.warnings = check_solution(model, data, result.objective_usd)
         if data.disruptions:
             run.tables["stockpiles"] = stockpiles_table(model, data)
             run.tables["disruptions"] = disruptions_table(model, data)
@@ -229,6 +234,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         "is_mip": r.is_mip,
         "mip_gap": r.mip_gap,
         "duals_source": r.duals_source,
+        "warnings": list(run.warnings),  # non-empty: the plan is numerically doubtful (see solver/checks.py)
     }
     if run.ok:
         costs = run.tables["costs"]
