@@ -131,8 +131,16 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
 def _explain(run: Any, data: Any, input_path: Path, out_dir: Path, options: Any, explain: Any) -> None:
     why = explain(data, run.result.outcome.value, run.result.solver_status, options)
     click.echo(f"{input_path}: {run.result.outcome.value}. "
-               + ("No plan meets every demand within the caps:" if why else run.result.message), err=True)
+               + (f"No plan meets every demand{_within(data)}:" if why else run.result.message), err=True)
     for line in why:
         click.echo(f"  {line}", err=True)
     click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
     sys.exit(EXIT_NO_SOLUTION)
+
+
+def _within(data: object) -> str:
+    """What the plan must hold to: the caps, and the disruptions it must survive."""
+    survive = any(d.must_survive for d in getattr(data, "disruptions", {}).values())
+    caps = bool(getattr(data, "caps", None))
+    return {(True, False): " within the caps", (False, True): " through the disruptions it must survive",
+            (True, True): " within the caps and through the disruptions it must survive"}.get((caps, survive), "")

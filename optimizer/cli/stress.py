@@ -33,7 +33,8 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     """Disrupt the base plan: remove supply, re-route the flows, and report unmet demand and cost.
 
     Demand that can no longer be met is priced at the fab's unmet penalty (or a large default), so every disrupted
-    case has a plan. Each case is printed as soon as it is solved (with a progress bar on a terminal), then the
+    case has a plan. With a disruptions sheet in the input, each disruption is also reported for the base plan:
+    unmet tonnes with its stockpiles and without them (no --remove or --n-1 needed). Each case is printed as soon as it is solved (with a progress bar on a terminal), then the
     ranking. Writes stress.csv, stress_detail.csv, results.xlsx and summary.json.
     """
     import pandas as pd
@@ -44,6 +45,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
         parse_disruption,
         run_stress,
         stress_detail_table,
+        stress_disruptions_table,
         stress_summary,
         stress_table,
     )
@@ -54,15 +56,18 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
 
-    if bool(removals) == bool(n1):
+    if removals and n1:
         raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption)")
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
         cases = [[parse_disruption(data, text) for text in removals]] if removals else [
-            [d] for d in n_minus_1(data, n1)]  # type: ignore[arg-type]
+            [d] for d in n_minus_1(data, n1)] if n1 else []
     except InputError as err:
         fail_on_bad_input(err)
+    if not cases and not data.disruptions:
+        raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption); without "
+                               "them, stress reports the input's disruptions, and this input has none")
     out_dir = out_dir or Path("outputs") / input_name(input_path) / ("stress" + (f"-n-1-{n1}" if n1 else ""))
     check_out_dir(out_dir, protect=(input_path,))
     with out_lock(out_dir):
@@ -81,7 +86,8 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
 
         with track(len(cases), f"stress: {len(cases)} case(s)", quiet) as bar:
             bar.row(f"paxsilica stress: {input_path}, {len(cases)} case(s), investments {held}, caps {caps}")
-            bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
+            if cases:
+                bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
             result = interruptible(lambda: run_stress(data, cases, reoptimize, SolveOptions(
                 time_limit=time_limit, mip_gap=mip_gap), keep_caps=not drop_caps, on_case=show))
         if not result.base.usable:
@@ -90,9 +96,20 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
             sys.exit(EXIT_NO_SOLUTION)
         table = stress_table(result)
-        write_results(out_dir, {"stress": table, "stress_detail": stress_detail_table(result)}, stress_summary(result),
-                      protect=(input_path,))
+        tables = {"stress": table, "stress_detail": stress_detail_table(result)}
+        if result.disruptions:
+            tables["stress_disruptions"] = stress_disruptions_table(result)
+        write_results(out_dir, tables, stress_summary(result), protect=(input_path,))
         if quiet:
+            return
+        if result.disruptions:
+            click.echo("Disruptions, for the base plan (builds held): unmet t with its stockpiles / without them")
+            for name, period, with_stock, bare in result.disruptions:
+                when = f" in {period}" if data.multi_period else ""
+                shown = ["no plan" if x is None else f"{x:,.1f} t" for x in (with_stock, bare)]
+                click.echo(f"  {name}{when}: {shown[0]} with stockpiles, {shown[1]} without")
+        if not result.cases:
+            click.echo(f"  results: {out_dir}")
             return
         click.echo("Chokepoints, worst first:")
         click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")

@@ -31,11 +31,15 @@ COLUMNS: dict[str, list[str]] = {
                  "realised_share", "breakpoint"],
     "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"],
     "pathway": ["period", "share", "max_share", "tightest_share"],
+    "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
+                    "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
+    "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
 _ESCAPED = ("'=", "'+", "'-", "'@")
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
-         "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind"}
+         "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
+         "stockpile", "must_survive"}
 
 
 class ReportError(Exception):

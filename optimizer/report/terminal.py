@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 import click
+import pandas as pd
 
 from optimizer.model.objective import horizon_end
 from optimizer.report.progress import interactive
@@ -45,6 +46,7 @@ class RunSummary:
     reachable: dict[str, str] = field(default_factory=dict)  # period -> tightest share reachable (pathway.csv)
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
+    two_stage: list[str] = field(default_factory=list)  # stockpiles held and what each disruption leaves unmet
     warnings: list[str] = field(default_factory=list)
     risk: str = ""
     results: str = ""
@@ -62,6 +64,27 @@ def cap_price(c: CapRealised) -> str:
     if looser is not None and abs(looser - tighter) > 1e-6 * max(1.0, abs(tighter)):
         text += f", saves {usd(looser)} per point looser"
     return text
+
+
+def two_stage_lines(stockpiles: pd.DataFrame, disruptions: pd.DataFrame, multi_period: bool) -> list[str]:
+    """One line per stockpile held and per disruption: what it leaves unmet (and without the plan), draws, costs."""
+    lines = []
+    held = stockpiles[stockpiles["tonnes"] > 0]
+    if held.empty:
+        lines.append("stockpiles: none held")
+    for r in held.itertuples():
+        when = f" in {r.period}" if multi_period else ""
+        lines.append(f"stockpile {r.stockpile} ({r.holder}, {r.product}){when}: {r.tonnes:,.1f} t, holding "
+                     f"{usd(r.holding_usd_per_yr)}/yr")
+    for r in disruptions.itertuples():
+        when = f" in {r.period}" if multi_period else ""
+        odds = "must survive" if r.must_survive else f"{r.probability_per_yr:g}/yr"
+        without = "" if pd.isna(r.unmet_without_plan_t) else f" ({r.unmet_without_plan_t:,.1f} t without the plan)"
+        cost = "" if pd.isna(r.cost_while_it_lasts_usd) else (
+            f", costs {usd(r.cost_while_it_lasts_usd)} while it lasts, {usd(r.expected_cost_usd_per_yr)}/yr expected")
+        lines.append(f"disruption {r.disruption}{when} ({odds}, {r.duration_months:g} months): unmet "
+                     f"{r.unmet_t:,.1f} t{without}, drawn {r.stockpile_drawn_t:,.1f} t{cost}")
+    return lines
 
 
 def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
@@ -97,6 +120,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
         s.china.append((str(t), pct(share), before))
     for c in run.caps:
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
+    if "disruptions" in run.tables:
+        s.two_stage = two_stage_lines(run.tables["stockpiles"], run.tables["disruptions"], run.data.multi_period)
     if "risk" in run.tables:
         s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:
@@ -126,6 +151,7 @@ def plain_text(s: RunSummary) -> str:
         when = f" {period}" if s.multi_period else ""
         binding = f", {price}" if price else ""
         lines.append(f"  cap {cap}{when}: {share} of {delivered} t demanded (max {max_share}){binding}")
+    lines += [f"  {line}" for line in s.two_stage]
     if s.risk:
         lines.append(f"  {s.risk}")
     if s.unmet:
@@ -176,6 +202,8 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
         when = f" {period}" if s.multi_period else ""
         dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")
     console.print(dep)
+    for line in s.two_stage:
+        console.print(line, highlight=False)
     if s.risk:
         console.print(s.risk, highlight=False)
     if s.unmet:

@@ -36,6 +36,7 @@ from optimizer.solver.results import (
     unmet_demand,
 )
 from optimizer.solver.risk import risk_summary, risk_table
+from optimizer.solver.two_stage import disrupted_unmet, disruptions_table, stockpiles_table, two_stage_summary
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:@=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*(?:@\s*(?P<period>[^=\s]+))?\s*"
                      r"=\s*(?P<share>[^\s]+)\s*$")
@@ -156,6 +157,9 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         run.china_share = _china_shares(model, data)
         run.unmet = unmet_demand(model)
         run.warnings = check_solution(model, data, result.objective_usd)
+        if data.disruptions:
+            run.tables["stockpiles"] = stockpiles_table(model, data)
+            run.tables["disruptions"] = disruptions_table(model, data)
         run.times_s["extract"] = time.perf_counter() - extracting
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -176,6 +180,13 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     result = program.solve(options)
     result.times_s = {"build": built - start, **result.times_s}
     run = extract_run(model, data, result, start)
+    if run.ok and data.disruptions and baseline:
+        measuring = time.perf_counter()
+        missing = disrupted_unmet(data, None, None, options)
+        run.tables["disruptions"]["unmet_without_plan_t"] = [
+            None if missing is None else round(missing.get((s, t), 0.0), 6)
+            for s, t in zip(run.tables["disruptions"]["disruption"], run.tables["disruptions"]["period"])]
+        run.times_s["without_plan"] = time.perf_counter() - measuring
     if not run.ok or not data.caps:
         return run
     if marginals and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
@@ -191,7 +202,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
             run.uncapped = {"objective_usd": free.objective_usd,
                             "china_share": _china_shares(model, data),
                             "costs": costs_table(model, data),
-                            "builds": free_builds[free_builds["built"]]}
+                            "builds": free_builds[free_builds["built"].astype(bool)]}
         run.times_s["baseline"] = time.perf_counter() - solving
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -279,6 +290,8 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
         doc["risk"] = risk_summary(run.tables["supply"])
         doc["geography"] = geography(run.data)
+        if run.data.disruptions:
+            doc.update(two_stage_summary(run.tables))
     doc["solver"] = r.solver
     doc["wall_times_s"] = {k: round(v, 4) for k, v in run.times_s.items()}
     doc["input"] = {"source": run.data.source, "sha256": run.data.sha256}

@@ -176,7 +176,7 @@ def test_scenarios_load() -> None:
 
     blocs = {}
     for name in ("signatories_only", "later_members", "export_controls_2025", "export_controls_2025_blocked",
-                 "allied_expansions", "signatories_2026", "yttrium_cap"):
+                 "allied_expansions", "signatories_2026", "yttrium_cap", "china_ban_6m"):
         scenario = load_scenario(ROOT / "models" / f"{name}.toml")
         blocs[name] = load_scenario_case(scenario.input, scenario).data.country_bloc
     assert blocs["signatories_only"]["NLD"] != "pax_silica"
@@ -330,6 +330,6 @@ def test_default_pathway_matches_golden_results(pathway_run) -> None:
                    for b in built.itertuples()],
         "china_share": {str(t): float(s) for t, s in run.china_share.items()},
         "china_share_without_caps": {str(t): float(s) for t, s in run.uncapped["china_share"].items()},
-        "caps": {f"{c.cap}@{c.period}": [float(c.max_share), float(c.share)] for c in run.caps},
+        "caps": {f"{c.cap}@{c.period}": {"max_share": float(c.max_share), "share": float(c.share)} for c in run.caps},
         "fastest_reachable": {str(r.period): float(r.tightest_share) for r in run.tables["pathway"].itertuples()},
     }, rtol=1e-5)
