@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input, solve_options, solver_choice
 from optimizer.errors import InputError
 
 
@@ -34,12 +34,14 @@ def _default_out(source: Path, samples: int | None, seed: int) -> Path:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the samples.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per scenario, s.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
+@solver_choice
 @click.option("--warm/--cold", default=True, show_default=True,
               help="Re-solve scenarios that differ only in numbers from a shared basis (--cold: each from scratch, "
                    "byte-identical to paxsilica solve).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the summary line and failures.")
 def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Path | None, samples: int | None,
-          seed: int, time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool) -> None:
+          seed: int, time_limit: float | None, mip_gap: float | None, method: str | None,
+          solver_option: tuple[str, ...], warm: bool, quiet: bool) -> None:
     """Solve every scenario of SCENARIOS.toml (or samples of INPUT) and write batch.csv.
 
     Each scenario's results go to their own folder; batch.csv has one row per scenario (sorted by name). Each
@@ -48,8 +50,7 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
     """
     from optimizer.extras import MissingExtra, require
     from optimizer.report.progress import track
-    from optimizer.scenarios.batch import plan, run_batch
-    from optimizer.solver.highs import SolveOptions
+    from optimizer.scenarios.batch import batch_solver, plan, run_batch
     from optimizer.solver.run import default_input
 
     if scheduler:
@@ -66,8 +67,10 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
         raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml | INPUT")
     try:
         entries = plan(source, samples, seed, default_input)
+        file_solver = batch_solver(source)
     except InputError as err:
         fail_on_bad_input(err)
+    options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
     out_dir = out_dir or _default_out(source, samples, seed)
     total = len(entries)
     width = len(str(total))
@@ -85,7 +88,7 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
         with track(total, f"batch: {total} {what}", quiet) as bar:
             bar.row(f"paxsilica batch: {total} {what} of {source} on {where}")
             result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
-                               options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap), warm=warm,
+                               options=options, warm=warm,
                                progress=progress)
     except OSError as err:
         if "scheduler" not in str(err).lower() and not scheduler:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input, solve_options, solver_choice
 from optimizer.errors import InputError
 
 
@@ -23,12 +23,14 @@ from optimizer.errors import InputError
               help="Apply models/NAME.toml (or a .toml path) if it exists; in any case, name the results folder.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit, seconds.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
+@solver_choice
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also solve without caps, to report what the caps cost.")
 @click.option("--report", "write_report", is_flag=True, help="Also write report.html next to the results.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], each_country: str | None, scenario: str,
-          time_limit: float | None, mip_gap: float | None, baseline: bool, write_report: bool, quiet: bool) -> None:
+          time_limit: float | None, mip_gap: float | None, method: str | None, solver_option: tuple[str, ...],
+          baseline: bool, write_report: bool, quiet: bool) -> None:
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
@@ -37,8 +39,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     from optimizer.io.write import write_results
     from optimizer.report.progress import spinner
     from optimizer.report.terminal import print_run
-    from optimizer.scenarios.scenario import load_for_solve
-    from optimizer.solver.highs import SolveOptions
+    from optimizer.scenarios.scenario import load_for_solve, scenario_solver
     from optimizer.solver.risk import each_country_caps, parse_each_country
     from optimizer.solver.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
 
@@ -54,11 +55,13 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         data, input_path, scenario, extra = load_for_solve(input_path, scenario, default_input)
         data = apply_cap_overrides(data, overrides)
         data = each_country_caps(data, *each) if each else data
+        file_solver = scenario_solver(scenario)
     except InputError as err:
         fail_on_bad_input(err)
+    options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / scenario
     with spinner(f"solving {input_path}", quiet):
-        run = solve_case(data, options := SolveOptions(time_limit=time_limit, mip_gap=mip_gap), baseline=baseline)
+        run = solve_case(data, options, baseline=baseline)
     if not run.ok:
         why = explain_failure(data, run.result.outcome.value, run.result.solver_status, options)
         click.echo(f"{input_path}: {run.result.outcome.value}. "

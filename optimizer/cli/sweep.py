@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
+from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input, solve_options, solver_choice
 from optimizer.errors import InputError
 
 
@@ -24,9 +24,11 @@ from optimizer.errors import InputError
               help="Results folder [default: outputs/<input-name>/sweep-<SUPPLIER>-<STAGE>/].")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per point, s.")
 @click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop each point.")
+@solver_choice
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, out_dir: Path | None,
-          time_limit: float | None, mip_gap: float | None, quiet: bool) -> None:
+          time_limit: float | None, mip_gap: float | None, method: str | None, solver_option: tuple[str, ...],
+          quiet: bool) -> None:
     """Trace total cost against a cap's max_share, from --from to --to, and mark where the build plan changes.
 
     Each point is printed as soon as it is solved (with a progress bar on a terminal). Writes frontier.csv,
@@ -46,7 +48,6 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     from optimizer.io.load import load_case
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
-    from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
 
     try:
@@ -54,6 +55,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap") from None
     shares = sweep_shares(start, stop, steps)
+    options = solve_options(time_limit, mip_gap, method, solver_option)
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
@@ -78,7 +80,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}, {len(shares)} point(s)")
         bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
         try:
-            result = run_sweep(data, cap, shares, SolveOptions(time_limit=time_limit, mip_gap=mip_gap), on_point=show)
+            result = run_sweep(data, cap, shares, options, on_point=show)
         except InputError as err:
             fail_on_bad_input(err)
     if not result.solved:

@@ -1,5 +1,5 @@
-"""build_model(data) -> ConcreteModel, in explicit order: network, investment, policy, extensions, balances,
-objective.
+"""build_model(data) -> ConcreteModel, in explicit order: network, investment, policy, extensions, linking,
+balances, objective.
 
 Parts register what they contribute instead of editing each other: cost terms (:mod:`optimizer.model.objective`),
 balance terms (:mod:`optimizer.model.balances`) and how each family's bounds follow from the data
@@ -18,6 +18,7 @@ from optimizer.io.data import ModelData
 from optimizer.model.balances import add_balances, init_registries
 from optimizer.model.bounds import init_bound_rules
 from optimizer.model.investment import add_investment
+from optimizer.model.linking import add_linking
 from optimizer.model.network import add_network
 from optimizer.model.objective import add_objective
 from optimizer.model.policy import add_caps
@@ -41,6 +42,7 @@ def build_model(data: ModelData, extensions: Sequence[Extension] = ()) -> pyo.Co
         add_caps(m, data)
         for extension in extensions:
             extension(m, data)
+        add_linking(m, data)  # after the extensions: it leaves out sites to which they register other supply
         add_balances(m, data)
         add_objective(m, data)
     return m

@@ -28,7 +28,7 @@ from typing import Any
 import highspy
 
 METHODS = ("auto", "simplex", "ipm", "pdlp")
-IPM_AUTO_COLUMNS = 20_000
+IPM_AUTO_COLUMNS = 15_000
 # Options paxsilica sets from its own flags; given as --solver-option they would be silently overridden or clash.
 RESERVED = {"solver": "--method", "output_flag": "--log", "log_to_console": "--log"}
 _TRUE = {"true", "on", "yes", "1"}

@@ -35,6 +35,7 @@ from optimizer.io.data import ModelData
 from optimizer.model import build_model
 from optimizer.model.bounds import undeclared
 from optimizer.model.investment import add_capex_cost
+from optimizer.model.linking import link_signature
 from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
 from optimizer.solver.highs import INF, HighsProgram, Outcome, SolveOptions
@@ -58,6 +59,7 @@ def structure_signature(data: ModelData) -> str:
                for k, c in data.caps.items()),
         sorted((k, v.max_t is None, v.product, sorted(v.sellers or ())) for k, v in data.markets.items()),
         sorted((r, v.fab_grade_max_t is None) for r, v in data.refineries.items()),
+        link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
