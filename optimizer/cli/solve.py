@@ -35,7 +35,6 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset.
     """
-    from optimizer.analysis.diagnose import explain_failure
     from optimizer.io.write import write_results
     from optimizer.report.progress import spinner
     from optimizer.report.terminal import print_run
@@ -52,10 +51,10 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap-each-country") from None
     try:
+        file_solver = scenario_solver(scenario)  # NAME or a .toml path, before it becomes the scenario's name
         data, input_path, scenario, extra = load_for_solve(input_path, scenario, default_input)
         data = apply_cap_overrides(data, overrides)
         data = each_country_caps(data, *each) if each else data
-        file_solver = scenario_solver(scenario)
     except InputError as err:
         fail_on_bad_input(err)
     options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
@@ -63,6 +62,8 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     with spinner(f"solving {input_path}", quiet):
         run = solve_case(data, options, baseline=baseline)
     if not run.ok:
+        from optimizer.analysis.diagnose import explain_failure  # only when there is no plan
+
         why = explain_failure(data, run.result.outcome.value, run.result.solver_status, options)
         click.echo(f"{input_path}: {run.result.outcome.value}. "
                    + ("No plan meets every demand within the caps:" if why else run.result.message), err=True)

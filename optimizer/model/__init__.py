@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ, which also loads every solver plugin (a third of a second)
 from pyomo.common.gc_manager import PauseGC
 
 from optimizer.io.data import ModelData

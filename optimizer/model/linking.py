@@ -28,7 +28,7 @@ The coefficients are numbers of the data, so they are part of what a warm re-sol
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from optimizer.io.data import ModelData

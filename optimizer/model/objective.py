@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import ModelData
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.bounds import declare_rhs

@@ -16,7 +16,7 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.base.constraint import ConstraintData
 
 from optimizer.solver.compile import StandardForm, compile_model

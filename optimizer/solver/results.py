@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.investment import capital_recovery_factor
