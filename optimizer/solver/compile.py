@@ -209,6 +209,44 @@ def _sum_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
+def _column_bounds(columns: list[VarData], inf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds and integrality of the columns: ``v.bounds`` and ``v.is_integer()``, read from the
+    variables' own bounds and domains in bulk (a domain is asked once), per variable only where a bound is not a
+    plain number."""
+    n = len(columns)
+    own_lb = [v._lb for v in columns]
+    own_ub = [v._ub for v in columns]
+    domains = [v._domain for v in columns]
+    info: dict[int, tuple[float, float]] = {}
+    for d in domains:
+        if id(d) not in info:
+            lo, up = d.bounds()
+            info[id(d)] = (-inf if lo is None else lo, inf if up is None else up)
+    dom_index = {k: i for i, k in enumerate(info)}
+    code = np.fromiter((dom_index[id(d)] for d in domains), dtype=np.int64, count=n)
+    table = np.array(list(info.values()), dtype=float).reshape(-1, 2)
+    lower, upper = table[code, 0], table[code, 1]
+    numbers = (int, float)
+    plain = all(b is None or b.__class__ in numbers for b in own_lb) and all(
+        b is None or b.__class__ in numbers for b in own_ub)
+    if plain:
+        lb = np.array([-inf if b is None else b for b in own_lb], dtype=float)
+        ub = np.array([inf if b is None else b for b in own_ub], dtype=float)
+        if np.isnan(lb).any() or np.isnan(ub).any() or (lb == inf).any() or (ub == -inf).any():
+            plain = False  # Pyomo's own message for an invalid bound, below
+        else:
+            lower, upper = np.maximum(lower, lb), np.minimum(upper, ub)
+    if not plain:
+        pairs = [v.bounds for v in columns]
+        lower = np.array([-inf if lo is None else lo for lo, _ in pairs], dtype=float)
+        upper = np.array([inf if up is None else up for _, up in pairs], dtype=float)
+    first: dict[int, int] = {}
+    for j, d in enumerate(domains):
+        first.setdefault(id(d), j)
+    integer_domain = np.fromiter((columns[j].is_integer() for j in first.values()), dtype=np.bool_, count=len(first))
+    return lower, upper, integer_domain[code] if n else np.zeros(0, dtype=bool)
+
+
 def _objective(model: pyo.ConcreteModel) -> Any:
     objectives = list(model.component_data_objects(pyo.Objective, active=True, descend_into=True))
     if len(objectives) != 1:
@@ -327,23 +365,12 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
         rows.append((cons[i], sign))
         signs.append(sign)
 
-    col_lower = np.empty(n)
-    col_upper = np.empty(n)
-    integer = np.zeros(n, dtype=bool)
-    domain_integer: dict[int, bool] = {}
-    for j, v in enumerate(columns):
-        lb, ub = v.bounds
-        col_lower[j] = -inf if lb is None else lb
-        col_upper[j] = inf if ub is None else ub
-        d = id(v.domain)
-        if d not in domain_integer:
-            domain_integer[d] = v.is_integer()
-        integer[j] = domain_integer[d]
-
+    col_lower, col_upper, integer = _column_bounds(columns, inf)
     return StandardForm(
         columns=columns, rows=rows, a_start=start.astype(np.int32), a_index=a_row.astype(np.int32),
         a_value=a_val.astype(float), col_cost=cost, col_lower=col_lower,
         col_upper=col_upper, row_lower=lower[kept_rows], row_upper=upper[kept_rows],
-        row_constant=row_constant[kept_rows], offset=float(offset), integer_cols=np.flatnonzero(integer).astype(np.int32),
+        row_constant=row_constant[kept_rows], offset=float(offset),
+        integer_cols=np.flatnonzero(integer).astype(np.int32),
         fallbacks=terms.fallbacks, sense=sense,
     )

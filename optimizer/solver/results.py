@@ -65,7 +65,8 @@ def _value(var: pyo.Var) -> float:
 def solution(component: pyo.Var) -> tuple[list, np.ndarray]:
     """(indices, values) of a variable family, in index order (an unset value counts as 0)."""
     keys = list(component.keys())
-    values = np.fromiter((v.value or 0.0 for v in component.values()), dtype=float, count=len(keys))
+    data = component._data  # the index -> variable dict behind component[index], read directly (a third the time)
+    values = np.fromiter((data[k]._value or 0.0 for k in keys), dtype=float, count=len(keys))
     return keys, values
 
 
