@@ -22,7 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, _frozen  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, Stockpile, SupplyDisruption, _frozen  # noqa: E402
 
 PRODUCTS = ("CeO2", "La2O3", "Y2O3", "NdPr", "DyTb")
 PRICES = {"CeO2": 1700.0, "La2O3": 1000.0, "NdPr": 69000.0, "DyTb": 364000.0}
@@ -118,6 +120,24 @@ def generate(scale: float = 1.0, seed: int = 0) -> ModelData:
         multi_period=size.periods > 1, discount_rate=0.08, source=f"synthetic scale={scale} seed={seed}",
     )
     return data.with_caps({"china_any": data.make_cap("CHN", "any", 0.5)})
+
+
+STAGES = ("any", "refine", "mine")
+
+
+def with_disruptions(data: ModelData, count: int) -> ModelData:
+    """``data`` as a two-stage plan: ``count`` disruptions (China at any stage first, then other countries' mining
+    or refining, each 5% a year for 3 months) and a coalition stockpile of every product."""
+    suppliers = ["CHN"] + sorted(c for c in data.country_bloc if c != "CHN")
+    disruptions = {f"d{i}": SupplyDisruption(data.make_cap(suppliers[i % len(suppliers)], STAGES[i % 3], 0.0),  # type: ignore[arg-type]
+                                             0.05, 3.0) for i in range(count)}
+    holders = data.countries_of("pax_silica")
+    stockpiles = {f"stock_{p}": Stockpile("pax_silica", p, 0.08 * PRICES.get(p, 10000.0) + 216.0,
+                                          PRICES.get(p, 10000.0), None,
+                                          frozenset(f for f, q in data.fab_products
+                                                    if q == p and data.fab_country[f] in holders))
+                  for p in PRODUCTS}
+    return replace(data, disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles) if count else _frozen({}))
 
 
 def count_variables(data: ModelData) -> int:

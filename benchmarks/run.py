@@ -137,6 +137,34 @@ def cli_solve(scale: float | None, repeats: int = 1) -> dict:
             "method_used": doc["solver"].get("method_used"), "phases": doc["wall_times_s"]}
 
 
+def build_child(scale: float, disruptions: int) -> dict:
+    """Build (Pyomo model + compile to HiGHS's arrays) of a case with ``disruptions`` operating copies, timed."""
+    from benchmarks.generate import generate, with_disruptions
+
+    data = with_disruptions(generate(scale), disruptions)
+    from optimizer.model import build_model
+    from optimizer.solver.highs import HighsProgram
+
+    start = time.perf_counter()
+    model = build_model(data)
+    built = time.perf_counter()
+    program = HighsProgram(model)
+    done = time.perf_counter()
+    return {"scale": scale, "disruptions": disruptions, "model_s": built - start, "compile_s": done - built,
+            "build_s": done - start, "columns": len(program.columns), "rows": len(program.rows),
+            "peak_mb": _rss_mb()}
+
+
+def disruption_build_ratio(scale: float, counts: tuple[int, ...] = (0, 5), repeats: int = 3) -> list[dict]:
+    """Best-of-``repeats`` build time of the case at ``scale`` with each number of disruptions, each in its own
+    subprocess."""
+    out = []
+    for n in counts:
+        runs = [_spawn(["--child", "build", "--scale", str(scale), "--disruptions", str(n)]) for _ in range(repeats)]
+        out.append(min(runs, key=lambda r: r["build_s"]))
+    return out
+
+
 def _spawn(args: list[str], timeout: float = 1800) -> dict:
     proc = subprocess.run([PYTHON, str(Path(__file__).resolve()), *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
@@ -196,7 +224,10 @@ def _machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="paxsilica scale benchmarks")
-    parser.add_argument("--child", choices=["paxsilica", "highspy", "linopy", "sweep"])
+    parser.add_argument("--child", choices=["paxsilica", "highspy", "linopy", "sweep", "build"])
+    parser.add_argument("--disruptions", type=int, default=0, help="with --child build: operating copies")
+    parser.add_argument("--disruption-build", type=float, metavar="SCALE",
+                        help="only measure the build with 0 and 5 disruptions at this scale (40: ~200k variables)")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--scales", type=float, nargs="*", default=list(SCALES))
     parser.add_argument("--skip-batch", action="store_true")
@@ -204,6 +235,18 @@ def main() -> None:
     parser.add_argument("--cli-scale", type=float, default=40.0,
                         help="also time `paxsilica solve` with its defaults on this scale (0: skip)")
     args = parser.parse_args()
+    if args.child == "build":
+        print(json.dumps(build_child(args.scale, args.disruptions)))
+        return
+    if args.disruption_build is not None:
+        rows = disruption_build_ratio(args.disruption_build)
+        base = rows[0]["build_s"]
+        print("| disruptions | columns | rows | model s | compile s | build s | / no disruptions | peak MB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['disruptions']} | {r['columns']:,} | {r['rows']:,} | {r['model_s']:.2f} | {r['compile_s']:.2f} | "
+                  f"{r['build_s']:.2f} | {r['build_s'] / base:.2f}x | {r['peak_mb']:.0f} |", flush=True)
+        return
     if args.child == "sweep":
         print(json.dumps(sweep_vs_solve()))
         return

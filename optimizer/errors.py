@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+MAX_ID_SHOWN = 80  # characters of an id echoed in a message; a longer one is cut, with its length
+_LONG = f"{{{MAX_ID_SHOWN + 1},}}"  # a regex repeat count: more than MAX_ID_SHOWN characters
+_QUOTED = re.compile(r"'([^'\n]" + _LONG + r")'|\"([^\"\n]" + _LONG + r")\"")
+
+
+def cut_ids(message: str) -> str:
+    """Cut every quoted text longer than :data:`MAX_ID_SHOWN` characters in ``message`` (a pasted paragraph as an
+    id would otherwise flood the terminal): ``'aaaa...' (1,234 characters)``."""
+
+    def cut(match: re.Match[str]) -> str:
+        text = match.group(1) if match.group(1) is not None else match.group(2)
+        return f"'{text[:MAX_ID_SHOWN]}...' ({len(text):,} characters)"
+
+    return _QUOTED.sub(cut, message)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +37,7 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        return cut_ids(f"{self.where}: {self.message}" if self.where else self.message)
 
 
 class InputError(Exception):

@@ -23,6 +23,15 @@ import pandas as pd
 
 BUILD_KEY = ["refinery", "period"]
 FLOW_KEY = ["stage", "from", "to", "product", "origin_country", "period"]
+# Every result table of a solve and columns it must have: a run whose tables cannot be read is not compared.
+RESULT_COLUMNS = {
+    "flows": [*FLOW_KEY, "tonnes"],
+    "builds": [*BUILD_KEY, "new_tpa", "built"],
+    "supply": ["fab", "product", "period", "tonnes"],
+    "costs": ["component", "period", "usd"],
+    "dependence": ["cap", "period"],
+    "duals": ["constraint", "value"],
+}
 
 
 class UnreadableRun(Exception):
@@ -73,12 +82,23 @@ def _csv(path: Path, key: list[str], value: str) -> pd.DataFrame:
         raise UnreadableRun(f"{path}: missing")
     try:
         df = pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise UnreadableRun(f"{path}: cannot be read ({err})") from None
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+        raise UnreadableRun(f"{path}: cannot be read ({reason})") from None
     missing = [c for c in [*key, value] if c not in df.columns]
     if missing:
         raise UnreadableRun(f"{path}: no column {', '.join(missing)}")
     return df
+
+
+def _listed_files(path: Path) -> set[str]:
+    """The files the run's manifest says were written (they must all be there and readable)."""
+    from optimizer.io.outdir import read_manifest
+
+    manifest = read_manifest(path)
+    if manifest is not None and manifest.get("complete") is False:
+        raise UnreadableRun(f"{path}: the run writing it did not finish (see {path / '.paxsilica-manifest.json'})")
+    return set(manifest["files"]) if manifest else set()
 
 
 def read_run(path: Path, flows: bool = False) -> RunFolder:
@@ -100,6 +120,11 @@ def read_run(path: Path, flows: bool = False) -> RunFolder:
         raise UnreadableRun(f"{path / 'summary.json'}: not valid JSON ({err})") from None
     if not isinstance(summary, dict) or "status" not in summary or "objective_usd" not in summary:
         raise UnreadableRun(f"{path / 'summary.json'}: not the summary of a solve (no status or objective_usd)")
+    listed = _listed_files(path)
+    for name, columns in RESULT_COLUMNS.items():
+        csv = path / f"{name}.csv"
+        if csv.exists() or csv.name in listed:
+            _csv(csv, columns[:-1], columns[-1])
     builds = _csv(path / "builds.csv", BUILD_KEY, "new_tpa")
     if "built" not in builds.columns:
         raise UnreadableRun(f"{path / 'builds.csv'}: no column built")

@@ -11,16 +11,22 @@ Elastic relaxations, each a small solve of the same model with its cost objectiv
 3. For each guilty cap, the tightest feasible max_share with every other cap as given: a cap bounds touched tonnes
    by a share of the demand in its scope (a number), so min z s.t. touched_t <= z * demand_t is one LP (exact).
    With several guilty caps, loosening one alone may not be enough; the diagnosis then says so.
+
+Before these, a case with disruptions that must be survived (blank probability) is checked for them: without caps
+and with every must-meet demand, in normal operations and in every copy, allowed to go unmet, minimise the unmet
+tonnes.  Tonnes short in a must-survive copy (and not in normal operations) are what that disruption leaves unmet on
+the best plan the network, builds and stockpiles allow: the diagnosis names the disruption, the demand and the
+stockpiles that could serve it.  Otherwise the disruptions are not the cause and the steps above follow without them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyomo.core as pyo
 
-from optimizer.io.data import Cap, ModelData
+from optimizer.io.data import Cap, ModelData, _frozen
 from optimizer.model import build_model
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveOptions, solve_model
@@ -54,7 +60,7 @@ class CapFinding:
 
 @dataclass
 class Diagnosis:
-    cause: str  # "capacity" (short even without caps), "caps", or "unknown"
+    cause: str  # "capacity" (short even without caps), "caps", "disruption" (a must-survive one), or "unknown"
     shortfalls: list[Shortfall] = field(default_factory=list)
     caps: list[CapFinding] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -183,6 +189,51 @@ def _listed(lines: list[str], shortfalls: list[Shortfall]) -> list[str]:
         f"... and {len(rest)} more fab/product rows short by {sum(s.tonnes for s in rest):,.1f} t in all"]
 
 
+def survival_shortfalls(data: ModelData, options: SolveOptions | None = None
+                        ) -> dict[tuple[str, str, str, int], float] | None:
+    """Least tonnes of must-meet demand left unmet, per (state, fab, product, period), without caps: ``state`` is
+    ``""`` for normal operations (t/yr) or a disruption id (t over the disruption).  ``None``: no solution."""
+    m = build_model(data.with_caps({}))
+    _drop_objective(m)
+    freed = []
+    for b in [m, *getattr(m, "operating_copies", [])]:
+        duration = data.disruptions[b.operations.state].duration_yr if b is not m else 1.0
+        for k, var in b.Unmet_T.items():
+            if b.operations.penalty[k[0], k[1]] is None:
+                var.unfix()
+                var.setub(None)
+                freed.append((b.operations.state, k, var, duration))
+    m.Elastic = pyo.Objective(expr=sum(var for *_, var, _d in freed) if freed else 0.0)
+    if not solve_model(m, options).outcome.usable:
+        return None
+    return {(state, *k): float(var.value or 0.0) * d for state, k, var, d in freed if (var.value or 0.0) > TOL_T}
+
+
+def _survival(data: ModelData, options: SolveOptions | None) -> Diagnosis | None:
+    """The diagnosis when a must-survive disruption is what no plan comes through; ``None`` when it is not."""
+    short = survival_shortfalls(data, options)
+    if not short or any(state == "" for state, *_ in short):
+        return None
+    out = Diagnosis("disruption")
+    for (s, f, p, t), x in sorted(short.items(), key=lambda kv: (-round(kv[1], 6), kv[0])):
+        d = data.disruptions[s]
+        out.shortfalls.append(Shortfall(f, p, t, x, demand_place(data, f, p, t)))
+        serving = [k for k, sp in data.stockpiles.items() if f in sp.fabs and sp.product == p]
+        if not serving:
+            holder = data.fab_country[f]
+            remedy = (f"no stockpile serves it (a stockpiles row with holder {holder} and product {p} could), and the "
+                      "network, with every build allowed, cannot deliver it while the disruption lasts")
+        else:
+            limits = ", ".join(f"{k} (max_t {data.stockpiles[k].max_t:,.0f} t{_paren(row_place(data, 'stockpiles', k))})"
+                               for k in serving if data.stockpiles[k].max_t is not None) or ", ".join(serving)
+            remedy = f"the stockpiles that serve it are too small: {limits}"
+        out.lines.append(f"demand of fab {f} for {p}{_paren(demand_place(data, f, p, t))} cannot be met through "
+                         f"disruption {s}{_paren(row_place(data, 'disruptions', s))}, which must be survived "
+                         f"({d.duration_months:g} months){_when(data, t)}: {x:,.1f} t short; {remedy}")
+    out.lines = _listed(out.lines, out.shortfalls)
+    return out
+
+
 def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
     """Explain why ``data`` has no feasible plan; see the module docstring for the method.
 
@@ -192,6 +243,11 @@ def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
         ``lines`` are the messages to print, one finding per line (at most :data:`MAX_SHORTFALL_LINES` demand rows,
         the largest shortfalls first); the fields hold every finding as data.
     """
+    if any(d.must_survive for d in data.disruptions.values()):
+        found = _survival(data, options)
+        if found is not None:
+            return found
+        data = replace(data, disruptions=_frozen({k: d for k, d in data.disruptions.items() if not d.must_survive}))
     short = min_unmet(data.with_caps({}), options)
     if short:
         out = Diagnosis("capacity", _shortfalls(data, short))

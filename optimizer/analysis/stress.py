@@ -14,6 +14,10 @@ oxide in the example costs a few million USD per tonne), so unmet tonnes mean su
 not merely dear.
 
 Cases are ranked as chokepoints: most unmet tonnes first, then largest cost increase.
+
+When the input has disruptions (a two-stage plan), the base plan's stockpiles are held too in the disrupted cases,
+and each disruption is reported for the base plan: the tonnes it leaves unmet with the plan's builds and
+stockpiles, and with its builds but no stockpiles (:func:`optimizer.solver.two_stage.disrupted_unmet`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from optimizer.model import build_model
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.results import DECIMALS, realised_share, unmet_demand
 from optimizer.solver.run import china_reference
+from optimizer.solver.two_stage import disrupted_unmet, first_stage, hold
 
 DEFAULT_UNMET_PENALTY_USD_PER_T = 1e8
 KINDS = ("country", "mine", "refinery", "lane")
@@ -148,6 +153,8 @@ class StressResult:
     data: ModelData
     keep_caps: bool = True
     times_s: dict[str, float] = field(default_factory=dict)
+    # (disruption, period, unmet t with the plan's stockpiles, unmet t without them) for the base plan
+    disruptions: list[tuple[str, int, float | None, float | None]] = field(default_factory=list)
 
     def increase(self, case: StressCase) -> float | None:
         if case.objective_usd is None or self.base.objective_usd is None:
@@ -186,6 +193,19 @@ def _fix_investments(m: pyo.ConcreteModel, base: pyo.ConcreteModel, data: ModelD
             value = max(value, ref.min_build_tpa) if m.Built[r, t].lb > 0.5 else 0.0
         var.setlb(value)
         var.setub(value)
+    if hasattr(m, "Stock_T"):
+        for key, var in m.Stock_T.items():
+            hold(var, max(float(base.Stock_T[key].value or 0.0), 0.0))
+
+
+def base_plan_disruptions(data: ModelData, base_model: pyo.ConcreteModel, options: SolveOptions | None = None
+                          ) -> list[tuple[str, int, float | None, float | None]]:
+    """Each disruption of the base plan: unmet tonnes with the plan's stockpiles and without them (builds held)."""
+    builds, stocks = first_stage(base_model)
+    held = disrupted_unmet(data, builds, stocks, options)
+    bare = disrupted_unmet(data, builds, None, options)
+    keys = [(s, t) for s, d in data.disruptions.items() for t in data.periods if d.happens_in(t)]
+    return [(s, t, None if held is None else held[s, t], None if bare is None else bare[s, t]) for s, t in keys]
 
 
 def solve_disrupted(data: ModelData, base_model: pyo.ConcreteModel, removed: list[Disruption], case: str,
@@ -219,8 +239,10 @@ def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool 
     """Solve the base plan as given, then every disruption in ``cases``, ranked as chokepoints.
 
     If the base plan has no usable solution, no case is solved (``cases`` is empty in the result).  The caps hold
-    in the disrupted cases too unless ``keep_caps`` is false: a cap that a disruption leaves no untouched supply
-    for then shows as unmet demand, since only tonnes delivered count in a share.
+    in the disrupted cases too unless ``keep_caps`` is false.  A cap bounds the supplier's tonnes by a share of the
+    demand in its scope, so the supplier still delivers up to its allowance when the others fall short: unmet
+    demand is what neither the untouched supply nor the allowance can cover (``keep_caps=False`` shows what is
+    physically short).
     """
     start = time.perf_counter()
     penalty = unmet_penalty(data)
@@ -228,6 +250,8 @@ def run_stress(data: ModelData, cases: list[list[Disruption]], reoptimize: bool 
     base = _solve(base_model, data, "base", [], options)
     result = StressResult(base, [], reoptimize, penalty, data, keep_caps)
     result.times_s["base"] = time.perf_counter() - start
+    if base.usable and data.disruptions:
+        result.disruptions = base_plan_disruptions(data, base_model, options)
     if base.usable:
         solved = []
         for removed in cases:
@@ -277,6 +301,14 @@ def stress_detail_table(result: StressResult) -> pd.DataFrame:
     return df
 
 
+def stress_disruptions_table(result: StressResult) -> pd.DataFrame:
+    """``stress_disruptions.csv``: each disruption of the base plan, unmet with and without its stockpiles."""
+    df = pd.DataFrame(result.disruptions, columns=["disruption", "period", "unmet_t", "unmet_without_stockpiles_t"])
+    for col in ("unmet_t", "unmet_without_stockpiles_t"):
+        df[col] = pd.to_numeric(df[col]).astype(float).round(DECIMALS) + 0.0
+    return df
+
+
 def stress_summary(result: StressResult) -> dict[str, Any]:
     """``summary.json`` of a stress run: the base plan, the top chokepoints and the settings used."""
     top = [{"case": c.case, "removed": _describe(c.removed)[0], "kind": _describe(c.removed)[1],
@@ -292,8 +324,14 @@ def stress_summary(result: StressResult) -> dict[str, Any]:
         "cases": len(result.cases),
         "cases_with_unmet_demand": sum(1 for c in result.cases if c.unmet_t > 1e-6),
         "chokepoints": top,
+        "disruptions": [{"disruption": s, "period": t, "unmet_t": _round(a), "unmet_without_stockpiles_t": _round(b)}
+                        for s, t, a, b in result.disruptions],
         "solver": result.base.solver,
         "wall_times_s": {k: round(v, 4) for k, v in result.times_s.items()},
         "input": {"source": result.data.source, "sha256": result.data.sha256},
         "package": {"name": "paxsilica", "version": __version__},
     }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)

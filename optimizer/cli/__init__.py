@@ -8,9 +8,10 @@ from __future__ import annotations
 import click
 
 from optimizer import __version__
+from optimizer.cli.common import Group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paxsilica")
 def main() -> None:
     """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
@@ -19,6 +20,7 @@ def main() -> None:
 from optimizer.cli.batch import batch  # noqa: E402
 from optimizer.cli.compare import compare  # noqa: E402
 from optimizer.cli.report import report  # noqa: E402
+from optimizer.cli.sensitivity import sensitivity  # noqa: E402
 from optimizer.cli.solve import solve  # noqa: E402
 from optimizer.cli.stress import stress  # noqa: E402
 from optimizer.cli.sweep import sweep  # noqa: E402
@@ -33,3 +35,4 @@ main.add_command(sweep)
 main.add_command(stress)
 main.add_command(compare)
 main.add_command(batch)
+main.add_command(sensitivity)

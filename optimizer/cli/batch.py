@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input, solve_options, solver_choice
+from optimizer.cli.common import (
+    EXIT_NO_SOLUTION,
+    MIP_GAP,
+    TIME_LIMIT,
+    fail,
+    fail_on_bad_input,
+    solve_options,
+    solver_choice,
+)
 from optimizer.errors import InputError
+
+if TYPE_CHECKING:
+    from optimizer.solver.highs import SolveOptions
+
+# A Dask scheduler address: PROTOCOL://HOST[:PORT] (tcp, tls, ws, wss, ucx, inproc) or HOST:PORT.
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://[^\s/:]+(?::\d{1,5})?/?|[A-Za-z0-9_.\[\]-]+:\d{1,5})$")
 
 
 def _default_out(source: Path, samples: int | None, seed: int) -> Path:
@@ -21,25 +36,25 @@ def _default_out(source: Path, samples: int | None, seed: int) -> Path:
 
 
 @click.command()
-@click.argument("source", metavar="[SCENARIOS.toml | INPUT]", required=False, type=click.Path(path_type=Path))
+@click.argument("source", metavar="SCENARIOS.toml|INPUT", type=click.Path(path_type=Path))
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes to solve on.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run on an existing Dask distributed cluster instead, e.g. tcp://host:8786 (workers must see the "
                    "same files).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Results folder [default: outputs/batch/<file> or outputs/<input>/batch].")
 @click.option("--samples", type=click.IntRange(min=1), help="Draw K samples from the input's uncertainty sheet "
               "(for each scenario of a batch file).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the samples.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per scenario, s.")
-@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop.")
+@click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per scenario, s.")
+@click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop (0-1).")
 @solver_choice
 @click.option("--warm/--cold", default=True, show_default=True,
               help="Re-solve scenarios that differ only in numbers from a shared basis (--cold: each from scratch, "
                    "byte-identical to paxsilica solve).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the summary line and failures.")
-def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Path | None, samples: int | None,
+def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | None, samples: int | None,
           seed: int, time_limit: float | None, mip_gap: float | None, method: str | None,
           solver_option: tuple[str, ...], warm: bool, quiet: bool) -> None:
     """Solve every scenario of SCENARIOS.toml (or samples of INPUT) and write batch.csv.
@@ -49,22 +64,20 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
     usable plan, 1 when some failed (see batch.csv), 2 for a bad batch file or input.
     """
     from optimizer.extras import MissingExtra, require
-    from optimizer.report.progress import track
-    from optimizer.scenarios.batch import batch_solver, plan, run_batch
+    from optimizer.io.outdir import check_out_dir, out_lock
+    from optimizer.scenarios.batch import batch_solver, plan
     from optimizer.solver.run import default_input
 
     if scheduler:
         try:
             require("cluster")
         except MissingExtra as err:
-            click.echo(f"paxsilica batch: {err}", err=True)
-            sys.exit(2)
-    try:
-        source = source or default_input()
-    except InputError as err:
-        fail_on_bad_input(err)
+            fail(str(err))
     if not source.exists():
-        raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml | INPUT")
+        raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml|INPUT")
+    if scheduler is not None and not _SCHEDULER.match(scheduler):
+        raise click.BadParameter(f"{scheduler[:80]!r} is not a scheduler address (e.g. tcp://10.0.0.5:8786)",
+                                 param_hint="--scheduler")
     try:
         entries = plan(source, samples, seed, default_input)
         file_solver = batch_solver(source)
@@ -72,6 +85,16 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
         fail_on_bad_input(err)
     options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
     out_dir = out_dir or _default_out(source, samples, seed)
+    check_out_dir(out_dir, protect=(source, *{Path(e.input) for e in entries}))
+    with out_lock(out_dir):
+        _run(entries, source, out_dir, workers, scheduler, options, warm, quiet, samples)
+
+
+def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, scheduler: str | None,
+         options: SolveOptions, warm: bool, quiet: bool, samples: int | None) -> None:
+    from optimizer.report.progress import track
+    from optimizer.scenarios.batch import run_batch
+
     total = len(entries)
     width = len(str(total))
 
@@ -91,10 +114,9 @@ def batch(source: Path | None, workers: int, scheduler: str | None, out_dir: Pat
                                options=options, warm=warm,
                                progress=progress)
     except OSError as err:
-        if "scheduler" not in str(err).lower() and not scheduler:
+        if not scheduler:
             raise
-        click.echo(f"cannot reach the Dask scheduler {scheduler}: {err}", err=True)
-        sys.exit(2)
+        fail(f"cannot reach the Dask scheduler {scheduler}: {err}")
     failed = [r for r in result.rows if r.get("status") not in ("optimal", "feasible")]
     click.echo(f"{total} scenario(s): {result.count('solved')} solved, {result.count('reused')} finished earlier, "
                f"{len(failed)} failed; {out_dir / 'batch.csv'}")

@@ -1,31 +1,156 @@
-"""What every command shares: exit codes and how input problems are reported."""
+"""What every command shares: exit codes, how problems are reported, and option types that refuse nonsense.
+
+Exit codes (also in the README): 0 a plan (or the command's output) is ready; 1 no usable plan (infeasible, time-out
+without a plan, failed batch scenarios, a regression found by ``compare``); 2 bad input or usage, or results that
+cannot be written (the message says why, in one line); 3 a plan was written but is numerically doubtful (its
+``summary.json`` lists the warnings); 130 interrupted (Ctrl-C), nothing written.
+"""
 
 from __future__ import annotations
 
+import math
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from optimizer.errors import InputError
+from optimizer.errors import InputError, cut_ids
 
 if TYPE_CHECKING:
     from optimizer.solver.highs import SolveOptions
 
-EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+# A numerically doubtful plan is not a usable one: the contract's exit 1, with the warnings said and written.
+EXIT_DOUBTFUL = EXIT_NO_SOLUTION
+
+T = TypeVar("T")
+_abandoned: list[threading.Thread] = []  # solves left running on Ctrl-C (see interruptible)
 
 
-def report_problems(err: InputError) -> None:
-    """Print every problem with its place, on stderr."""
-    click.echo(f"{len(err.problems)} problem(s) in the input:", err=True)
+def report_problems(err: InputError, to_stdout: bool = False) -> None:
+    """Print every problem with its place (on stderr, or on stdout when it is the command's output)."""
+    click.echo(f"{len(err.problems)} problem(s) in the input:", err=not to_stdout)
     for problem in err.problems:
-        click.echo(f"  {problem}", err=True)
+        click.echo(f"  {problem}", err=not to_stdout)
 
 
-def fail_on_bad_input(err: InputError) -> NoReturn:
+def fail_on_bad_input(err: InputError, to_stdout: bool = False) -> NoReturn:
     """Report the problems and exit 2."""
-    report_problems(err)
+    report_problems(err, to_stdout)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One line on stderr, naming the command, then exit ``code`` (2 unless told)."""
+    ctx = click.get_current_context(silent=True)
+    name = ctx.command_path if ctx is not None else "paxsilica"
+    click.echo(f"{name}: {cut_ids(message)}", err=True)
+    sys.exit(code)
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number within bounds: ``nan`` and ``inf`` are refused (``click.FloatRange`` lets ``nan`` through)."""
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None, low_open: bool = False) -> None:
+        self.low, self.high, self.low_open = low, high, low_open
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(x):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.low is not None and (x < self.low or (self.low_open and x == self.low)):
+            self.fail(f"{value} must be {'>' if self.low_open else '>='} {self.low:g}", param, ctx)
+        if self.high is not None and x > self.high:
+            self.fail(f"{value} must be <= {self.high:g}", param, ctx)
+        return x
+
+    def __repr__(self) -> str:
+        return f"FiniteFloat({self.low}, {self.high})"
+
+
+TIME_LIMIT = FiniteFloat(0, None, low_open=True)
+MIP_GAP = FiniteFloat(0, 1)
+SHARE = FiniteFloat(0, 1)
+
+
+def interruptible(work: Callable[[], T]) -> T:
+    """Run ``work`` (a solve) so that Ctrl-C stops the command at once.
+
+    HiGHS holds the main thread inside C code, where Python cannot deliver Ctrl-C until the solve ends; the work
+    runs on a helper thread instead and the main thread waits for it, so a ``KeyboardInterrupt`` arrives at once.
+    The helper thread is abandoned (the process exits right after), and nothing has been written yet.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as err:  # noqa: BLE001 - handed to the main thread as is
+            outcome["error"] = err
+
+    thread = threading.Thread(target=target, name="paxsilica-solve", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        _abandoned.append(thread)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+class Group(click.Group):
+    """The ``paxsilica`` group: no Python traceback for the failures a user can cause and fix.
+
+    Results that cannot be written and other operating-system errors become one line and exit 2; Ctrl-C exits 130.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from optimizer.io.outdir import OutputError
+
+        try:
+            return super().invoke(ctx)
+        except OutputError as err:
+            _one_line(ctx, str(err))
+        except InputError as err:  # raised outside a command's own handling, e.g. no embedded dataset
+            if len(err.problems) == 1:
+                _one_line(ctx, str(err.problems[0]))
+            fail_on_bad_input(err)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: no results written", err=True)
+            if _abandoned:  # a solve was running: HiGHS's threads must not see an interpreter shutdown
+                _exit_now()
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as err:
+            where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+            _one_line(ctx, f"{err.strerror or err}{where}")
+
+
+def _exit_now() -> NoReturn:
+    """Exit 130 at once: a solve was cut short on a helper thread, and a normal interpreter shutdown would abort the
+    process under HiGHS's threads (``terminate called without an active exception``, exit 134)."""
+    import os
+
+    from optimizer.io.outdir import release_all
+
+    release_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _one_line(ctx: click.Context, message: str) -> NoReturn:
+    sub = ctx.invoked_subcommand
+    click.echo(f"{ctx.command_path}{' ' + sub if sub else ''}: {cut_ids(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

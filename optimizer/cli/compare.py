@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK
+from optimizer.cli.common import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK, FiniteFloat
 
 
 @click.command()
 @click.argument("run_a", type=click.Path(path_type=Path))
 @click.argument("run_b", type=click.Path(path_type=Path))
-@click.option("--rtol", type=click.FloatRange(min=0), default=1e-6, show_default=True, help="Relative tolerance.")
-@click.option("--atol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
+@click.option("--rtol", type=FiniteFloat(0), default=1e-6, show_default=True, help="Relative tolerance.")
+@click.option("--atol", type=FiniteFloat(0), default=1e-6, show_default=True,
               help="Absolute tolerance (USD, t, share).")
 @click.option("--flows", "with_flows", is_flag=True,
               help="Compare every flow too (off by default: an equally cheap split is a legitimate optimum).")

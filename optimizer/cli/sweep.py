@@ -7,23 +7,35 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input, solve_options, solver_choice
+from optimizer.cli.common import (
+    EXIT_NO_SOLUTION,
+    MIP_GAP,
+    SHARE,
+    TIME_LIMIT,
+    fail_on_bad_input,
+    interruptible,
+    solve_options,
+    solver_choice,
+)
 from optimizer.errors import InputError
+
+MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing more, and each point is a solve
 
 
 @click.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
 @click.option("--cap", "cap_text", required=True, metavar="SUPPLIER:STAGE",
               help="The cap to sweep, e.g. CHN:any (the input's cap with that supplier and stage, or a new one).")
-@click.option("--from", "start", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+@click.option("--from", "start", type=SHARE, default=1.0, show_default=True,
               help="First (loosest) max_share.")
-@click.option("--to", "stop", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+@click.option("--to", "stop", type=SHARE, default=0.0, show_default=True,
               help="Last (tightest) max_share.")
-@click.option("--steps", type=click.IntRange(min=1), default=21, show_default=True, help="Number of points.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=21, show_default=True,
+              help=f"Number of points (at most {MAX_STEPS}).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Results folder [default: outputs/<input-name>/sweep-<SUPPLIER>-<STAGE>/].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per point, s.")
-@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap at which to stop each point.")
+@click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per point, s.")
+@click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each point (0-1).")
 @solver_choice
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, out_dir: Path | None,
@@ -46,6 +58,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         sweep_summary,
     )
     from optimizer.io.load import load_case
+    from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
     from optimizer.solver.run import default_input, input_name
@@ -62,37 +75,39 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / f"sweep-{cap.supplier}-{cap.stage}"
-    previous: list[SweepPoint] = []
+    check_out_dir(out_dir, protect=(input_path,))
+    with out_lock(out_dir):
+        previous: list[SweepPoint] = []
 
-    def show(so_far: Sweep, p: SweepPoint) -> None:
-        if not p.usable:
-            bar.row(f"  {100 * p.max_share:5.1f}%  {p.status}")
-        else:
-            cost = p.objective_usd or 0.0
-            increase = cost - so_far.reference_usd if so_far.reference_usd is not None else 0.0
-            mark = "changed" if previous and plan_changed(previous[-1], p) else ""
-            bar.row(f"  {100 * p.max_share:5.1f}% {cost:16,.0f} {increase:14,.0f} "
-                    f"{p.dual_usd_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
-            previous.append(p)
-        bar.advance()
+        def show(so_far: Sweep, p: SweepPoint) -> None:
+            if not p.usable:
+                bar.row(f"  {100 * p.max_share:5.1f}%  {p.status}")
+            else:
+                cost = p.objective_usd or 0.0
+                increase = cost - so_far.reference_usd if so_far.reference_usd is not None else 0.0
+                mark = "changed" if previous and plan_changed(previous[-1], p) else ""
+                bar.row(f"  {100 * p.max_share:5.1f}% {cost:16,.0f} {increase:14,.0f} "
+                        f"{p.dual_usd_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
+                previous.append(p)
+            bar.advance()
 
-    with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
-        bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}, {len(shares)} point(s)")
-        bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
-        try:
-            result = run_sweep(data, cap, shares, options, on_point=show)
-        except InputError as err:
-            fail_on_bad_input(err)
-    if not result.solved:
-        click.echo(f"{input_path}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
-                   f"({result.points[0].status}). Run `paxsilica solve` for a diagnosis.", err=True)
-        click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
-        sys.exit(EXIT_NO_SOLUTION)
-    write_results(out_dir, {"frontier": frontier_table(result)}, sweep_summary(result))
-    if quiet:
-        return
-    click.echo(f"  cap {result.cap}" + (" (added for the sweep)" if result.added else "")
-               + f"; tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
-               + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
-                  else ""))
-    click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; results: {out_dir}")
+        with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
+            bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}, {len(shares)} point(s)")
+            bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
+            try:
+                result = interruptible(lambda: run_sweep(data, cap, shares, options, on_point=show))
+            except InputError as err:
+                fail_on_bad_input(err)
+        if not result.solved:
+            click.echo(f"{input_path}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
+                       f"({result.points[0].status}). Run `paxsilica solve` for a diagnosis.", err=True)
+            click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+            sys.exit(EXIT_NO_SOLUTION)
+        write_results(out_dir, {"frontier": frontier_table(result)}, sweep_summary(result), protect=(input_path,))
+        if quiet:
+            return
+        click.echo(f"  cap {result.cap}" + (" (added for the sweep)" if result.added else "")
+                   + f"; tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
+                   + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
+                      else ""))
+        click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; results: {out_dir}")

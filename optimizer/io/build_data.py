@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, _frozen
+from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, Stockpile, SupplyDisruption, _frozen
 from optimizer.io.read import parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS
 from optimizer.io.tables import ROW, InputTables
@@ -206,5 +206,43 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         caps[r["cap"]] = data.make_cap(r["supplier"], r["stage"].lower(), float(r["max_share"]), r["product"],
                                        r["importer"])
         rows["caps", r["cap"]] = r[ROW]
-    # Caps resolve their scope against the finished data, so they are added last.
-    return replace(data.with_caps(caps), rows=_frozen({k: int(v) for k, v in rows.items()}))
+    disruptions = {}
+    for r in _records(tables, "disruptions"):
+        disruptions[r["disruption"]] = _disruption(data, r)
+        rows["disruptions", r["disruption"]] = r[ROW]
+    stockpiles = {}
+    for r in _records(tables, "stockpiles"):
+        holders = data.countries_of(r["holder"])
+        fabs = frozenset(f for f, p in data.fab_products if p == r["product"] and data.fab_country[f] in holders)
+        stockpiles[r["stockpile"]] = Stockpile(r["holder"], r["product"], float(r["holding_usd_per_t_yr"]),
+                                               float(r["replenish_usd_per_t"]), _opt(r["max_t"]), fabs)
+        rows["stockpiles", r["stockpile"]] = r[ROW]
+    # Caps and disruptions resolve their scope against the finished data, so they are added last.
+    return replace(data.with_caps(caps), disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles),
+                   rows=_frozen({k: int(v) for k, v in rows.items()}))
+
+
+def removal_items(text: Any) -> list[str]:
+    """The items of a ``removes`` cell: ``;``-separated, blanks dropped."""
+    return [item.strip() for item in text.split(";") if item.strip()] if isinstance(text, str) else []
+
+
+def _disruption(data: ModelData, r: Record) -> SupplyDisruption:
+    supplier = r["supplier"] if isinstance(r["supplier"], str) else ""
+    scope = data.make_cap(supplier, str(r["stage"]).lower(), 0.0, r["product"], r["importer"])  # type: ignore[arg-type]
+    if not supplier:
+        scope = replace(scope, supplier_countries=frozenset())
+    nodes: set[str] = set()
+    lanes: set[tuple[str, str]] = set()
+    for item in removal_items(r["removes"]):
+        if ">" in item:
+            a, _, b = (x.strip() for x in item.partition(">"))
+            lanes.add((a, b))
+        elif item in data.country_bloc:
+            nodes |= {k for k, v in data.mines.items() if v.country == item}
+            nodes |= {k for k, v in data.refineries.items() if v.country == item}
+        else:
+            nodes.add(item)
+    period = _opt(r["period"])
+    return SupplyDisruption(scope, _opt(r["probability_per_yr"]), float(r["duration_months"]),
+                            None if period is None else int(period), frozenset(nodes), frozenset(lanes))

@@ -93,6 +93,52 @@ class Market:
         return self.sellers is None or refinery_country in self.sellers
 
 
+@dataclass(frozen=True)
+class SupplyDisruption:
+    """An export ban or outage: what it stops, how likely and how long.
+
+    ``scope`` is the supplier's reach as a :class:`Cap` (its supplier, stage, products and fabs; its share unused),
+    so that what a disruption stops is decided by the same rule as what a cap touches
+    (:func:`optimizer.model.policy.is_touched`).  ``removed_nodes`` (mines, refineries) and ``removed_lanes``
+    ((from country, to country)) are taken away as well while it lasts.
+    """
+
+    scope: Cap
+    probability_per_yr: float | None  # None: the plan must come through it with no unmet demand
+    duration_months: float
+    period: int | None = None  # None: every period
+    removed_nodes: frozenset[str] = frozenset()
+    removed_lanes: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def must_survive(self) -> bool:
+        return self.probability_per_yr is None
+
+    @property
+    def duration_yr(self) -> float:
+        return self.duration_months / 12.0
+
+    @property
+    def expected_yr(self) -> float:
+        """pi = probability_per_yr x duration_yr: the expected share of a year spent in it (0 if must survive)."""
+        return 0.0 if self.probability_per_yr is None else self.probability_per_yr * self.duration_yr
+
+    def happens_in(self, period: int) -> bool:
+        return self.period is None or self.period == period
+
+
+@dataclass(frozen=True)
+class Stockpile:
+    """Oxide of one product held for the fabs of a holder (country or bloc)."""
+
+    holder: str
+    product: str
+    holding_usd_per_t_yr: float
+    replenish_usd_per_t: float = 0.0
+    max_t: float | None = None
+    fabs: frozenset[str] = frozenset()
+
+
 def _frozen(mapping: Mapping) -> Mapping:  # type: ignore[type-arg]
     return MappingProxyType(dict(mapping))
 
@@ -120,6 +166,8 @@ class ModelData:
     years_represented : period -> weight of the period in the objective.
     multi_period : True when a periods sheet was given (lead times then apply).
     discount_rate : real rate for the capital recovery factor.
+    disruptions : disruption id -> SupplyDisruption (empty: a one-stage plan).
+    stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
     source, sha256 : where the input came from and its hash.
     """
@@ -143,6 +191,8 @@ class ModelData:
     multi_period: bool = False
     discount_rate: float = 0.08
     parameters: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
+    disruptions: Mapping[str, SupplyDisruption] = field(default_factory=lambda: _frozen({}))
+    stockpiles: Mapping[str, Stockpile] = field(default_factory=lambda: _frozen({}))
     rows: Mapping[tuple[str, ...], int] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
@@ -150,6 +200,15 @@ class ModelData:
     def with_caps(self, caps: Mapping[str, Cap]) -> ModelData:
         """A copy with other caps (the rest is shared, not copied)."""
         return replace(self, caps=_frozen(caps))
+
+    def disruption_penalty_usd_per_t(self, fab: str, product: str) -> float | None:
+        """What a tonne/yr left unmet in a disruption costs: the fab's penalty, else the parameter, else None (must
+        be met)."""
+        own = self.unmet_penalty_usd_per_t[fab, product]
+        if own is not None:
+            return own
+        value = self.parameters.get("default_disruption_penalty_usd_per_t")
+        return float(value) if isinstance(value, (int, float)) and value == value else None
 
     def countries_of(self, label: str) -> frozenset[str]:
         """The countries a supplier or importer label means: ``*``, a country code, or a bloc label."""

@@ -13,7 +13,6 @@ import difflib
 import hashlib
 import io
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -22,19 +21,10 @@ import pandas as pd
 from optimizer.errors import InputError, Problem
 from optimizer.io.schema import REQUIRED, TABLES, ColumnSpec, TableSpec
 from optimizer.io.tables import ROW, InputTables, _excel_column
+from optimizer.io.workbook import MAX_COLUMNS, MAX_ROWS, check_file_size, read_workbook
+from optimizer.io.workbook import RawSheet as _RawSheet
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass
-class _RawSheet:
-    """A sheet as found: its name in the file, and every row as ``(row number, cells)`` (header included)."""
-
-    found_as: str
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)
-    uncalculated: set[tuple[int, int]] = field(default_factory=set)
-    unreadable: bool = False
 
 
 def read_input(path: Path) -> InputTables:
@@ -79,7 +69,7 @@ def read_tables(path: Path) -> tuple[InputTables, list[Problem]]:
         raw, digest, problems = _read_csv_dir(path)
         kind = "csv"
     elif path.suffix.lower() in WORKBOOK_SUFFIXES:
-        raw, digest = _read_workbook(path)
+        raw, digest = read_workbook(path, lambda name: name.strip().lower() in _SHEET_NAMES)
         problems = []
         kind = "xlsx"
     else:
@@ -87,12 +77,18 @@ def read_tables(path: Path) -> tuple[InputTables, list[Problem]]:
         raise InputError([Problem(str(path), f"expected an .xlsx workbook or a directory of CSV files{hint}")])
 
     tables = InputTables(source=path, kind=kind, frames={}, sha256=digest, headers={})
-    matched = _match_sheets(list(raw))
+    matched, ambiguous = _match_sheets(list(raw))
     unused = [name for name in raw if name not in matched.values()]
     for spec in TABLES:
         found = matched.get(spec.name)
         if found is not None and raw[found].unreadable:
             continue  # reported when it was read
+        if spec.name in ambiguous:
+            what = "files" if kind == "csv" else "sheets"
+            names = " and ".join(repr(n + (".csv" if kind == "csv" else "")) for n in ambiguous[spec.name])
+            problems.append(tables.problem(spec.name, None, None, f"{what} {names} all match '{spec.name}': "
+                                           "rename or remove all but one"))
+            continue
         if found is None:
             if not spec.optional:
                 problems.append(tables.problem(spec.name, None, None, _missing_sheet(spec, unused, kind)))
@@ -112,17 +108,24 @@ def _missing_sheet(spec: TableSpec, unused: list[str], kind: str) -> str:
     return message
 
 
-def _match_sheets(names: list[str]) -> dict[str, str]:
-    """Schema sheet -> name found.  Exact names win; otherwise a unique case- and space-insensitive match."""
+_SHEET_NAMES = frozenset(spec.name for spec in TABLES)
+
+
+def _match_sheets(names: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Schema sheet -> name found, and schema sheet -> names when several match it.
+
+    A name matches when it equals the schema name ignoring case and surrounding spaces; two such names
+    (``mines`` and ``Mines``) are ambiguous, even when one is exact, since a user cannot tell which one is read.
+    """
     matched: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
     for spec in TABLES:
-        if spec.name in names:
-            matched[spec.name] = spec.name
-            continue
         loose = [n for n in names if n.strip().lower() == spec.name]
         if len(loose) == 1:
             matched[spec.name] = loose[0]
-    return matched
+        elif len(loose) > 1:
+            ambiguous[spec.name] = sorted(loose)
+    return matched, ambiguous
 
 
 # --- reading files -------------------------------------------------------------------------------------------
@@ -136,14 +139,19 @@ def _read_csv_dir(path: Path) -> tuple[dict[str, _RawSheet], str, list[Problem]]
     if not files:
         raise InputError([Problem(str(path), "no CSV files in this directory (expected countries.csv, mines.csv, ...)")])
     by_stem = {p.stem: p for p in files}
-    matched = _match_sheets(list(by_stem))
+    matched, _ambiguous = _match_sheets(list(by_stem))
     digest = hashlib.sha256()
     raw: dict[str, _RawSheet] = {}
     problems: list[Problem] = []
     for stem, file in sorted(by_stem.items()):
         is_schema_sheet = stem in matched.values()
         try:
-            data = file.read_bytes()
+            too_big = check_file_size(file, file.stat().st_size) if is_schema_sheet else None
+            if too_big:
+                problems.append(too_big)
+                raw[stem] = _RawSheet(file.name, unreadable=True)
+                continue
+            data = file.read_bytes() if is_schema_sheet else b""
         except OSError as err:
             problems.append(Problem(file.name, f"cannot read: {err.strerror or err}", stem))
             raw[stem] = _RawSheet(file.name, unreadable=True)
@@ -168,51 +176,14 @@ def _parse_csv(name: str, stem: str, data: bytes, problems: list[Problem]) -> _R
     except csv.Error as err:
         problems.append(Problem(name, f"cannot be read as CSV: {err}", stem))
         return _RawSheet(name, unreadable=True)
+    wide = next((i for i, rec in enumerate(records) if len(rec) > MAX_COLUMNS), None)
+    if len(records) > MAX_ROWS or wide is not None:
+        where = f"row {wide + 1} has {len(records[wide])} columns" if wide is not None else f"{len(records):,} rows"
+        problems.append(Problem(name, f"{where}: above the {MAX_ROWS:,} rows and {MAX_COLUMNS} columns paxsilica "
+                                      "reads from one file", stem))
+        return _RawSheet(name, unreadable=True)
     # Row numbers are record numbers, which is what a spreadsheet shows when it opens the file.
     return _RawSheet(name, [(i + 1, list(rec)) for i, rec in enumerate(records)])
-
-
-def _read_workbook(path: Path) -> tuple[dict[str, _RawSheet], str]:
-    import openpyxl
-
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError([Problem(str(path), f"cannot read: {err.strerror or err}")]) from None
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as err:  # openpyxl raises many kinds (zip, XML, key errors) for a file that is not a workbook
-        raise InputError([Problem(str(path), f"not an Excel workbook (.xlsx): {_short(err)}")]) from None
-    raw: dict[str, _RawSheet] = {}
-    for sheet in book.worksheets:
-        found = _RawSheet(sheet.title)
-        for r, cells in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for c, cell in enumerate(cells):
-                values.append(cell.value)
-                if cell.data_type == "f":
-                    found.formula_cells.add((r, c))
-            found.rows.append((r, values))
-        raw[sheet.title] = found
-    if any(s.formula_cells for s in raw.values()):
-        # Formulas: use the values Excel saved with the file; a formula never calculated has none.
-        try:
-            values_book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        except Exception as err:
-            raise InputError([Problem(str(path), f"not an Excel workbook (.xlsx): {_short(err)}")]) from None
-        for sheet in values_book.worksheets:
-            found = raw[sheet.title]
-            for r, c in found.formula_cells:
-                value = sheet.cell(row=r, column=c + 1).value
-                found.rows[r - 1][1][c] = value
-                if value is None:
-                    found.uncalculated.add((r, c))
-    return raw, hashlib.sha256(data).hexdigest()
-
-
-def _short(err: Exception) -> str:
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return message[:200] or type(err).__name__
 
 
 # --- coercing a sheet ----------------------------------------------------------------------------------------

@@ -62,6 +62,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _text_safe(ws: Any, value: Any) -> Any:
+    """Text starting with ``=`` (an id such as ``=SUM(A1)``) stays text: openpyxl would store it as a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _summary_rows(summary: Mapping[str, Any], skipped: list[str]) -> list[tuple[str, Any]]:
     """The summary's scalar facts (not the wall times, which differ between runs of the same input)."""
     rows: list[tuple[str, Any]] = []
@@ -112,7 +121,7 @@ def results_workbook_bytes(tables: Mapping[str, pd.DataFrame], summary: Mapping[
         ws = wb.create_sheet(name[:31])
         head(ws, [header(str(c)) for c in df.columns])
         for row in df.itertuples(index=False, name=None):
-            ws.append([_cell(v) for v in row])
+            ws.append([_text_safe(ws, _cell(v)) for v in row])
     raw = io.BytesIO()
     wb.save(raw)
     return _fixed(raw.getvalue())

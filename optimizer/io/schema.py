@@ -202,14 +202,14 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "caps",
-        "Dependence caps: the share of delivered tonnes a supplier may touch.",
+        "Dependence caps: the share of demand (delivered + unmet) a supplier may touch.",
         (
             _c("cap", "str", "Cap id"),
             _c("supplier", "str", "Country code or bloc label"),
             _c("stage", "str", "mine, refine or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
-            _c("max_share", "float", "Largest share of delivered tonnes the supplier may touch, 0-1",
+            _c("max_share", "float", "Largest share of the demand in scope that the supplier may touch, 0-1",
                minimum=0.0, maximum=1.0),
         ),
         optional=True,
@@ -266,6 +266,45 @@ TABLES: tuple[TableSpec, ...] = (
         key=("name",),
     ),
     TableSpec(
+        "disruptions",
+        "Export bans and outages: while one lasts, the deliveries it stops are lost and stockpiles may be drawn.",
+        (
+            _c("disruption", "str", "Disruption id"),
+            _c("supplier", "str", "Country code or bloc label whose touched deliveries stop; blank = none (only "
+               "what removes names)", default="", optional=True),
+            _c("stage", "str", "mine, refine or any: where the supplier touches what stops", default="any",
+               optional=True, choices=STAGES),
+            _c("product", "str", "Product id or * for all", default="*", optional=True),
+            _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
+            _c("probability_per_yr", "float", "Chance it starts in a year, 0-1; blank = the plan must come through "
+               "it with no unmet demand", default=None, optional=True, minimum=0.0, maximum=1.0),
+            _c("duration_months", "float", "How long it lasts, months (0-12]", minimum=0.0, maximum=12.0),
+            _c("period", "float", "Year (periods sheet) it may happen in; blank = every period", default=None,
+               optional=True),
+            _c("removes", "str", "Also taken away while it lasts, separated by ';': countries, mines, refineries, "
+               "lanes FROM>TO", default="", optional=True),
+        ),
+        optional=True,
+        key=("disruption",),
+    ),
+    TableSpec(
+        "stockpiles",
+        "Strategic stockpiles: oxide held for a holder's fabs and drawn while a disruption lasts.",
+        (
+            _c("stockpile", "str", "Stockpile id"),
+            _c("holder", "str", "Country code or bloc label whose fabs it serves"),
+            _c("product", "str", "Product id (products sheet)"),
+            _c("holding_usd_per_t_yr", "float", "Cost of holding one tonne for a year (carrying cost plus "
+               "storage), USD", minimum=0.0),
+            _c("replenish_usd_per_t", "float", "Cost of buying back and storing again one tonne drawn, USD",
+               default=0.0, optional=True, minimum=0.0),
+            _c("max_t", "float", "Largest stockpile, t; blank = no limit", default=None, optional=True,
+               minimum=0.0),
+        ),
+        optional=True,
+        key=("stockpile",),
+    ),
+    TableSpec(
         "uncertainty",
         "Distributions for sampled batches (paxsilica batch --samples): one row per uncertain parameter.",
         (
@@ -287,7 +326,10 @@ TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 PARAMETERS: dict[str, tuple[object, str]] = {
     "discount_rate": (0.08, "Real discount rate for annualising capex (capital recovery factor)"),
     "default_unmet_penalty_usd_per_t": (None, "Penalty for fab rows whose own penalty is blank; blank = must meet"),
+    "default_disruption_penalty_usd_per_t": (None, "Cost of each t/yr a disruption leaves unmet where the fab's "
+                                             "own penalty is blank; blank = such demand must be met"),
     "currency_year": (2025, "Year of the US dollars used throughout (documentation only)"),
     "description": ("", "Free text describing the dataset"),
 }
-NUMERIC_PARAMETERS = ("discount_rate", "default_unmet_penalty_usd_per_t", "currency_year")
+NUMERIC_PARAMETERS = ("discount_rate", "default_unmet_penalty_usd_per_t", "currency_year",
+                      "default_disruption_penalty_usd_per_t")

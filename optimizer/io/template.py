@@ -66,12 +66,13 @@ def _umask() -> int:
     return mask
 
 
-def write_template(path: Path) -> None:
+def write_template(path: Path, replace: bool = True) -> None:
     """Write an empty input workbook to ``path`` (created atomically; parent folders are created).
 
     Parameters
     ----------
     path : where to write the ``.xlsx`` file; an existing file is replaced only once the new one is complete.
+    replace : False: never replace an existing file (``FileExistsError``), even one created meanwhile.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -113,7 +114,11 @@ def write_template(path: Path) -> None:
     try:
         book.save(temp_name)
         os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(temp_name, path)
+        if replace:
+            os.replace(temp_name, path)
+        else:
+            os.link(temp_name, path)  # fails if path exists: no window in which another file could be replaced
+            os.unlink(temp_name)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -147,12 +147,13 @@ def check_products(tables: InputTables) -> list[Problem]:
     known = _known(tables, "products", "product")
     if known is None:
         return problems
-    for sheet in ("composition", "fabs", "markets", "caps", "demand"):
+    starred = ("caps", "disruptions")
+    for sheet in ("composition", "fabs", "markets", "caps", "demand", "disruptions", "stockpiles"):
         for rec in _records(tables, sheet):
             value = rec.get("product")
-            if not _given(value) or value in known or (sheet == "caps" and value == "*"):
+            if not _given(value) or value in known or (sheet in starred and value == "*"):
                 continue
-            expected = "a product in products, or *" if sheet == "caps" else "not in products"
+            expected = "a product in products, or *" if sheet in starred else "not in products"
             problems.append(tables.problem(sheet, _row(rec), "product", f"unknown product {value!r} ({expected})"))
     return problems
 
@@ -335,10 +336,24 @@ def check_parameters(tables: InputTables) -> list[Problem]:
         elif name == "discount_rate" and not 0 <= number < 1:
             problems.append(tables.problem("parameters", _row(rec), "value", "discount_rate must be >= 0 and < 1,"
                                            f" got {format_number(number)}"))
-        elif name == "default_unmet_penalty_usd_per_t" and number < 0:
+        elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t") and number < 0:
             problems.append(tables.problem("parameters", _row(rec), "value", f"{name} must be >= 0, got "
                                            f"{format_number(number)}"))
     return problems
+
+
+def check_disruptions(tables: InputTables) -> list[Problem]:
+    """Disruptions and stockpiles: see :mod:`optimizer.io.validate_disruptions`."""
+    from optimizer.io.validate_disruptions import disruption_problems
+
+    return disruption_problems(tables)
+
+
+def check_stockpiles(tables: InputTables) -> list[Problem]:
+    """A stockpile's holder is a country or a bloc with a fab that uses its product."""
+    from optimizer.io.validate_disruptions import stockpile_problems
+
+    return stockpile_problems(tables)
 
 
 def check_uncertainty(tables: InputTables) -> list[Problem]:
@@ -351,7 +366,7 @@ def check_uncertainty(tables: InputTables) -> list[Problem]:
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
     check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_demand, check_parameters,
-    check_uncertainty,
+    check_uncertainty, check_disruptions, check_stockpiles,
 )
 
 

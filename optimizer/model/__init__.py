@@ -1,5 +1,5 @@
-"""build_model(data) -> ConcreteModel, in explicit order: network, investment, policy, extensions, linking,
-balances, objective.
+"""build_model(data) -> ConcreteModel, in explicit order: network, investment, policy, disruptions, stockpiles,
+extensions, linking, balances, objective.
 
 Parts register what they contribute instead of editing each other: cost terms (:mod:`optimizer.model.objective`),
 balance terms (:mod:`optimizer.model.balances`) and how each family's bounds follow from the data
@@ -17,11 +17,13 @@ from pyomo.common.gc_manager import PauseGC
 from optimizer.io.data import ModelData
 from optimizer.model.balances import add_balances, init_registries
 from optimizer.model.bounds import init_bound_rules
-from optimizer.model.investment import add_investment
+from optimizer.model.disruptions import add_disruptions
+from optimizer.model.investment import add_capex_cost, add_investment
 from optimizer.model.linking import add_linking
-from optimizer.model.network import add_network
+from optimizer.model.network import add_flow_costs, add_network
 from optimizer.model.objective import add_objective
 from optimizer.model.policy import add_caps
+from optimizer.model.stockpiles import add_stockpile_costs, add_stockpiles
 
 Extension = Callable[[pyo.ConcreteModel, ModelData], None]
 
@@ -40,9 +42,23 @@ def build_model(data: ModelData, extensions: Sequence[Extension] = ()) -> pyo.Co
         add_network(m, data)
         add_investment(m, data)
         add_caps(m, data)
+        add_disruptions(m, data)
+        add_stockpiles(m, data)
         for extension in extensions:
             extension(m, data)
         add_linking(m, data)  # after the extensions: it leaves out sites to which they register other supply
         add_balances(m, data)
         add_objective(m, data)
     return m
+
+
+def rebuild_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Register every cost term of ``m`` anew from ``data`` (same structure): what a warm re-solve does to load
+    another case's prices.  The objective is not rebuilt."""
+    m.cost_terms = {}
+    add_flow_costs(m, data)
+    add_capex_cost(m, data)
+    for b in getattr(m, "operating_copies", []):
+        add_flow_costs(b, data)
+    if hasattr(m, "Stock_T"):
+        add_stockpile_costs(m, data)

@@ -14,6 +14,10 @@ Registry (on the model)     Balance built from it                               
 ``oxide_use_terms``         terms (free disposal of what is neither delivered nor sold)
 ==========================  ====================================================================  ===========
 
+Each operating state has its registries: the model's for normal operations, and a block's for each copy of the
+operations during a disruption (``m.operating_copies``, see :mod:`optimizer.model.disruptions`); a part registers
+into the block of the state its term belongs to, and :func:`add_balances` builds every state's balances.
+
 A term is a variable, a ``coef * variable`` term (:func:`optimizer.model.network.term`) or a number (a fixed
 quantity, moved to the right-hand side).  Terms may only name indices that the balance has; the balances' index
 sets (``DEMANDS``, ``YIELDS``) belong to the network.
@@ -34,13 +38,13 @@ from optimizer.model.bounds import declare_rhs
 REGISTRIES = ("demand_supply_terms", "oxide_supply_terms", "oxide_use_terms")
 
 
-def init_registries(m: pyo.ConcreteModel) -> None:
+def init_registries(m: pyo.Block) -> None:
     """Create the empty registries; :func:`optimizer.model.build_model` calls it before any part is added."""
     for name in REGISTRIES:
         setattr(m, name, {})
 
 
-def _register(m: pyo.ConcreteModel, registry: str, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
+def _register(m: pyo.Block, registry: str, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
     entries = getattr(m, registry)
     if name in entries:
         raise ValueError(f"{registry}: term {name!r} registered twice")
@@ -49,17 +53,17 @@ def _register(m: pyo.ConcreteModel, registry: str, name: str, terms: Mapping[tup
     entries[name] = terms
 
 
-def add_demand_supply(m: pyo.ConcreteModel, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
+def add_demand_supply(m: pyo.Block, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
     """Register what ``name`` supplies to each fab's demand: ``{(fab, product, period): [terms]}``."""
     _register(m, "demand_supply_terms", name, terms)
 
 
-def add_oxide_supply(m: pyo.ConcreteModel, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
+def add_oxide_supply(m: pyo.Block, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
     """Register oxide that ``name`` makes available at a refinery: ``{(refinery, product, origin, period): [terms]}``."""
     _register(m, "oxide_supply_terms", name, terms)
 
 
-def add_oxide_use(m: pyo.ConcreteModel, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
+def add_oxide_use(m: pyo.Block, name: str, terms: Mapping[tuple, Sequence[Any]]) -> None:
     """Register oxide that ``name`` takes from a refinery: ``{(refinery, product, origin, period): [terms]}``."""
     _register(m, "oxide_use_terms", name, terms)
 
@@ -71,7 +75,7 @@ def _negated(arg: Any) -> Any:
     return MonomialTermExpression((-1.0, arg))
 
 
-def _collect(m: pyo.ConcreteModel, registry: str, index_set: Iterable[tuple], sign: float,
+def _collect(m: pyo.Block, registry: str, index_set: Iterable[tuple], sign: float,
              out: dict[tuple, tuple[list, float]]) -> None:
     """Add every term of ``registry`` to ``out[index] = (args, constant)``, multiplied by ``sign``."""
     valid = set(index_set)
@@ -90,7 +94,13 @@ def _collect(m: pyo.ConcreteModel, registry: str, index_set: Iterable[tuple], si
 
 
 def add_balances(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Build ``Demand_Balance`` and ``Oxide_Balance`` from every registered term."""
+    """Build ``Demand_Balance`` and ``Oxide_Balance`` from every registered term, for normal operations (on ``m``)
+    and for every operating copy (the blocks in ``m.operating_copies``, each with registries of its own)."""
+    for b in [m, *getattr(m, "operating_copies", [])]:
+        _add_balances_of(b, data)
+
+
+def _add_balances_of(m: pyo.Block, data: ModelData) -> None:
     demand: dict[tuple, tuple[list, float]] = {}
     _collect(m, "demand_supply_terms", m.DEMANDS, 1.0, demand)
 

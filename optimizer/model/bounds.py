@@ -31,20 +31,26 @@ def init_bound_rules(m: pyo.ConcreteModel) -> None:
     m.var_bound_rules = {}
 
 
-def declare_rhs(m: pyo.ConcreteModel, family: str, rule: RhsRule | None) -> None:
-    """Declare how constraint ``family``'s right-hand side follows from the data (``None``: from structure only)."""
-    m.rhs_rules[family] = rule
+def _key(b: pyo.Block, family: str) -> str:
+    """The family's full name: ``Mine_Capacity`` on the model, ``Disrupted[ban].Mine_Capacity`` on a block."""
+    return family if b is b.model() else f"{b.name}.{family}"
 
 
-def declare_var_bounds(m: pyo.ConcreteModel, family: str, rule: VarBoundsRule | None) -> None:
-    """Declare how variable ``family``'s bounds follow from the data (``None``: from structure only)."""
-    m.var_bound_rules[family] = rule
+def declare_rhs(b: pyo.Block, family: str, rule: RhsRule | None) -> None:
+    """Declare how constraint ``family`` (of the model or of block ``b``)'s right-hand side follows from the data
+    (``None``: from structure only)."""
+    b.model().rhs_rules[_key(b, family)] = rule
+
+
+def declare_var_bounds(b: pyo.Block, family: str, rule: VarBoundsRule | None) -> None:
+    """Declare how variable ``family`` (of the model or of block ``b``)'s bounds follow from the data (``None``: from
+    structure only)."""
+    b.model().var_bound_rules[_key(b, family)] = rule
 
 
 def undeclared(m: pyo.ConcreteModel) -> list[str]:
-    """Constraint and variable families of ``m`` without a declaration (should be empty)."""
-    missing = [c.local_name for c in m.component_objects(pyo.Constraint, active=True, descend_into=True)
-               if c.local_name not in m.rhs_rules]
-    missing += [v.local_name for v in m.component_objects(pyo.Var, descend_into=True)
-                if v.local_name not in m.var_bound_rules]
+    """Constraint and variable families of ``m`` (and of its blocks) without a declaration (should be empty)."""
+    missing = [c.name for c in m.component_objects(pyo.Constraint, active=True, descend_into=True)
+               if c.name not in m.rhs_rules]
+    missing += [v.name for v in m.component_objects(pyo.Var, descend_into=True) if v.name not in m.var_bound_rules]
     return sorted(missing)

@@ -69,8 +69,22 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.LUMPY_OPTIONS, rule=lambda _m, r, t: m.Build_TPA[r, t] >= refs[r].min_build_tpa * m.Built[r, t])
     m.Build_Once = pyo.Constraint(m.LUMPY_SITES, rule=lambda _m, r: sum(m.Built[r, t] for t in periods) <= 1)
 
-    ore_t = variables(m.Ore_T)
-    ore_by_ref = group(m.ORE_ARCS, lambda k: (k[1], k[2]))
+    add_refinery_capacity(m, data, m)
+    # Build sizes, lead times and build modes are structure (a re-solve cannot change them).
+    for name in ("Build_Limit", "Lumpy_Max", "Lumpy_Min", "Build_Once"):
+        declare_rhs(m, name, None)
+    declare_var_bounds(m, "Build_TPA", None)
+    declare_var_bounds(m, "Built", None)
+    add_capex_cost(m, data)
+
+
+def add_refinery_capacity(m: pyo.ConcreteModel, data: ModelData, b: pyo.Block) -> None:
+    """``Refinery_Capacity`` of the operating state on ``b`` (the model, or a disruption's copy): the ore it
+    refines within the capacity that exists and the model's builds online."""
+    refs = data.refineries
+    periods = list(data.periods)
+    ore_t = variables(b.Ore_T)
+    ore_by_ref = group(b.ORE_ARCS, lambda k: (k[1], k[2]))
     ref_periods = sorted(ore_by_ref)
 
     def capacity(_m, r, t):  # type: ignore[no-untyped-def]
@@ -78,15 +92,9 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
         new = sum(m.Build_TPA[r, d] for d in periods if (r, d) in m.BUILD_OPTIONS and online(data, refs[r], d, t))
         return ore - new <= refs[r].capacity_tpa
 
-    m.REFINERY_PERIODS = pyo.Set(dimen=2, initialize=ref_periods)
-    m.Refinery_Capacity = pyo.Constraint(m.REFINERY_PERIODS, rule=capacity)
-    declare_rhs(m, "Refinery_Capacity", lambda d, i: d.refineries[i[0]].capacity_tpa)
-    # Build sizes, lead times and build modes are structure (a re-solve cannot change them).
-    for name in ("Build_Limit", "Lumpy_Max", "Lumpy_Min", "Build_Once"):
-        declare_rhs(m, name, None)
-    declare_var_bounds(m, "Build_TPA", None)
-    declare_var_bounds(m, "Built", None)
-    add_capex_cost(m, data)
+    b.REFINERY_PERIODS = pyo.Set(dimen=2, initialize=ref_periods)
+    b.Refinery_Capacity = pyo.Constraint(b.REFINERY_PERIODS, rule=capacity)
+    declare_rhs(b, "Refinery_Capacity", lambda d, i: d.refineries[i[0]].capacity_tpa)
 
 
 def add_capex_cost(m: pyo.ConcreteModel, data: ModelData) -> None:

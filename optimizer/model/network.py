@@ -29,11 +29,21 @@ Balance terms registered (the balances themselves are built by :mod:`optimizer.m
         Demand_Balance:  deliveries + unmet == demand_t[f, p, t]
     Tagging each oxide tonne with the country of the mine it came from makes provenance exact: a fab's supply is
     known by (mine country, refinery country).
+
+Operating states
+    The flows above are *normal operations*.  A two-stage plan (:mod:`optimizer.model.disruptions`) adds one copy of
+    them per disruption, on a block ``m.Disrupted[s]`` holding the same families under the same names.  Both are
+    built by :func:`add_operations` from an :class:`Operations` (the state's index lists): normal operations from
+    :func:`normal_operations`, kept as ``m.operations``; a copy from those lists with what the disruption stops
+    left out, so that no copy re-derives (or clones) the network.  Each state's costs are registered by
+    :func:`add_flow_costs`, weighted by the share of time expected in it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
@@ -71,21 +81,42 @@ def linear(args: list) -> LinearExpression:
     return LinearExpression(args)
 
 
-def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Add sets, flow variables, balances and the flow cost terms to ``m``."""
-    periods = list(data.periods)
-    m.PERIODS = pyo.Set(initialize=periods, ordered=True)
+NORMAL = ""  # the state name of normal operations (a copy's state is its disruption's id)
 
+
+@dataclass(frozen=True)
+class Operations:
+    """The index lists of one operating state: normal operations, or operations while a disruption lasts.
+
+    ``penalty`` gives, for each (fab, product), what a tonne/yr left unmet costs in this state (None: it must be
+    met).  ``weight`` gives, for each period, the share of time the state is expected to hold (the weight of its
+    operating cost in the objective).
+    """
+
+    state: str
+    periods: tuple[int, ...]
+    ore_arcs: list[tuple]  # (mine, refinery, period)
+    yields: list[tuple]  # (refinery, product, origin country, period)
+    deliveries: list[tuple]  # (refinery, fab, product, origin country, period)
+    sales: list[tuple]  # (refinery, market, origin country, period)
+    demands: list[tuple]  # (fab, product, period)
+    penalty: Mapping[tuple[str, str], float | None]
+    weight: Mapping[int, float]
+
+
+def normal_operations(data: ModelData) -> Operations:
+    """The index lists of normal operations, built once from the arcs that exist (never from the dense product of
+    node sets), and the weight of normal operations: 1 - sum of the expected time in every disruption."""
+    periods = tuple(data.periods)
     mine_country = {mine: v.country for mine, v in data.mines.items()}
     # Which products each (refinery, origin country) can yield: those some mine of that country reaching the
-    # refinery contains.  Built once from the arcs that exist, never from the dense product of node sets.
+    # refinery contains.
     origin_products: dict[tuple[str, str], set[str]] = defaultdict(set)
     for mine, ref in data.mine_arcs:
         for p in data.mine_products(mine):
             origin_products[ref, mine_country[mine]].add(p)
     yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
     yields_by_ref_product = group(yields_static, lambda k: (k[0], k[1]))
-
     fab_products = group(data.fab_products, lambda k: k[0])
     deliveries_static = [
         (r, f, p, c)
@@ -93,127 +124,175 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
         for (_, p) in fab_products.get(f, [])
         for (_, _, c) in yields_by_ref_product.get((r, p), [])
     ]
-
-    m.ORE_ARCS = pyo.Set(dimen=3, initialize=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods])
-    m.YIELDS = pyo.Set(dimen=4, initialize=[(r, p, c, t) for (r, p, c) in yields_static for t in periods])
-    m.DELIVERIES = pyo.Set(dimen=5, initialize=[(*k, t) for k in deliveries_static for t in periods])
     ref_country = {r: v.country for r, v in data.refineries.items()}
     markets_of = group(data.markets, data.market_product)
-    m.SALES = pyo.Set(dimen=4, initialize=[
-        (r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
-        if data.markets[k].open_to(ref_country[r]) for t in periods])
-    m.DEMANDS = pyo.Set(dimen=3, initialize=list(data.demand_t))
+    weight = {t: 1.0 - sum(d.expected_yr for d in data.disruptions.values() if d.happens_in(t)) for t in periods}
+    return Operations(
+        NORMAL, periods,
+        ore_arcs=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods],
+        yields=[(r, p, c, t) for (r, p, c) in yields_static for t in periods],
+        deliveries=[(*k, t) for k in deliveries_static for t in periods],
+        sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
+               if data.markets[k].open_to(ref_country[r]) for t in periods],
+        demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight)
+
+
+def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add the periods and normal operations (sets, flow variables, limits, balance and cost terms) to ``m``."""
+    m.PERIODS = pyo.Set(initialize=list(data.periods), ordered=True)
+    m.operations = normal_operations(data)
+    add_operations(m, data, m.operations)
+
+
+def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
+    """Add one operating state's flows to ``b`` (the model for normal operations, a block for a copy): sets,
+    variables, mine, arc, market and grade limits, its balance terms and its cost terms."""
+    b.operations = ops
+    periods = list(ops.periods)
+    mine_country = {mine: v.country for mine, v in data.mines.items()}
+    b.ORE_ARCS = pyo.Set(dimen=3, initialize=ops.ore_arcs)
+    b.YIELDS = pyo.Set(dimen=4, initialize=ops.yields)
+    b.DELIVERIES = pyo.Set(dimen=5, initialize=ops.deliveries)
+    b.SALES = pyo.Set(dimen=4, initialize=ops.sales)
+    b.DEMANDS = pyo.Set(dimen=3, initialize=ops.demands)
 
     def ore_bounds(_m, mine, ref, _t):  # type: ignore[no-untyped-def]
         return (0.0, data.mine_arcs[mine, ref].max_t)
 
-    m.Ore_T = pyo.Var(m.ORE_ARCS, bounds=ore_bounds, doc="concentrate moved mine -> refinery, t REO/yr")
-    m.Deliver_T = pyo.Var(m.DELIVERIES, domain=pyo.NonNegativeReals, doc="oxide delivered to a fab, t/yr")
-    m.Sell_T = pyo.Var(m.SALES, domain=pyo.NonNegativeReals, doc="co-product sold at the refinery gate, t/yr")
-    m.Unmet_T = pyo.Var(m.DEMANDS, domain=pyo.NonNegativeReals, doc="demand not delivered, t/yr")
-    for (f, p, t) in m.DEMANDS:
-        if data.unmet_penalty_usd_per_t[f, p] is None:
-            m.Unmet_T[f, p, t].fix(0.0)
+    b.Ore_T = pyo.Var(b.ORE_ARCS, bounds=ore_bounds, doc="concentrate moved mine -> refinery, t REO/yr")
+    b.Deliver_T = pyo.Var(b.DELIVERIES, domain=pyo.NonNegativeReals, doc="oxide delivered to a fab, t/yr")
+    b.Sell_T = pyo.Var(b.SALES, domain=pyo.NonNegativeReals, doc="co-product sold at the refinery gate, t/yr")
+    b.Unmet_T = pyo.Var(b.DEMANDS, domain=pyo.NonNegativeReals, doc="demand not delivered, t/yr")
+    unmet = variables(b.Unmet_T)
+    for (f, p, _t), var in unmet.items():
+        if ops.penalty[f, p] is None:
+            # A copy's demand may have no delivery left at all: a bound (not a fixed value, which Pyomo would
+            # substitute into a trivially infeasible row) lets HiGHS report it as infeasible.
+            var.fix(0.0) if ops.state == NORMAL else var.setub(0.0)
 
     # Plain dicts of the variables: a lookup costs a fraction of indexing the Pyomo component.
-    ore, deliver, sell = variables(m.Ore_T), variables(m.Deliver_T), variables(m.Sell_T)
-    ore_by_mine = group(m.ORE_ARCS, lambda k: (k[0], k[2]))
-    ore_by_ref_country = group(m.ORE_ARCS, lambda k: (k[1], mine_country[k[0]], k[2]))
-    deliveries_by_yield = group(m.DELIVERIES, lambda k: (k[0], k[2], k[3], k[4]))
-    deliveries_by_demand = group(m.DELIVERIES, lambda k: (k[1], k[2], k[4]))
-    sales_by_market = group(m.SALES, lambda k: (k[1], k[3]))
-    sales_by_yield = group(m.SALES, lambda k: (k[0], data.market_product(k[1]), k[2], k[3]))
+    ore, deliver, sell = variables(b.Ore_T), variables(b.Deliver_T), variables(b.Sell_T)
+    ore_by_mine = group(ops.ore_arcs, lambda k: (k[0], k[2]))
+    ore_by_ref_country = group(ops.ore_arcs, lambda k: (k[1], mine_country[k[0]], k[2]))
+    deliveries_by_yield = group(ops.deliveries, lambda k: (k[0], k[2], k[3], k[4]))
+    deliveries_by_demand = group(ops.deliveries, lambda k: (k[1], k[2], k[4]))
+    sales_by_market = group(ops.sales, lambda k: (k[1], k[3]))
+    sales_by_yield = group(ops.sales, lambda k: (k[0], data.market_product(k[1]), k[2], k[3]))
 
-    m.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
-    m.Mine_Capacity = pyo.Constraint(
-        m.MINE_PERIODS,
+    b.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
+    b.Mine_Capacity = pyo.Constraint(
+        b.MINE_PERIODS,
         rule=lambda _m, mine, t: linear([ore[k] for k in ore_by_mine[mine, t]]) <= data.mines[mine].capacity_t,
     )
-    declare_rhs(m, "Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t)
-    declare_var_bounds(m, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
+    declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t)
+    declare_var_bounds(b, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
     for name in ("Deliver_T", "Sell_T", "Unmet_T"):
-        declare_var_bounds(m, name, None)
+        declare_var_bounds(b, name, None)
 
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
     composition, refs = data.composition, data.refineries
-    add_oxide_supply(m, "separation", {
+    add_oxide_supply(b, "separation", {
         (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], ore[k]) for k in ore_by_ref_country[r, c, t]
                        if (k[0], p) in composition]
-        for (r, p, c, t) in m.YIELDS})
-    add_oxide_use(m, "deliveries", {y: [deliver[k] for k in ks] for y, ks in deliveries_by_yield.items()})
-    add_oxide_use(m, "sales", {y: [sell[k] for k in ks] for y, ks in sales_by_yield.items()})
-    add_demand_supply(m, "deliveries", {d: [deliver[k] for k in ks] for d, ks in deliveries_by_demand.items()})
-    add_demand_supply(m, "unmet", {k: [m.Unmet_T[k]] for k in m.DEMANDS})
+        for (r, p, c, t) in ops.yields})
+    add_oxide_use(b, "deliveries", {y: [deliver[k] for k in ks] for y, ks in deliveries_by_yield.items()})
+    add_oxide_use(b, "sales", {y: [sell[k] for k in ks] for y, ks in sales_by_yield.items()})
+    add_demand_supply(b, "deliveries", {d: [deliver[k] for k in ks] for d, ks in deliveries_by_demand.items()})
+    add_demand_supply(b, "unmet", {k: [unmet[k]] for k in ops.demands})
 
     limited_fab_arcs = [(r, f, t) for (r, f), arc in data.fab_arcs.items() if arc.max_t is not None for t in periods]
-    deliveries_by_arc = group(m.DELIVERIES, lambda k: (k[0], k[1], k[4]))
-    m.LIMITED_FAB_ARCS = pyo.Set(dimen=3, initialize=limited_fab_arcs)
-    m.Fab_Arc_Limit = pyo.Constraint(
-        m.LIMITED_FAB_ARCS,
+    deliveries_by_arc = group(ops.deliveries, lambda k: (k[0], k[1], k[4]))
+    b.LIMITED_FAB_ARCS = pyo.Set(dimen=3, initialize=limited_fab_arcs)
+    b.Fab_Arc_Limit = pyo.Constraint(
+        b.LIMITED_FAB_ARCS,
         rule=lambda _m, r, f, t: (
             linear([deliver[k] for k in deliveries_by_arc[r, f, t]]) <= data.fab_arcs[r, f].max_t
             if deliveries_by_arc.get((r, f, t))
             else pyo.Constraint.Skip
         ),
     )
-    declare_rhs(m, "Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t)
+    declare_rhs(b, "Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t)
 
     limited_markets = [(k, t) for k, mk in data.markets.items() if mk.max_t is not None for t in periods]
-    m.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
-    m.Market_Limit = pyo.Constraint(
-        m.LIMITED_MARKETS,
+    b.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
+    b.Market_Limit = pyo.Constraint(
+        b.LIMITED_MARKETS,
         rule=lambda _m, k, t: (
             linear([sell[x] for x in sales_by_market[k, t]]) <= data.markets[k].max_t
             if sales_by_market.get((k, t))
             else pyo.Constraint.Skip
         ),
     )
-    declare_rhs(m, "Market_Limit", lambda d, i: d.markets[i[0]].max_t)
+    declare_rhs(b, "Market_Limit", lambda d, i: d.markets[i[0]].max_t)
 
-    deliveries_by_ref = group(m.DELIVERIES, lambda k: (k[0], k[4]))
+    deliveries_by_ref = group(ops.deliveries, lambda k: (k[0], k[4]))
     graded = [(r, t) for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None for t in periods
               if deliveries_by_ref.get((r, t))]
-    m.FAB_GRADE_LIMITS = pyo.Set(dimen=2, initialize=graded)
-    m.Fab_Grade_Limit = pyo.Constraint(
-        m.FAB_GRADE_LIMITS,
+    b.FAB_GRADE_LIMITS = pyo.Set(dimen=2, initialize=graded)
+    b.Fab_Grade_Limit = pyo.Constraint(
+        b.FAB_GRADE_LIMITS,
         rule=lambda _m, r, t: linear([deliver[k] for k in deliveries_by_ref[r, t]]) <= data.refineries[r].fab_grade_max_t)
-    declare_rhs(m, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
+    declare_rhs(b, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
-    add_flow_costs(m, data)
+    add_flow_costs(b, data)
 
 
-def add_flow_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Register the per-period (annual) flow costs: mining, refining, transport, tariffs, penalty, sales."""
-    mines, refs = data.mines, data.refineries
-    by_period = group(m.ORE_ARCS, lambda k: k[2])
-    deliveries = group(m.DELIVERIES, lambda k: k[4])
-    sales = group(m.SALES, lambda k: k[3])
-    unmet = group([k for k in m.DEMANDS if not m.Unmet_T[k].fixed], lambda k: k[2])
+COST_COMPONENTS = ("mining", "refining", "transport", "tariffs", "unmet_penalty", "coproduct_sales")
+
+
+def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] | None = None) -> dict[str, dict]:
+    """``{component: {period: expression}}``: the annual flow costs of the state on ``b`` (mining, refining,
+    transport, tariffs, penalty, sales), each coefficient multiplied by ``weight[period]`` (default 1)."""
+    mines, refs, ops = data.mines, data.refineries, b.operations
+    by_period = group(ops.ore_arcs, lambda k: k[2])
+    deliveries = group(ops.deliveries, lambda k: k[4])
+    sales = group(ops.sales, lambda k: k[3])
+    unmet = group([k for k in ops.demands if ops.penalty[k[0], k[1]] is not None], lambda k: k[2])
 
     def freight(arc):  # type: ignore[no-untyped-def]
         return arc.cost_usd_per_t - arc.tariff_usd_per_t
 
-    ore, deliver = variables(m.Ore_T), variables(m.Deliver_T)
+    ore, deliver, sell, short = variables(b.Ore_T), variables(b.Deliver_T), variables(b.Sell_T), variables(b.Unmet_T)
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
-    add_cost_term(m, "mining", {
-        t: linear([term(mines[k[0]].cost_usd_per_t, ore[k]) for k in by_period[t]]) for t in m.PERIODS})
-    add_cost_term(m, "refining", {
-        t: linear([term(refs[k[1]].opex_usd_per_t, ore[k]) for k in by_period[t]]) for t in m.PERIODS})
-    add_cost_term(m, "transport", {
-        t: linear([term(freight(mine_arcs[k[0], k[1]]), ore[k]) for k in by_period[t]]
-                  + [term(freight(fab_arcs[k[0], k[1]]), deliver[k]) for k in deliveries[t]])
-        for t in m.PERIODS
-    })
-    # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so the
-    # objective's coefficients and the order of the columns are the same with or without them).
-    add_cost_term(m, "tariffs", {
-        t: linear([term(c, ore[k]) for k in by_period[t] if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
-                  + [term(c, deliver[k]) for k in deliveries[t] if (c := fab_arcs[k[0], k[1]].tariff_usd_per_t)])
-        for t in m.PERIODS
-    })
-    add_cost_term(m, "unmet_penalty", {
-        t: linear([term(data.unmet_penalty_usd_per_t[k[0], k[1]] or 0.0, m.Unmet_T[k]) for k in unmet[t]])
-        for t in m.PERIODS})
-    add_cost_term(m, "coproduct_sales", {
-        t: linear([term(-data.markets[k[1]].price_usd_per_t, m.Sell_T[k]) for k in sales[t]]) for t in m.PERIODS})
+    out: dict[str, dict] = {name: {} for name in COST_COMPONENTS}
+    for t in ops.periods:
+        w = 1.0 if weight is None else weight[t]
+        ore_t, deliver_t = by_period.get(t, []), deliveries.get(t, [])
+        out["mining"][t] = linear([term(w * mines[k[0]].cost_usd_per_t, ore[k]) for k in ore_t])
+        out["refining"][t] = linear([term(w * refs[k[1]].opex_usd_per_t, ore[k]) for k in ore_t])
+        out["transport"][t] = linear([term(w * freight(mine_arcs[k[0], k[1]]), ore[k]) for k in ore_t]
+                                     + [term(w * freight(fab_arcs[k[0], k[1]]), deliver[k]) for k in deliver_t])
+        # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so
+        # the objective's coefficients and the order of the columns are the same with or without them).
+        out["tariffs"][t] = linear(
+            [term(w * c, ore[k]) for k in ore_t if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
+            + [term(w * c, deliver[k]) for k in deliver_t if (c := fab_arcs[k[0], k[1]].tariff_usd_per_t)])
+        out["unmet_penalty"][t] = linear([term(w * (ops.penalty[k[0], k[1]] or 0.0), short[k])
+                                          for k in unmet.get(t, [])])
+        out["coproduct_sales"][t] = linear([term(-w * data.markets[k[1]].price_usd_per_t, sell[k])
+                                            for k in sales.get(t, [])])
+    return out
+
+
+def add_flow_costs(b: pyo.Block, data: ModelData) -> None:
+    """Register the annual flow costs of the operating state on ``b``, weighted by the time expected in it.
+
+    Normal operations register one term per component (mining, refining, ...); a disruption's copy registers one
+    term, ``disruption:<id>``, the sum of its components.  Without disruptions the weight of normal operations is 1
+    and the terms are those of a one-stage plan.
+    """
+    ops = b.operations
+    weight = {t: ops.weight[t] for t in ops.periods}
+    model = b.model()
+    if ops.state != NORMAL and not any(weight.values()):  # a must-survive disruption weighs nothing
+        add_cost_term(model, f"disruption:{ops.state}", {t: linear([]) for t in ops.periods})
+        return
+    exact = all(w == 1.0 for w in weight.values())
+    costs = operating_costs(b, data, None if exact else weight)
+    if ops.state == NORMAL:
+        for name, terms in costs.items():
+            add_cost_term(model, name, terms)
+        return
+    add_cost_term(model, f"disruption:{ops.state}", {
+        t: linear([arg for name in COST_COMPONENTS for arg in costs[name][t].args]) for t in ops.periods})

@@ -34,17 +34,43 @@ def build_report(run_dir: Path, out: Path | None = None, period: int | None = No
     ReportError
         The folder holds no results, a file lacks columns, or ``period``/``product`` is not in the run.
     """
+    from optimizer.io.outdir import out_lock
+    from optimizer.io.write import record_files
     from optimizer.report.html import render, write_atomic
 
-    run = load_run(run_dir, data)
     out = Path(out) if out is not None else Path(run_dir) / "report.html"
+    check_report_target(out, png)
+    run = load_run(run_dir, data)
     page = render(run, period, product)  # before anything is written: a bad --period leaves no file behind
-    written = [write_atomic(out, page)]
-    if png:
-        from optimizer.report.png import write_pngs
+    with out_lock(out.parent):
+        check_report_target(out, png)  # again, now that no other run can write the folder
+        written = [write_atomic(out, page)]
+        try:
+            if png:
+                from optimizer.report.png import write_pngs
 
-        written += write_pngs(run, out.with_suffix(""), period, product)
+                written += write_pngs(run, out.with_suffix(""), period, product)
+        finally:
+            record_files(out.parent, [p.name for p in written])
     return written
 
 
-__all__ = ["ReportError", "RunFolder", "build_report", "load_run"]
+PNG_CHARTS = ("sankey", "frontier", "stress", "costs", "builds", "dependence")  # report.png names <stem>-<chart>.png
+
+
+def check_report_target(out: Path, png: bool) -> None:
+    """The report is an ``.html`` file, and replaces only files that the tool wrote."""
+    from optimizer.io.outdir import tool_wrote
+
+    if out.suffix.lower() != ".html":
+        raise ReportError(f"{out}: the report is an HTML file; give a name ending in .html")
+    targets = [out] + ([out.with_name(f"{out.stem}-{c}.png") for c in PNG_CHARTS] if png else [])
+    for target in targets:
+        if target.is_dir():
+            raise ReportError(f"{target}: is a folder")
+        if (target.exists() or target.is_symlink()) and not tool_wrote(target):
+            raise ReportError(f"{target} exists and was not written by paxsilica; move it away or give another "
+                              "--out (nothing was changed)")
+
+
+__all__ = ["ReportError", "RunFolder", "build_report", "check_report_target", "load_run"]

@@ -30,10 +30,15 @@ COLUMNS: dict[str, list[str]] = {
     "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_pct",
                  "realised_share", "breakpoint"],
     "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"],
+    "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
+                    "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
+    "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
+_ESCAPED = ("'=", "'+", "'-", "'@")
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
-         "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind"}
+         "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
+         "stockpile", "must_survive"}
 
 
 class ReportError(Exception):
@@ -65,6 +70,8 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
+    for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
+        df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
     return df
 
 

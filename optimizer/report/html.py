@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from optimizer.report import caps, charts
+from optimizer.report import caps, charts, disruptions
 from optimizer.report import data as rd
 from optimizer.report.terminal import pct, usd
 
@@ -65,6 +65,11 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
         out.append(Section("stress", "Chokepoints",
                            "Each bar removes one supplier, site or route and re-solves: the longer, the worse.",
                            charts.stress_figure(rd.stress_ranking(run))))
+    if run.has("disruptions") and len(run.tables["disruptions"]):
+        out.append(Section("disruptions", "Coming through disruptions",
+                           "Demand each disruption leaves unmet over its duration: red on today's network (no new "
+                           "plants, no stockpiles), blue with the plan. " + disruptions.stockpile_note(run),
+                           disruptions.disruptions_figure(disruptions.disruption_rows(run))))
     steps = caps.caps_cost(run)
     if len(steps) > 2 or (len(steps) == 2 and abs(float(steps["usd"].iloc[1] - steps["usd"].iloc[0])) > caps.TOL_USD):
         out.append(Section("caps_cost", "What the caps cost",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 import click
+import pandas as pd
 
 from optimizer.report.progress import interactive
 from optimizer.solver.results import CapRealised
@@ -21,7 +22,7 @@ from optimizer.solver.run import CaseRun
 
 def usd(x: float) -> str:
     """Money in short form: ``$41.43M``, ``-$603.74k``, ``$12``."""
-    sign, x = ("-" if x < 0 else ""), abs(x)
+    sign, x = ("-" if x < 0 and round(x) != 0 else ""), abs(x)  # never "-$0"
     for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
         if x >= size:
             return f"{sign}${x / size:,.2f}{unit}"
@@ -43,6 +44,8 @@ class RunSummary:
     china: list[tuple[str, str, str]] = field(default_factory=list)  # period, share, without caps
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
+    two_stage: list[str] = field(default_factory=list)  # stockpiles held and what each disruption leaves unmet
+    warnings: list[str] = field(default_factory=list)
     risk: str = ""
     results: str = ""
     report: str = ""
@@ -61,11 +64,35 @@ def cap_price(c: CapRealised) -> str:
     return text
 
 
+def two_stage_lines(stockpiles: pd.DataFrame, disruptions: pd.DataFrame, multi_period: bool) -> list[str]:
+    """One line per stockpile held and per disruption: what it leaves unmet (and without the plan), draws, costs."""
+    lines = []
+    held = stockpiles[stockpiles["tonnes"] > 0]
+    if held.empty:
+        lines.append("stockpiles: none held")
+    for r in held.itertuples():
+        when = f" in {r.period}" if multi_period else ""
+        lines.append(f"stockpile {r.stockpile} ({r.holder}, {r.product}){when}: {r.tonnes:,.1f} t, holding "
+                     f"{usd(r.holding_usd_per_yr)}/yr")
+    for r in disruptions.itertuples():
+        when = f" in {r.period}" if multi_period else ""
+        odds = "must survive" if r.must_survive else f"{r.probability_per_yr:g}/yr"
+        without = "" if pd.isna(r.unmet_without_plan_t) else f" ({r.unmet_without_plan_t:,.1f} t without the plan)"
+        cost = "" if pd.isna(r.cost_while_it_lasts_usd) else (
+            f", costs {usd(r.cost_while_it_lasts_usd)} while it lasts, {usd(r.expected_cost_usd_per_yr)}/yr expected")
+        lines.append(f"disruption {r.disruption}{when} ({odds}, {r.duration_months:g} months): unmet "
+                     f"{r.unmet_t:,.1f} t{without}, drawn {r.stockpile_drawn_t:,.1f} t{cost}")
+    return lines
+
+
 def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     """Cost, cost without caps, breakdown, builds, China's share with and without caps, caps with dual, unmet."""
     r = run.result
     label = r.outcome.value + (f" (MIP gap {r.mip_gap:.2%})" if r.is_mip and r.mip_gap else "")
-    s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir))
+    if run.warnings:
+        label += f", but NUMERICALLY DOUBTFUL ({len(run.warnings)} warning(s) below; see summary.json)"
+    s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir),
+                   warnings=list(run.warnings))
     total = r.objective_usd or 0.0
     sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
     s.cost.append(("total cost", usd(total), "net of co-product sales" if sales < -0.5 else ""))
@@ -75,7 +102,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     costs = run.tables["costs"].groupby("component", sort=False)["usd"].sum()
     s.cost += [(f"  {component}", usd(x), "") for component, x in costs.items() if abs(x) > 0.5]
     builds = run.tables["builds"]
-    built = builds[builds["built"]]
+    built = builds[builds["built"].astype(bool)]
     for ref, country, tpa, period in zip(built["refinery"], built["country"], built["new_tpa"], built["period"]):
         s.builds.append((str(ref), str(country), f"{tpa:,.0f}", str(period)))
     for t, share in run.china_share.items():
@@ -83,6 +110,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
         s.china.append((str(t), pct(share), before))
     for c in run.caps:
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
+    if "disruptions" in run.tables:
+        s.two_stage = two_stage_lines(run.tables["stockpiles"], run.tables["disruptions"], run.data.multi_period)
     if "risk" in run.tables:
         s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:
@@ -93,7 +122,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
 
 def plain_text(s: RunSummary) -> str:
     """The summary as aligned plain text (pipes, logs, CI)."""
-    lines = [s.headline]
+    lines = [s.headline] + [f"  warning: {w}" for w in s.warnings]
     for item, value, note in s.cost:
         lines.append(f"  {item:<20}{value:>14}" + (f"   ({note})" if note else ""))
     if s.builds:
@@ -111,6 +140,7 @@ def plain_text(s: RunSummary) -> str:
         when = f" {period}" if s.multi_period else ""
         binding = f", {price}" if price else ""
         lines.append(f"  cap {cap}{when}: {share} of {delivered} t demanded (max {max_share}){binding}")
+    lines += [f"  {line}" for line in s.two_stage]
     if s.risk:
         lines.append(f"  {s.risk}")
     if s.unmet:
@@ -124,10 +154,13 @@ def plain_text(s: RunSummary) -> str:
 def _rich_print(s: RunSummary, stream: TextIO) -> None:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=stream)
-    console.print(f"[bold]{s.headline}[/bold]")
+    console.print(f"[bold]{s.headline}[/bold]", highlight=False)
+    for w in s.warnings:
+        console.print(f"[bold red]warning:[/bold red] {escape(w)}", highlight=False)
     cost = Table(box=box.SIMPLE_HEAD, title="Cost", title_justify="left", show_header=False)
     cost.add_column("item")
     cost.add_column("USD", justify="right")
@@ -157,6 +190,8 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
         when = f" {period}" if s.multi_period else ""
         dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")
     console.print(dep)
+    for line in s.two_stage:
+        console.print(line, highlight=False)
     if s.risk:
         console.print(s.risk, highlight=False)
     if s.unmet:

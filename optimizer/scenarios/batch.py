@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.write import write_results
 from optimizer.scenarios.batch_report import batch_table, build_frequency_table, samples_table, uncertainty_table
 from optimizer.scenarios.batch_worker import ChunkTask, Entry, run_chunk
 from optimizer.scenarios.scenario import (
@@ -72,8 +71,12 @@ def _sanitise(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.=+-]", "-", text)
 
 
-def _matrix(path: Path, matrix: Any, base_input: str) -> list[Entry]:
-    """One entry per combination of the ``[matrix]`` values, named ``param=value+param=value``."""
+def _matrix(path: Path, matrix: Any, scenarios: list[Entry]) -> list[Entry]:
+    """Every scenario crossed with every combination of the ``[matrix]`` values.
+
+    A combination is named ``param=value+param=value``; crossed with scenario NAME it is ``NAME.param=value...``
+    (the combination alone when the batch has no scenarios of its own, which then means its base input).
+    """
     from optimizer.scenarios.uncertainty import parameter_override
 
     where = f"{path}, matrix"
@@ -88,10 +91,12 @@ def _matrix(path: Path, matrix: Any, base_input: str) -> list[Entry]:
         except ValueError as err:
             raise InputError([Problem(f"{where}, key {name!r}", str(err))]) from None
     entries = []
-    for combo in itertools.product(*matrix.values()):
-        params = tuple(zip(matrix, (float(v) for v in combo)))
-        name = _sanitise("+".join(f"{k}={v:g}" for k, v in params))
-        entries.append(Entry(name, base_input, params=params))
+    for scenario in scenarios:
+        for combo in itertools.product(*matrix.values()):
+            params = tuple(zip(matrix, (float(v) for v in combo)))
+            name = _sanitise("+".join(f"{k}={v:g}" for k, v in params))
+            full = name if scenario.name == "" else f"{scenario.name}.{name}"
+            entries.append(Entry(full, scenario.input, scenario.layers, params=params))
     return entries
 
 
@@ -139,9 +144,13 @@ def load_batch_file(path: Path, default_input: Path) -> list[Entry]:
         scenario = scenario_from_document(name, source, own, path.parent)
         entries.append(Entry(name, _absolute(scenario.input or input_path), layers + scenario.layers))
     if "matrix" in doc:
-        entries.extend(_matrix(path, doc["matrix"], base))
+        entries = _matrix(path, doc["matrix"], entries or [Entry("", base)])
     if not entries:
         entries.append(Entry("base", base))
+    missing = sorted({e.input for e in entries if not Path(e.input).exists()})
+    if missing:
+        raise InputError([Problem(f"{path}, input", f"{m}: not found (an .xlsx workbook or a folder of CSV files)")
+                          for m in missing])
     seen: dict[str, int] = {}
     for e in entries:
         seen[e.name] = seen.get(e.name, 0) + 1
@@ -194,7 +203,11 @@ def _run_tasks(tasks: list[ChunkTask], workers: int, scheduler: str | None,
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
 
-        with Client(scheduler, timeout="30s") as client:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, ValueError, TypeError) as err:  # unreachable, or an address Dask cannot parse
+            raise OSError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
+        with client:
             futures = client.map(run_chunk, tasks, pure=False)
             for future in dask_completed(futures):
                 done(future.result())
@@ -206,18 +219,6 @@ def _run_tasks(tasks: list[ChunkTask], workers: int, scheduler: str | None,
             for future in as_completed([pool.submit(run_chunk, t) for t in tasks]):
                 done(future.result())
     return rows
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``path`` through a temporary file in the same folder, so a reader never sees half of it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_batch(entries: list[Entry], out_dir: Path, workers: int = 1, scheduler: str | None = None,
@@ -245,8 +246,7 @@ def run_batch(entries: list[Entry], out_dir: Path, workers: int = 1, scheduler: 
         result.tables["samples"] = samples_table(rows)
         result.tables["uncertainty"] = uncertainty_table(rows)
         result.tables["build_frequency"] = build_frequency_table(rows)
-    for name, frame in result.tables.items():
-        _write_csv(frame, out_dir / f"{name}.csv")
+    write_results(out_dir, result.tables, None)  # replaces only the batch tables an earlier run wrote
     return result
 
 

@@ -254,7 +254,7 @@ def _labels(sheet: str, row: Mapping[str, Any], blocs: Mapping[str, str], fab_co
         labels.add(row[sheet[:-1] if sheet == "mines" else "refinery"])
         countries = [row["country"]]
     elif sheet == "markets":
-        labels.add(row["product"])
+        labels.update(x for x in (row["product"], row.get("market")) if isinstance(x, str))
     elif sheet == "lanes":
         labels.add(f"{row['from_country']}>{row['to_country']}")
         countries = [row["from_country"], row["to_country"]]

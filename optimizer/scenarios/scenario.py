@@ -48,6 +48,7 @@ META_KEYS = ("name", "description", "input", "solver")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "caps", "parameters", "coalition", "blocked_lanes", "remove", "prices",
                                 "capacity", "demand", *[t.name for t in TABLES])))
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.=+-]+$")
+SCENARIO_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what --scenario and --name accept as a name
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError([Problem(str(path), f"cannot read: {err.strerror or err}")]) from None
     except tomllib.TOMLDecodeError as err:
         raise InputError([Problem(str(path), f"not valid TOML: {err}")]) from None
+    except UnicodeDecodeError as err:
+        raise InputError([Problem(str(path), f"not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
+                                             f"{err.start}); save it as UTF-8")]) from None
 
 
 def resolve_path(text: str, relative_to: Path) -> Path:
@@ -111,6 +115,53 @@ def find_scenario(name: str, folder: Path | None = None) -> Path | None:
         return Path(name)
     candidate = (folder or models_dir()) / f"{name}.toml"
     return candidate if candidate.is_file() else None
+
+
+def known_scenarios(folder: Path | None = None) -> list[str]:
+    """The scenario ids of ``models/`` (its ``*.toml`` files), sorted."""
+    folder = folder or models_dir()
+    return sorted(p.stem for p in folder.glob("*.toml") if SCENARIO_ID.match(p.stem)) if folder.is_dir() else []
+
+
+def resolve_scenario(text: str, folder: Path | None = None) -> Path | None:
+    """The scenario file ``--scenario TEXT`` names: ``models/TEXT.toml`` for an id, or an existing ``.toml`` file.
+
+    ``base`` without a ``models/base.toml`` is the input as it is (None).  The file is only ever read.
+
+    Raises
+    ------
+    InputError
+        TEXT is neither a known id nor an existing ``.toml`` file; the message lists the known scenarios and the
+        closest one.
+    """
+    import difflib
+
+    if text.lower().endswith(".toml"):
+        path = Path(text)
+        if path.is_file():
+            return path
+        raise InputError([Problem("--scenario", f"no scenario file {text!r}")])
+    if not SCENARIO_ID.match(text):
+        raise InputError([Problem("--scenario", f"{text!r} is not a scenario: give an id (letters, digits, _ and -) "
+                                                "of models/ or a path to a .toml file")])
+    folder = folder or models_dir()
+    candidate = folder / f"{text}.toml"
+    if candidate.is_file():
+        return candidate
+    if text == "base":
+        return None
+    known = known_scenarios(folder)
+    close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    listing = ", ".join(["base", *known]) if known else "base"
+    raise InputError([Problem("--scenario", f"unknown scenario {text!r}{hint} (known: {listing})")])
+
+
+def check_label(label: str, option: str = "--name") -> str:
+    """A results-folder label given on the command line: an id (letters, digits, ``_`` and ``-``)."""
+    if not SCENARIO_ID.match(label):
+        raise InputError([Problem(option, f"{label!r} must use only letters, digits, _ and -")])
+    return label
 
 
 def scenario_from_document(name: str, source: str, doc: Mapping[str, Any], relative_to: Path) -> Scenario:
@@ -220,15 +271,15 @@ def solver_section(doc: Mapping[str, Any], source: str) -> dict[str, Any] | None
 
 def scenario_solver(name: str) -> dict[str, Any] | None:
     """The ``[solver]`` section of scenario ``name``'s file (None when it has none, or NAME is only a label)."""
-    found = find_scenario(name)
+    found = resolve_scenario(name)
     return None if found is None else solver_section(read_toml(found), str(found))
 
 
 def load_for_solve(input_path: Path | None, name: str, default_input: Any) -> tuple[Any, Path, str, dict[str, Any]]:
     """What ``paxsilica solve [INPUT] --scenario NAME`` solves.
 
-    When NAME is a scenario file (``models/NAME.toml`` or a path to a ``.toml``), its overrides are applied to INPUT
-    (or to the input the file names, or to the embedded dataset); otherwise NAME is only a label.
+    NAME is resolved by :func:`resolve_scenario`: a scenario file's overrides are applied to INPUT (or to the input
+    the file names, or to the embedded dataset); ``base`` (with no ``models/base.toml``) is INPUT as it is.
 
     Returns
     -------
@@ -236,7 +287,7 @@ def load_for_solve(input_path: Path | None, name: str, default_input: Any) -> tu
     """
     from optimizer.io.load import load_case
 
-    found = find_scenario(name)
+    found = resolve_scenario(name)
     if found is None:
         path = Path(input_path or default_input())
         return load_case(path), path, name, {}

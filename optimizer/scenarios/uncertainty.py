@@ -15,8 +15,8 @@ A *parameter name* says what a number changes, as a scenario override (see ``mod
 ==========================================  ======================================================================
 
 ``SEL`` is a selector as in a scenario's multiplier tables: an id, a country code, a bloc label or ``*`` (the
-default).  Sampled multipliers below 0 are taken as 0 and sampled shares are clipped to 0-1, so a wide normal
-distribution cannot make an input invalid.
+default); a market's id picks that market alone (``market_price:ndpr_outside``).  Sampled multipliers below 0
+are taken as 0 and sampled shares are clipped to 0-1, so a wide normal distribution cannot make an input invalid.
 
 Draws are reproducible: sample ``i`` of seed ``S`` uses ``numpy.random.default_rng([S, i])`` and draws the sheet's
 rows in order, so a sample does not depend on which worker runs it or how many samples there are.

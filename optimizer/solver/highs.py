@@ -121,13 +121,23 @@ _COST_TARGET_LOG2 = 7
 _BOUND_TARGET_LOG2 = 10
 
 
-def _scale_exponent(values: np.ndarray, target_log2: int) -> int:
-    """The power of two (<= 0) that brings the largest finite magnitude of ``values`` down near 2^target."""
+# The smallest cost is kept above 2^-10 (about 1e-3) where that matters more than the largest's target: a two-stage
+# plan weights the costs of a disruption's copy by its expected time in a year (1% and less), and HiGHS warns of
+# excessively small costs when they are scaled below about 1e-4.
+_SMALLEST_COST_LOG2 = -10
+
+
+def _scale_exponent(values: np.ndarray, target_log2: int, smallest_log2: int | None = None) -> int:
+    """The power of two (<= 0) that brings the largest finite magnitude of ``values`` down near 2^target, or less
+    far when that would take the smallest below 2^smallest_log2."""
     finite = np.abs(values[np.isfinite(values)])
     finite = finite[finite > 0]
     if not len(finite):
         return 0
-    return min(0, target_log2 - int(np.ceil(np.log2(finite.max()))))
+    exponent = target_log2 - int(np.ceil(np.log2(finite.max())))
+    if smallest_log2 is not None:
+        exponent = max(exponent, smallest_log2 - int(np.floor(np.log2(finite.min()))))
+    return min(0, exponent)
 
 
 def user_scaling(lp: highspy.HighsLp) -> dict[str, int]:
@@ -138,7 +148,7 @@ def user_scaling(lp: highspy.HighsLp) -> dict[str, int]:
     and reports the solution, duals and objective in the model's own units.
     """
     bounds = np.concatenate([np.asarray(lp.col_upper_), np.asarray(lp.row_upper_), np.asarray(lp.row_lower_)])
-    return {"user_objective_scale": _scale_exponent(np.asarray(lp.col_cost_), _COST_TARGET_LOG2),
+    return {"user_objective_scale": _scale_exponent(np.asarray(lp.col_cost_), _COST_TARGET_LOG2, _SMALLEST_COST_LOG2),
             "user_bound_scale": _scale_exponent(bounds, _BOUND_TARGET_LOG2)}
 
 

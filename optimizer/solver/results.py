@@ -108,7 +108,8 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
         rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0))
     cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr"]
-    return _clean(pd.DataFrame(rows, columns=cols), ["period", "refinery"])
+    # An empty table still has a boolean ``built`` column: ``builds[builds["built"]]`` must select rows, not columns.
+    return _clean(pd.DataFrame(rows, columns=cols).astype({"built": bool}), ["period", "refinery"])
 
 
 def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:

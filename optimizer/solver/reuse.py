@@ -32,11 +32,9 @@ import pyomo.core as pyo
 from pyomo.repn.linear import LinearRepnVisitor
 
 from optimizer.io.data import ModelData
-from optimizer.model import build_model
+from optimizer.model import build_model, rebuild_costs
 from optimizer.model.bounds import undeclared
-from optimizer.model.investment import add_capex_cost
 from optimizer.model.linking import link_signature
-from optimizer.model.network import add_flow_costs
 from optimizer.model.objective import add_objective
 from optimizer.solver.highs import INF, HighsProgram, Outcome, SolveOptions
 from optimizer.solver.marginals import measure_cap_marginals
@@ -59,6 +57,14 @@ def structure_signature(data: ModelData) -> str:
                for k, c in data.caps.items()),
         sorted((k, v.max_t is None, v.product, sorted(v.sellers or ())) for k, v in data.markets.items()),
         sorted((r, v.fab_grade_max_t is None) for r, v in data.refineries.items()),
+        # Two-stage plans: what each disruption stops, whether it must be survived, and its duration (a
+        # coefficient of Stock_Cover); which stockpiles serve which fabs.
+        sorted((k, d.scope.stage, sorted(d.scope.supplier_countries), sorted(d.scope.products), sorted(d.scope.fabs),
+                d.must_survive, d.duration_months, d.period, sorted(d.removed_nodes), sorted(d.removed_lanes))
+               for k, d in data.disruptions.items()),
+        sorted((k, v.product, sorted(v.fabs), v.max_t is None) for k, v in data.stockpiles.items()),
+        sorted((k, data.disruption_penalty_usd_per_t(*k) is None) for k in data.fab_products)
+        if data.disruptions else (),
         link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -113,9 +119,7 @@ class ReusableProgram:
 
     def _load_costs(self, data: ModelData) -> None:
         m, prog = self.model, self.program
-        m.cost_terms = {}
-        add_flow_costs(m, data)
-        add_capex_cost(m, data)
+        rebuild_costs(m, data)
         if list(m.cost_terms) != self.cost_terms:
             raise RuntimeError(f"cost terms rebuilt as {list(m.cost_terms)}, expected {self.cost_terms}")
         m.del_component(m.Total_Cost)
@@ -133,7 +137,7 @@ class ReusableProgram:
         m, prog = self.model, self.program
         rows, lower, upper = [], [], []
         for component in m.component_objects(pyo.Constraint, active=True, descend_into=True):
-            rule = m.rhs_rules[component.local_name]
+            rule = m.rhs_rules[component.name]
             if rule is None:
                 continue
             for index, con in component.items():
@@ -149,7 +153,7 @@ class ReusableProgram:
                 len(rows), np.array(rows, dtype=np.int32), np.array(lower), np.array(upper))
         cols, col_lower, col_upper = [], [], []
         for component in m.component_objects(pyo.Var, descend_into=True):
-            bounds_of = m.var_bound_rules[component.local_name]
+            bounds_of = m.var_bound_rules[component.name]
             if bounds_of is None:
                 continue
             for index, var in component.items():

@@ -19,6 +19,7 @@ from optimizer.io.data import Cap, ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
 from optimizer.resources import default_input
+from optimizer.solver.checks import check_solution
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.results import (
@@ -34,14 +35,17 @@ from optimizer.solver.results import (
     unmet_demand,
 )
 from optimizer.solver.risk import risk_summary, risk_table
+from optimizer.solver.two_stage import disrupted_unmet, disruptions_table, stockpiles_table, two_stage_summary
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*=\s*(?P<share>[^\s]+)\s*$")
 
 
 def input_name(path: Path) -> str:
     """The name results are filed under: ``inputs/example`` -> ``example``, ``case.xlsx`` -> ``case``."""
-    path = Path(path)
-    return path.stem if path.suffix else path.name
+    path = Path(path).resolve()  # ``.`` or ``..`` would name no folder (and ``..`` a folder above)
+    name = path.stem if path.suffix else path.name
+    # The name becomes a folder: keep it to letters, digits and _ . = + -, never a dot first.
+    return re.sub(r"[^A-Za-z0-9_.=+-]", "_", name).lstrip(".") or "input"
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class CaseRun:
     china_share: dict[int, float] = field(default_factory=dict)
     uncapped: dict[str, Any] | None = None
     unmet: list[tuple[str, str, int, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a usable plan that disagrees with its input (checks.py)
     times_s: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -130,6 +135,10 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         run.tables["risk"] = risk_table(run.tables["supply"])
         run.china_share = _china_shares(model, data)
         run.unmet = unmet_demand(model)
+        run.warnings = check_solution(model, data, result.objective_usd)
+        if data.disruptions:
+            run.tables["stockpiles"] = stockpiles_table(model, data)
+            run.tables["disruptions"] = disruptions_table(model, data)
         run.times_s["extract"] = time.perf_counter() - extracting
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -150,6 +159,13 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     result = program.solve(options)
     result.times_s = {"build": built - start, **result.times_s}
     run = extract_run(model, data, result, start)
+    if run.ok and data.disruptions and baseline:
+        measuring = time.perf_counter()
+        missing = disrupted_unmet(data, None, None, options)
+        run.tables["disruptions"]["unmet_without_plan_t"] = [
+            None if missing is None else round(missing.get((s, t), 0.0), 6)
+            for s, t in zip(run.tables["disruptions"]["disruption"], run.tables["disruptions"]["period"])]
+        run.times_s["without_plan"] = time.perf_counter() - measuring
     if not run.ok or not data.caps:
         return run
     if marginals and result.outcome is Outcome.OPTIMAL and result.objective_usd is not None:
@@ -165,7 +181,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
             run.uncapped = {"objective_usd": free.objective_usd,
                             "china_share": _china_shares(model, data),
                             "costs": costs_table(model, data),
-                            "builds": free_builds[free_builds["built"]]}
+                            "builds": free_builds[free_builds["built"].astype(bool)]}
         run.times_s["baseline"] = time.perf_counter() - solving
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -215,6 +231,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         "is_mip": r.is_mip,
         "mip_gap": r.mip_gap,
         "duals_source": r.duals_source,
+        "warnings": list(run.warnings),  # non-empty: the plan is numerically doubtful (see solver/checks.py)
     }
     if run.ok:
         costs = run.tables["costs"]
@@ -233,11 +250,13 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
         doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped)
-        doc["builds"] = _builds_list(builds[builds["built"]])
+        doc["builds"] = _builds_list(builds[builds["built"].astype(bool)])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
         doc["risk"] = risk_summary(run.tables["supply"])
         doc["geography"] = geography(run.data)
+        if run.data.disruptions:
+            doc.update(two_stage_summary(run.tables))
     doc["solver"] = r.solver
     doc["wall_times_s"] = {k: round(v, 4) for k, v in run.times_s.items()}
     doc["input"] = {"source": run.data.source, "sha256": run.data.sha256}

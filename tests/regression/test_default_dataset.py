@@ -11,11 +11,13 @@ Calibration targets (uncapped plan, today's capacity), none of them an input (``
 - 2025 utilisation of the plants outside China against nameplate: Lynas Malaysia 6,558 / 10,500 t NdPr = 62%
   (Lynas FY25), MP Mountain Pass 2,599 / 6,000 t NdPr = 43% (MP FY2025; nameplate Adamas 2022). Band: +-15 pp.
 
-The current model cannot meet them: every refinery's co-products sell without limit at one price, and a fab's supply
-is a cost-minimising corner, so any plant outside China with fab-grade lines and some feed (Solvay) takes all of the
-coalition's fab demand, and every profitable plant runs full. These tests are expected failures (strict: they fail
-when they start passing) until the model has markets per selling region with volume limits and a limit on a plant's
-semiconductor-grade output; see inputs/pax_silica_2025/RESEARCH-2026-12.md, section 4.
+Met: Y2O3 to Japan and to the US (China's plants sell Y2O3 to fabs at the inside-China price, while the few plants
+outside China that separate yttrium get more on the outside-China contract market), and Lynas Malaysia's utilisation
+(fed by Mt Weld at its pre-expansion feedstock capacity, 7,000 t NdPr-equivalent/yr, a nameplate reported in 2022).
+
+Not met, kept as strict expected failures with the reason (``CORNER`` and ``RAMP`` below): China's share of Japan's
+CeO2, and MP's utilisation. Neither can be met by a steady-state, cost-minimising plan without an input set from
+the figure it is compared with; see inputs/pax_silica_2025/SOURCES.md, "Calibration".
 If calibration fails, fix the data (or the model), not the tolerance.
 """
 
@@ -52,9 +54,26 @@ CUSTOMS_SHARE = {("JPN", "CeO2"): (0.70, 0.95), ("JPN", "Y2O3"): (0.90, 1.0), ("
 UTILISATION = {"lynas_malaysia": (6558.0, 10500.0), "mp_mountain_pass": (2599.0, 6000.0)}
 UTILISATION_BAND = 0.15
 TARGET_FIGURES = ("83.5", "98.7", "93%", "6,558", "6558", "2,599", "2599")
-NEEDS_MARKETS = pytest.mark.xfail(strict=True, reason=(
-    "needs markets per selling region with volume limits and a limit on semiconductor-grade output (model features; "
-    "inputs/pax_silica_2025/RESEARCH-2026-12.md, section 4)"))
+CORNER = pytest.mark.xfail(strict=True, reason=(
+    "a cost-minimising plan gives each fab all of a product from the cheapest qualified plant: Solvay La Rochelle's "
+    "CeO2 is worth the inside-China price once the outside-China CeO2 market is full, so it undercuts China's by the "
+    "freight and supplies all of Japan's CeO2 (China 0%); a share inside 70-95% needs a limit on Solvay's fab-grade "
+    "output that cuts through Japan's demand, and no public figure for that limit was found (setting it from the "
+    "customs share would feed the target in). Japanese customs also show that the cerium oxide Japan imports from "
+    "France is the semiconductor grade (iru-miru.com, 2023), so China's 83.5% of all cerium-oxide imports overstates "
+    "its share of fab ceria"))
+RAMP = pytest.mark.xfail(strict=True, reason=(
+    "MP's 2025 output was the commissioning ramp of its separation plant (1,294 t NdPr in 2024, a record Q4 2025 "
+    "exit rate, per-unit costs 'elevated as production ramps toward target throughput', MP 2025), not a steady "
+    "state: with Mountain Pass feed for its nameplate and 2025 prices above its opex the plan runs it full, and only "
+    "a capacity derived from the 2025 output would give 43%"))
+EXPECTED_FAILURES = {("JPN", "CeO2"): CORNER, "mp_mountain_pass": RAMP}
+
+
+def _with_reason(values: list, key=lambda v: v) -> list:
+    """Parameter values with the strict expected-failure mark of the targets that are not met (see the docstring)."""
+    return [pytest.param(*(v if isinstance(v, tuple) else (v,)), marks=EXPECTED_FAILURES[key(v)])
+            if key(v) in EXPECTED_FAILURES else v for v in values]
 
 
 def _script(name: str):
@@ -157,7 +176,7 @@ def test_scenarios_load() -> None:
 
     blocs = {}
     for name in ("signatories_only", "later_members", "export_controls_2025", "export_controls_2025_blocked",
-                 "allied_expansions", "signatories_2026", "yttrium_cap"):
+                 "allied_expansions", "signatories_2026", "yttrium_cap", "china_ban_6m"):
         scenario = load_scenario(ROOT / "models" / f"{name}.toml")
         blocs[name] = load_scenario_case(scenario.input, scenario).data.country_bloc
     assert blocs["signatories_only"]["NLD"] != "pax_silica"
@@ -192,20 +211,18 @@ def test_no_input_uses_a_target() -> None:
     assert not quoted, "inputs quote a calibration target:\n  " + "\n  ".join(quoted)
 
 
-@NEEDS_MARKETS
-@pytest.mark.parametrize(("importer", "product"), sorted(CUSTOMS_SHARE))
+@pytest.mark.parametrize(("importer", "product"), _with_reason(sorted(CUSTOMS_SHARE)))
 def test_china_share_of_fab_supply_matches_customs(calibration_run, importer: str, product: str) -> None:
     data, run = calibration_run
     supply = run.tables["supply"]
-    rows = supply[[data.fab_country[f] == importer for f in supply["fab"]] & (supply["product"] == product)]
+    rows = supply[supply["fab"].map(data.fab_country).eq(importer) & supply["product"].eq(product)]
     share = rows.loc[rows["refinery_country"] == "CHN", "tonnes"].sum() / rows["tonnes"].sum()
     low, high = CUSTOMS_SHARE[importer, product]
     assert low <= share <= high, (f"China refines {share:.1%} of the {product} delivered to {importer}'s fabs; "
                                   f"customs put it at {low:.0%}-{high:.0%}")
 
 
-@NEEDS_MARKETS
-@pytest.mark.parametrize("refinery", sorted(UTILISATION))
+@pytest.mark.parametrize("refinery", _with_reason(sorted(UTILISATION)))
 def test_plants_outside_china_run_at_their_2025_utilisation(calibration_run, refinery: str) -> None:
     data, run = calibration_run
     flows = run.tables["flows"]

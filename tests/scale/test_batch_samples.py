@@ -105,7 +105,10 @@ def test_parameter_names_map_to_overrides() -> None:
 def test_samples_cross_every_scenario_and_keep_its_parameters(uncertain_input: Path, tmp_path: Path) -> None:
     spec = tmp_path / "b.toml"
     spec.write_text(f'input = "{uncertain_input}"\n[scenarios.base]\n[matrix]\n"cap:china_any" = [0.4]\n')
-    entries = plan(spec, samples=2, seed=3)
+    spec.write_text(f'input = "{uncertain_input}"\n[matrix]\n"cap:china_any" = [0.4]\n')
+    base = tmp_path / "plain.toml"
+    base.write_text(f'input = "{uncertain_input}"\n[scenarios.base]\n')
+    entries = plan(base, samples=2, seed=3) + plan(spec, samples=2, seed=3)
     assert [(e.name, e.group, e.sample, e.params) for e in entries] == [
         ("base.sample-0001", "base", 0, ()), ("base.sample-0002", "base", 1, ()),
         ("cap-china_any=0.4.sample-0001", "cap-china_any=0.4", 0, (("cap:china_any", 0.4),)),

@@ -119,9 +119,10 @@ def test_solve_scenario_error_exits_2_naming_the_file(tmp_path: Path) -> None:
     assert f"{scenario}, prices.mine_cost, key 'XYZ': matches no row of mines" in result.output
 
 
-def test_unknown_scenario_name_stays_a_label(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["solve", str(EXAMPLE), "--scenario", "no_such_file", "--out",
+def test_unknown_scenario_name_is_an_error_with_a_did_you_mean(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["solve", str(EXAMPLE), "--scenario", "coalition_build_only", "--out",
                                        str(tmp_path / "o"), "-q", "--no-baseline"])
-    assert result.exit_code == 0, result.output
-    doc = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert doc["scenario"] == "no_such_file" and "scenario_file" not in doc
+    assert result.exit_code == 2, result.output
+    assert "unknown scenario 'coalition_build_only'; did you mean 'coalition_builds_only'?" in result.output
+    assert "(known: base, " in result.output and "coalition_builds_only, existing_capacity_only" in result.output
+    assert not (tmp_path / "o").exists()

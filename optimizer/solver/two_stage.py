@@ -1,0 +1,160 @@
+"""Results of a two-stage plan: stockpiles held, and what each disruption leaves unmet and costs.
+
+``stockpiles.csv``: stockpile, holder, product, period, tonnes, holding_usd_per_yr.
+
+``disruptions.csv``, per disruption and period it may happen in:
+
+- ``unmet_t``, ``stockpile_drawn_t``: tonnes left unmet and drawn over the disruption (rate x duration);
+- ``cost_while_it_lasts_usd``: what the disruption costs each time it happens: duration x (operating cost in it -
+  normal operating cost) + refilling what was drawn; blank for a must-survive disruption (it weighs nothing, so its
+  flows are feasible rather than cheapest);
+- ``expected_cost_usd_per_yr``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
+  expected annual cost is normal operations + the sum of these + holding + capex, which is the objective;
+- ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured.
+
+:func:`disrupted_unmet` measures what each disruption leaves unmet with the first-stage decisions held at given
+values (the plan's builds with or without its stockpiles, or none at all): ``solve`` and ``stress`` use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import pyomo.core as pyo
+
+from optimizer.io.data import ModelData, _frozen
+from optimizer.model import build_model
+from optimizer.model.network import operating_costs
+from optimizer.solver.highs import SolveOptions, solve_model
+from optimizer.solver.results import _clean, _value
+
+# What a tonne/yr short costs in a measurement where the input gives no price: far above any supply route, so that
+# unmet tonnes are physically short (as in ``paxsilica stress``).
+PROBE_PENALTY_USD_PER_T = 1e8
+
+
+def _annual(b: pyo.Block, data: ModelData, t: int) -> float:
+    return sum(float(pyo.value(terms[t])) for terms in operating_costs(b, data).values() if t in terms)
+
+
+def _drawn(m: pyo.ConcreteModel, data: ModelData, s: str, t: int) -> tuple[float, float]:
+    """(t/yr drawn, USD/yr of refilling it) in copy s, period t."""
+    if not hasattr(m, "Draw_T"):
+        return 0.0, 0.0
+    rate = cost = 0.0
+    for (c, k, _f, p), var in m.Draw_T.items():
+        if c == s and p == t:
+            rate += _value(var)
+            cost += _value(var) * data.stockpiles[k].replenish_usd_per_t
+    return rate, cost
+
+
+def stockpiles_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Every stockpile and period: tonnes held and their annual holding cost."""
+    rows = []
+    if hasattr(m, "Stock_T"):
+        for (k, t), var in m.Stock_T.items():
+            sp, x = data.stockpiles[k], _value(var)
+            x = x if x > 1e-7 else 0.0
+            rows.append((k, sp.holder, sp.product, t, x, x * sp.holding_usd_per_t_yr))
+    cols = ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"]
+    return _clean(pd.DataFrame(rows, columns=cols), ["period", "stockpile"])
+
+
+def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
+                      without_plan: dict[tuple[str, int], float] | None = None) -> pd.DataFrame:
+    """Every disruption and period it may happen in: unmet, drawn, cost while it lasts, expected annual cost."""
+    rows = []
+    for b in getattr(m, "operating_copies", []):
+        s = b.operations.state
+        d = data.disruptions[s]
+        for t in b.operations.periods:
+            unmet = sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items() if p == t)
+            rate, refill = _drawn(m, data, s, t)
+            # A must-survive copy weighs nothing in the objective: its flows are feasible, not cheapest, so its
+            # cost is not a number of the plan.
+            cost = None if d.must_survive else d.duration_yr * (_annual(b, data, t) - _annual(m, data, t) + refill)
+            expected = 0.0 if cost is None else d.probability_per_yr * cost  # type: ignore[operator]
+            missing = None if without_plan is None else without_plan.get((s, t))
+            rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
+                         d.duration_yr * rate, cost, expected, missing))
+    cols = ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
+            "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr", "unmet_without_plan_t"]
+    df = pd.DataFrame(rows, columns=cols)
+    for col in ("probability_per_yr", "cost_while_it_lasts_usd", "unmet_without_plan_t"):
+        df[col] = pd.to_numeric(df[col]).astype(float)
+    return _clean(df, ["disruption", "period"])
+
+
+def probe(data: ModelData) -> ModelData:
+    """The case as a measurement of the copies: every demand may go unmet (at its penalty, else
+    :data:`PROBE_PENALTY_USD_PER_T`), no caps, and every disruption weighted (must-survive ones too), so that each
+    copy's unmet tonnes are the least its network allows."""
+    penalties = {k: (PROBE_PENALTY_USD_PER_T if data.disruption_penalty_usd_per_t(*k) is None
+                     else data.disruption_penalty_usd_per_t(*k)) for k in data.fab_products}
+    share = 1.0 / (len(data.disruptions) + 1)
+    disruptions = {k: replace(d, probability_per_yr=share / d.duration_yr) for k, d in data.disruptions.items()}
+    parameters = dict(data.parameters, default_disruption_penalty_usd_per_t=None)
+    return replace(data.with_caps({}), unmet_penalty_usd_per_t=_frozen(penalties), disruptions=_frozen(disruptions),
+                   parameters=_frozen(parameters))
+
+
+def hold(var: Any, value: float) -> None:
+    """Hold a first-stage variable at ``value`` by its bounds (a binary becomes continuous: the case is an LP)."""
+    if var.is_binary():
+        var.domain = pyo.Reals
+    var.setlb(value)
+    var.setub(value)
+
+
+def disrupted_unmet(data: ModelData, builds: dict[tuple[str, int], float] | None,
+                    stocks: dict[tuple[str, int], float] | None,
+                    options: SolveOptions | None = None) -> dict[tuple[str, int], float] | None:
+    """Tonnes each disruption leaves unmet, per (disruption, period), with the builds held at ``builds``
+    ((refinery, period) -> t/yr; None: nothing built) and the stockpiles at ``stocks`` (None: empty).
+
+    ``None`` when the measurement has no solution.
+    """
+    m = build_model(probe(data))
+    for key, var in m.Build_TPA.items():
+        value = 0.0 if builds is None else builds.get(key, 0.0)
+        hold(var, value)
+        if key in m.Built:
+            hold(m.Built[key], 1.0 if value > 1e-9 else 0.0)
+    if hasattr(m, "Stock_T"):
+        for key, var in m.Stock_T.items():
+            hold(var, 0.0 if stocks is None else max(stocks.get(key, 0.0), 0.0))
+    if not solve_model(m, options).outcome.usable:
+        return None
+    out = {}
+    for b in m.operating_copies:
+        d = data.disruptions[b.operations.state]
+        for t in b.operations.periods:
+            out[b.operations.state, t] = d.duration_yr * sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items()
+                                                             if p == t)
+    return out
+
+
+def first_stage(m: pyo.ConcreteModel) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
+    """The plan's builds ((refinery, period) -> t/yr) and stockpiles ((stockpile, period) -> t), as solved."""
+    builds = {k: _value(v) for k, v in m.Build_TPA.items()}
+    for k, v in m.Built.items():
+        if round(_value(v)) < 1:
+            builds[k] = 0.0
+    stocks = {k: _value(v) for k, v in m.Stock_T.items()} if hasattr(m, "Stock_T") else {}
+    return builds, stocks
+
+
+def two_stage_summary(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """``summary.json`` entries: every stockpile held and every disruption's row."""
+    def records(name: str) -> list[dict[str, Any]]:
+        df = tables.get(name)
+        if df is None:
+            return []
+        return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in df.to_dict("records")]
+
+    stock = [r for r in records("stockpiles") if r["tonnes"] > 0]
+    return {"stockpiles": stock, "disruptions": records("disruptions")}
