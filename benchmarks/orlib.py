@@ -164,6 +164,18 @@ def main() -> None:
         from benchmarks.generate import write_csv
 
         write_csv(data, args.out)
+        # generate.write_csv writes the columns of continuous builds; a warehouse is lumpy with a fixed cost.
+        import pandas as pd
+
+        pd.DataFrame([{"refinery": r, "country": v.country, "capacity_tpa": v.capacity_tpa, "opex_usd_per_t": 0.0,
+                       "recovery": 1.0, "max_new_tpa": v.max_new_tpa, "capex_usd_per_tpa": 0.0,
+                       "fixed_capex_usd": v.fixed_capex_usd, "min_build_tpa": 0.0, "build": "lumpy",
+                       "lifetime_yr": 1.0} for r, v in data.refineries.items()]).to_csv(
+            args.out / "refineries.csv", index=False)
+        for optional in ("caps.csv", "markets.csv"):  # a warehouse problem has neither; an empty file is not a sheet
+            path = args.out / optional
+            if path.exists() and not path.read_text().strip():
+                path.unlink()
     if args.solve:
         for links in (True, False):
             print(solve(data, links, args.time_limit), flush=True)
