@@ -68,15 +68,13 @@ def child(route: str, scale: float) -> dict:
     out: dict = {"route": route, "scale": scale}
     if route == "paxsilica":
         from optimizer.model import build_model
-        from optimizer.solver.highs import HighsProgram
+        from optimizer.solver.highs import HighsProgram, SolveOptions
         from optimizer.solver.run import extract_run
 
         model = build_model(data)
         built = time.perf_counter()
         program = HighsProgram(model)
-        for name, value in HIGHS.items():
-            program.highs.setOptionValue(name, value)
-        result = program.solve()  # HiGHS, values into the model, duals
+        result = program.solve(SolveOptions(method=HIGHS["solver"]))  # HiGHS, values into the model, duals
         run = extract_run(model, data, result, start)  # the result tables, as solve_case makes them
         t = run.times_s
         out.update(build_s=t["compile"] + built - start, solve_s=t["solve"],
@@ -116,6 +114,27 @@ def child(route: str, scale: float) -> dict:
     out["peak_mb"] = _rss_mb()
     out["data_mb"] = base_mb
     return out
+
+
+def cli_solve(scale: float | None, repeats: int = 1) -> dict:
+    """Wall time of ``paxsilica solve`` with its defaults (a new process each time, as a user runs it): on the
+    generated case of ``scale`` (written as CSV first, not timed), or on the embedded default dataset (None)."""
+    paxsilica = str(Path(PYTHON).parent / "paxsilica")
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [paxsilica, "solve", "--out", str(Path(tmp) / "out"), "-q"]
+        if scale is not None:
+            from benchmarks.generate import generate, write_csv
+
+            write_csv(generate(scale), Path(tmp) / "case")
+            args.insert(2, str(Path(tmp) / "case"))
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run(args, check=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        doc = json.loads((Path(tmp) / "out" / "summary.json").read_text())
+    return {"wall_s": min(times), "all_s": times, "objective": doc["objective_usd"],
+            "method_used": doc["solver"].get("method_used"), "phases": doc["wall_times_s"]}
 
 
 def build_child(scale: float, disruptions: int) -> dict:
@@ -213,6 +232,8 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="*", default=list(SCALES))
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--cli-scale", type=float, default=40.0,
+                        help="also time `paxsilica solve` with its defaults on this scale (0: skip)")
     args = parser.parse_args()
     if args.child == "build":
         print(json.dumps(build_child(args.scale, args.disruptions)))
@@ -252,6 +273,17 @@ def main() -> None:
                   f"{r['total_s']:.2f} | {beyond:.0%} | {r['total_s'] / rows['linopy']['total_s']:.2f} | "
                   f"{r['peak_mb']:.0f} | {r['peak_mb'] / rows['highspy']['peak_mb']:.2f} |", flush=True)
         print(f"<!-- scale {scale}: paxsilica phases {rows['paxsilica'].get('phases')} -->", flush=True)
+        outside = {r: rows[r]["total_s"] - rows[r]["solve_s"] for r in rows}
+        print(f"<!-- scale {scale}: outside HiGHS paxsilica {outside['paxsilica']:.2f} s, linopy "
+              f"{outside['linopy']:.2f} s, ratio {outside['paxsilica'] / outside['linopy']:.2f}; highspy "
+              f"{outside['highspy']:.2f} s -->", flush=True)
+        if scale == args.cli_scale:
+            c = cli_solve(scale)
+            print(f"\n`paxsilica solve` with defaults at {n:,} variables: {c['wall_s']:.2f} s wall ({c['method_used']}), "
+                  f"against {rows['paxsilica']['total_s']:.2f} s for the interior-point pipeline "
+                  f"({c['wall_s'] / rows['paxsilica']['total_s']:.2f}x); phases {c['phases']}", flush=True)
+    d = cli_solve(None, repeats=3)
+    print(f"\n`paxsilica solve` on the default dataset: {d['wall_s']:.2f} s wall (best of {d['all_s']})", flush=True)
     if not args.skip_sweep:
         s = _spawn(["--child", "sweep"])
         print(f"\nsweep (default dataset, 21 points): {s['sweep_s']:.2f} s; one cold solve {s['cold_solve_s']:.2f} s; "

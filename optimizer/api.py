@@ -143,13 +143,16 @@ def _case(case: Case | PathLike | None) -> Case:
     return case if isinstance(case, Case) else load(case)
 
 
-def _options(time_limit: float | None, mip_gap: float | None) -> SolveOptions:
-    return SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+def _options(time_limit: float | None, mip_gap: float | None, method: str = "auto",
+             solver_options: Mapping[str, Any] | None = None) -> SolveOptions:
+    """Raises ValueError naming an unknown method, HiGHS option or a value HiGHS refuses."""
+    return SolveOptions(time_limit=time_limit, mip_gap=mip_gap, method=method,
+                        solver_options=tuple((solver_options or {}).items()))
 
 
 def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None = None,
           time_limit: float | None = None, mip_gap: float | None = None, scenario: str | None = None,
-          baseline: bool = True) -> Run:
+          baseline: bool = True, method: str = "auto", solver_options: Mapping[str, Any] | None = None) -> Run:
     """Solve a case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     Parameters
@@ -160,6 +163,9 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     time_limit, mip_gap : solver settings (seconds; relative gap).
     scenario : apply this scenario to the case's input first (as ``paxsilica solve INPUT --scenario NAME``).
     baseline : also solve without caps, to report what the caps cost (``summary["uncapped"]``).
+    method : HiGHS method, as ``--method``: ``"auto"`` (interior point with crossover for large LPs, simplex
+        otherwise), ``"simplex"``, ``"ipm"`` or ``"pdlp"``.
+    solver_options : further HiGHS options by name, as ``--solver-option``, e.g. ``{"presolve": "off"}``.
 
     Returns
     -------
@@ -173,7 +179,12 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
         case = load(case.path, scenario)
     overrides = [CapOverride.parse(f"{key}={value}") for key, value in (caps or {}).items()]
     data = apply_cap_overrides(case.data, overrides)
-    options = _options(time_limit, mip_gap)
+    if method == "auto" and not solver_options and case.extra.get("scenario_file"):
+        from optimizer.scenarios.scenario import scenario_solver
+
+        given = scenario_solver(str(case.extra["scenario_file"]["path"])) or {}  # the file's [solver] section
+        method, solver_options = given.get("method", method), given.get("options")
+    options = _options(time_limit, mip_gap, method, solver_options)
     done = solve_case(data, options, baseline=baseline)
     doc = {**summary(done, case.scenario), **case.extra}
     return Run(dict(done.tables), doc, case=case, run=done, options=options)
@@ -181,7 +192,8 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
 
 def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: float = 1.0, stop: float = 0.0,
           steps: int = 21, shares: Iterable[float] | None = None, time_limit: float | None = None,
-          mip_gap: float | None = None) -> Result:
+          mip_gap: float | None = None, method: str = "auto", solver_options: Mapping[str, Any] | None = None
+          ) -> Result:
     """The cost-versus-dependence frontier of one cap (``paxsilica sweep``): ``tables["frontier"]``.
 
     Parameters
@@ -193,13 +205,14 @@ def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: floa
 
     case = _case(case)
     grid = list(shares) if shares is not None else sweep_shares(start, stop, steps)
-    result = run_sweep(case.data, SweptCap.parse(cap), grid, _options(time_limit, mip_gap))
+    result = run_sweep(case.data, SweptCap.parse(cap), grid, _options(time_limit, mip_gap, method, solver_options))
     return Result({"frontier": frontier_table(result)}, sweep_summary(result))
 
 
 def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = None, n_1: str | None = None,
            reoptimize: bool = False, drop_caps: bool = False, time_limit: float | None = None,
-           mip_gap: float | None = None) -> Result:
+           mip_gap: float | None = None, method: str = "auto", solver_options: Mapping[str, Any] | None = None
+           ) -> Result:
     """Disruption tests of the base plan (``paxsilica stress``): ``tables["stress"]`` and ``["stress_detail"]``.
 
     Parameters
@@ -224,7 +237,8 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
     case = _case(case)
     cases = [[parse_disruption(case.data, text) for text in removals]] if removals else [
         [d] for d in n_minus_1(case.data, n_1)]  # type: ignore[arg-type]
-    result = run_stress(case.data, cases, reoptimize, _options(time_limit, mip_gap), keep_caps=not drop_caps)
+    result = run_stress(case.data, cases, reoptimize, _options(time_limit, mip_gap, method, solver_options),
+                        keep_caps=not drop_caps)
     tables = {"stress": stress_table(result), "stress_detail": stress_detail_table(result)}
     return Result(tables, stress_summary(result))
 

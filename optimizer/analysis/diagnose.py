@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData, _frozen
 from optimizer.model import build_model

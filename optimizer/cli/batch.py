@@ -5,12 +5,23 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, MIP_GAP, TIME_LIMIT, fail, fail_on_bad_input
+from optimizer.cli.common import (
+    EXIT_NO_SOLUTION,
+    MIP_GAP,
+    TIME_LIMIT,
+    fail,
+    fail_on_bad_input,
+    solve_options,
+    solver_choice,
+)
 from optimizer.errors import InputError
+
+if TYPE_CHECKING:
+    from optimizer.solver.highs import SolveOptions
 
 # A Dask scheduler address: PROTOCOL://HOST[:PORT] (tcp, tls, ws, wss, ucx, inproc) or HOST:PORT.
 _SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://[^\s/:]+(?::\d{1,5})?/?|[A-Za-z0-9_.\[\]-]+:\d{1,5})$")
@@ -38,12 +49,14 @@ def _default_out(source: Path, samples: int | None, seed: int) -> Path:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the samples.")
 @click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per scenario, s.")
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop (0-1).")
+@solver_choice
 @click.option("--warm/--cold", default=True, show_default=True,
               help="Re-solve scenarios that differ only in numbers from a shared basis (--cold: each from scratch, "
                    "byte-identical to paxsilica solve).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the summary line and failures.")
 def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | None, samples: int | None,
-          seed: int, time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool) -> None:
+          seed: int, time_limit: float | None, mip_gap: float | None, method: str | None,
+          solver_option: tuple[str, ...], warm: bool, quiet: bool) -> None:
     """Solve every scenario of SCENARIOS.toml (or samples of INPUT) and write batch.csv.
 
     Each scenario's results go to their own folder; batch.csv has one row per scenario (sorted by name). Each
@@ -52,7 +65,7 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
     """
     from optimizer.extras import MissingExtra, require
     from optimizer.io.outdir import check_out_dir, out_lock
-    from optimizer.scenarios.batch import plan
+    from optimizer.scenarios.batch import batch_solver, plan
     from optimizer.solver.run import default_input
 
     if scheduler:
@@ -67,19 +80,20 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
                                  param_hint="--scheduler")
     try:
         entries = plan(source, samples, seed, default_input)
+        file_solver = batch_solver(source)
     except InputError as err:
         fail_on_bad_input(err)
+    options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
     out_dir = out_dir or _default_out(source, samples, seed)
     check_out_dir(out_dir, protect=(source, *{Path(e.input) for e in entries}))
     with out_lock(out_dir):
-        _run(entries, source, out_dir, workers, scheduler, time_limit, mip_gap, warm, quiet, samples)
+        _run(entries, source, out_dir, workers, scheduler, options, warm, quiet, samples)
 
 
 def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, scheduler: str | None,
-         time_limit: float | None, mip_gap: float | None, warm: bool, quiet: bool, samples: int | None) -> None:
+         options: SolveOptions, warm: bool, quiet: bool, samples: int | None) -> None:
     from optimizer.report.progress import track
     from optimizer.scenarios.batch import run_batch
-    from optimizer.solver.highs import SolveOptions
 
     total = len(entries)
     width = len(str(total))
@@ -97,7 +111,7 @@ def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, schedule
         with track(total, f"batch: {total} {what}", quiet) as bar:
             bar.row(f"paxsilica batch: {total} {what} of {source} on {where}")
             result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
-                               options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap), warm=warm,
+                               options=options, warm=warm,
                                progress=progress)
     except OSError as err:
         if not scheduler:

@@ -17,6 +17,8 @@ from optimizer.cli.common import (
     fail,
     fail_on_bad_input,
     interruptible,
+    solve_options,
+    solver_choice,
 )
 from optimizer.errors import InputError
 
@@ -50,6 +52,7 @@ def run_label(label: str, caps: tuple[str, ...], each_country: str | None) -> st
                    "--cap values].")
 @click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit, seconds.")
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop (0-1).")
+@solver_choice
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also solve without caps, to report what the caps cost.")
 @click.option("--fastest/--no-fastest", default=True, show_default=True,
@@ -57,9 +60,9 @@ def run_label(label: str, caps: tuple[str, ...], each_country: str | None) -> st
 @click.option("--report", "write_report", is_flag=True, help="Also write report.html next to the results.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], each_country: str | None, scenario: str,
-          label: str | None, time_limit: float | None, mip_gap: float | None, baseline: bool, fastest: bool,
-          write_report: bool,
-          quiet: bool) -> None:
+          label: str | None, time_limit: float | None, mip_gap: float | None, method: str | None,
+          solver_option: tuple[str, ...], baseline: bool, fastest: bool,
+          write_report: bool, quiet: bool) -> None:
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset. Exit codes: 0 a
@@ -70,8 +73,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     from optimizer.io.write import write_results
     from optimizer.report.progress import spinner
     from optimizer.report.terminal import print_run
-    from optimizer.scenarios.scenario import check_label, load_for_solve, resolve_scenario
-    from optimizer.solver.highs import SolveOptions
+    from optimizer.scenarios.scenario import check_label, load_for_solve, read_toml, resolve_scenario, solver_section
     from optimizer.solver.risk import each_country_caps, parse_each_country
     from optimizer.solver.run import CapOverride, apply_cap_overrides, default_input, input_name, solve_case, summary
 
@@ -90,8 +92,10 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         data, input_path, scenario, extra = load_for_solve(input_path, scenario, default_input)
         data = apply_cap_overrides(data, overrides)
         data = each_country_caps(data, *each) if each else data
+        file_solver = solver_section(read_toml(scenario_file), str(scenario_file)) if scenario_file else None
     except InputError as err:
         fail_on_bad_input(err)
+    options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / (label or run_label(scenario, caps, each_country))
     check_out_dir(out_dir, protect=(input_path, scenario_file))
     if write_report:
@@ -102,7 +106,6 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         except ReportError as err:
             fail(str(err))
     with out_lock(out_dir):
-        options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
         with spinner(f"solving {input_path}", quiet):
             run = interruptible(lambda: solve_case(data, options, baseline=baseline))
         if not run.ok:

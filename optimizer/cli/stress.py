@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, MIP_GAP, TIME_LIMIT, fail_on_bad_input, interruptible
+from optimizer.cli.common import (
+    EXIT_NO_SOLUTION,
+    MIP_GAP,
+    TIME_LIMIT,
+    fail_on_bad_input,
+    interruptible,
+    solve_options,
+    solver_choice,
+)
 from optimizer.errors import InputError
 
 SHOWN = 10  # cases printed; every case is in stress.csv
@@ -27,9 +35,11 @@ SHOWN = 10  # cases printed; every case is in stress.csv
               help="Results folder [default: outputs/<input-name>/stress[-n-1-KIND]/].")
 @click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per case, s.")
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each case (0-1).")
+@solver_choice
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, reoptimize: bool, drop_caps: bool,
-           out_dir: Path | None, time_limit: float | None, mip_gap: float | None, quiet: bool) -> None:
+           out_dir: Path | None, time_limit: float | None, mip_gap: float | None, method: str | None,
+           solver_option: tuple[str, ...], quiet: bool) -> None:
     """Disrupt the base plan: remove supply, re-route the flows, and report unmet demand and cost.
 
     Demand that can no longer be met is priced at the fab's unmet penalty (or a large default), so every disrupted
@@ -53,11 +63,11 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
-    from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
 
     if removals and n1:
         raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption)")
+    options = solve_options(time_limit, mip_gap, method, solver_option)
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
@@ -88,8 +98,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             bar.row(f"paxsilica stress: {input_path}, {len(cases)} case(s), investments {held}, caps {caps}")
             if cases:
                 bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
-            result = interruptible(lambda: run_stress(data, cases, reoptimize, SolveOptions(
-                time_limit=time_limit, mip_gap=mip_gap), keep_caps=not drop_caps, on_case=show))
+            result = interruptible(lambda: run_stress(data, cases, reoptimize, options, keep_caps=not drop_caps, on_case=show))
         if not result.base.usable:
             click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica solve` "
                        "for a diagnosis.", err=True)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli.common import EXIT_NO_SOLUTION, MIP_GAP, SHARE, TIME_LIMIT, fail_on_bad_input, interruptible
+from optimizer.cli.common import (
+    EXIT_NO_SOLUTION,
+    MIP_GAP,
+    SHARE,
+    TIME_LIMIT,
+    fail_on_bad_input,
+    interruptible,
+    solve_options,
+    solver_choice,
+)
 from optimizer.errors import InputError
 
 MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing more, and each point is a solve
@@ -28,10 +37,12 @@ MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing mor
               help="Results folder [default: outputs/<input-name>/sweep-<SUPPLIER>-<STAGE>/].")
 @click.option("--time-limit", type=TIME_LIMIT, help="Solver time limit per point, s.")
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each point (0-1).")
+@solver_choice
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, steps: int, period: int | None,
           out_dir: Path | None,
-          time_limit: float | None, mip_gap: float | None, quiet: bool) -> None:
+          time_limit: float | None, mip_gap: float | None, method: str | None, solver_option: tuple[str, ...],
+          quiet: bool) -> None:
     """Trace total cost against a cap's max_share, from --from to --to, and mark where the build plan changes.
 
     Each point is printed as soon as it is solved (with a progress bar on a terminal). Writes frontier.csv,
@@ -53,7 +64,6 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
-    from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import default_input, input_name
 
     try:
@@ -61,6 +71,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--cap") from None
     shares = sweep_shares(start, stop, steps)
+    options = solve_options(time_limit, mip_gap, method, solver_option)
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
@@ -89,8 +100,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
                     + (f" in {period or data.periods[-1]}" if data.multi_period else "") + f", {len(shares)} point(s)")
             bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
             try:
-                result = interruptible(lambda: run_sweep(data, cap, shares, SolveOptions(
-                    time_limit=time_limit, mip_gap=mip_gap), on_point=show, period=period))
+                result = interruptible(lambda: run_sweep(data, cap, shares, options, on_point=show, period=period))
             except InputError as err:
                 fail_on_bad_input(err)
         if not result.solved:

@@ -1,5 +1,5 @@
 """build_model(data) -> ConcreteModel, in explicit order: network, investment, policy, disruptions, stockpiles,
-extensions, balances, objective.
+extensions, linking, balances, objective.
 
 Parts register what they contribute instead of editing each other: cost terms (:mod:`optimizer.model.objective`),
 balance terms (:mod:`optimizer.model.balances`) and how each family's bounds follow from the data
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ, which also loads every solver plugin (a third of a second)
 from pyomo.common.gc_manager import PauseGC
 
 from optimizer.io.data import ModelData
@@ -19,6 +19,7 @@ from optimizer.model.balances import add_balances, init_registries
 from optimizer.model.bounds import init_bound_rules
 from optimizer.model.disruptions import add_disruptions
 from optimizer.model.investment import add_capex_cost, add_investment
+from optimizer.model.linking import add_linking
 from optimizer.model.network import add_flow_costs, add_network
 from optimizer.model.objective import add_objective
 from optimizer.model.policy import add_caps
@@ -45,6 +46,7 @@ def build_model(data: ModelData, extensions: Sequence[Extension] = ()) -> pyo.Co
         add_stockpiles(m, data)
         for extension in extensions:
             extension(m, data)
+        add_linking(m, data)  # after the extensions: it leaves out sites to which they register other supply
         add_balances(m, data)
         add_objective(m, data)
     return m

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 RhsRule = Callable[[Any, tuple], float | None]
 VarBoundsRule = Callable[[Any, tuple], tuple[float | None, float | None]]

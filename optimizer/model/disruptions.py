@@ -30,7 +30,7 @@ derived twice, and no Pyomo component is cloned.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import ModelData
 from optimizer.model.balances import init_registries

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import ModelData, Refinery
 from optimizer.model.bounds import declare_rhs, declare_var_bounds

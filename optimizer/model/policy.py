@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.bounds import declare_rhs
@@ -58,11 +58,21 @@ def cap_rows(data: ModelData, cap: Cap, deliveries: Iterable[tuple]) -> dict[int
     """The cap's row in every period: which deliveries are in scope and touched, and the demand in scope."""
     scope: dict[int, list[tuple]] = {t: [] for t in data.periods}
     touched: dict[int, list[tuple]] = {t: [] for t in data.periods}
+    # Whether a delivery is in scope or touched depends on (fab, product) and (refinery, origin) only: each pair is
+    # decided once (a case has a few thousand pairs and up to millions of deliveries).
+    in_scope: dict[tuple, bool] = {}
+    touches: dict[tuple, bool] = {}
     for key in deliveries:
-        _r, f, p, _c, t = key
-        if f in cap.fabs and p in cap.products:
+        r, f, p, c, t = key
+        inside = in_scope.get((f, p))
+        if inside is None:
+            inside = in_scope[f, p] = f in cap.fabs and p in cap.products
+        if inside:
             scope[t].append(key)
-            if is_touched(data, cap, key):
+            hit = touches.get((r, c))
+            if hit is None:
+                hit = touches[r, c] = is_touched(data, cap, key)
+            if hit:
                 touched[t].append(key)
     return {t: CapRow(tuple(scope[t]), tuple(touched[t]), scope_demand_t(data, cap, t)) for t in data.periods}
 

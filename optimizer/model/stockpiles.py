@@ -23,7 +23,7 @@ Cost terms (annual, per period)
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import ModelData
 from optimizer.model.balances import add_demand_supply

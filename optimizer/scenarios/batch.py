@@ -34,11 +34,12 @@ from optimizer.scenarios.scenario import (
     read_toml,
     resolve_path,
     scenario_from_document,
+    solver_section,
 )
 from optimizer.solver.highs import SolveOptions
 
 CHUNK_SIZE = 8  # scenarios per task: fixed, so that results never depend on the number of workers
-BATCH_KEYS = ("input", "models", "scenarios", "matrix")
+BATCH_KEYS = ("input", "models", "scenarios", "matrix", "solver")
 _PARAMETRIC = ("prices", "capacity", "demand", "caps", "parameters")  # sections that keep a case's structure
 
 
@@ -97,6 +98,14 @@ def _matrix(path: Path, matrix: Any, scenarios: list[Entry]) -> list[Entry]:
             full = name if scenario.name == "" else f"{scenario.name}.{name}"
             entries.append(Entry(full, scenario.input, scenario.layers, params=params))
     return entries
+
+
+def batch_solver(source: Path) -> dict[str, Any] | None:
+    """The ``[solver]`` section of a batch file (how every scenario is solved), or None (also for an input)."""
+    source = Path(source)
+    if source.suffix != ".toml":
+        return None
+    return solver_section(read_toml(source), str(source))
 
 
 def load_batch_file(path: Path, default_input: Path) -> list[Entry]:

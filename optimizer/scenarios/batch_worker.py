@@ -58,6 +58,7 @@ class ChunkTask:
     def key(self) -> dict[str, Any]:
         """What besides the input decides a result: a finished scenario is reused only when this matches."""
         return {"time_limit": self.options.time_limit, "mip_gap": self.options.mip_gap,
+                "method": self.options.method, "solver_options": dict(self.options.solver_options),
                 "start": "warm" if self.warm else "cold"}
 
 

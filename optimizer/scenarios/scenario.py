@@ -8,6 +8,8 @@ checked like any other.  The format is documented in ``models/README.md``; in sh
 ===========================  =====================================================================================
 ``[[<sheet>]]``              rows of any input sheet, merged into the row with the same key or added
                              (``remove = true`` drops the row)
+``[solver]``                 ``method = "ipm"`` (auto, simplex, ipm, pdlp) and HiGHS options by name, e.g.
+                             ``presolve = "off"``: how the scenario is solved (command-line flags win)
 ``steady_state = true``      the pathway as one steady-state year: drops the periods and demand sheets and the
                              caps rows of one period (applied first)
 ``[caps]``                   ``cap id = max_share`` for existing caps (``"cap@2030"``: one period)
@@ -45,10 +47,9 @@ from optimizer.io.tables import InputTables
 from optimizer.resources import embedded, models_dir, shown
 from optimizer.scenarios.overrides import Layers, apply_overrides
 
-META_KEYS = ("name", "description", "input")
+META_KEYS = ("name", "description", "input", "solver")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "steady_state", "caps", "parameters", "coalition", "blocked_lanes",
-                                "remove", "prices",
-                                "capacity", "demand", *[t.name for t in TABLES])))
+                                "remove", "prices", "capacity", "demand", *[t.name for t in TABLES])))
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.=+-]+$")
 SCENARIO_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what --scenario and --name accept as a name
 
@@ -251,6 +252,30 @@ def load_scenario_case(input_path: Path, scenario: Scenario | None = None) -> Ca
     if problems:
         raise InputError(sort_problems(problems))
     return build_case(tables, scenario.layers if scenario else ())
+
+
+def solver_section(doc: Mapping[str, Any], source: str) -> dict[str, Any] | None:
+    """The checked ``[solver]`` section of a scenario or batch document: ``{"method": ..., "options": {...}}``."""
+    from optimizer.solver.methods import check_highs_options, check_method
+
+    section = doc.get("solver")
+    if section is None:
+        return None
+    where = f"{source}, solver"
+    if not isinstance(section, dict):
+        raise InputError([Problem(where, 'expected a table, e.g. [solver] method = "ipm"')])
+    options = {k: v for k, v in section.items() if k != "method"}
+    try:
+        method = check_method(str(section.get("method", "auto")))
+        return {"method": method, "options": check_highs_options(options)}
+    except ValueError as err:
+        raise InputError([Problem(where, str(err))]) from None
+
+
+def scenario_solver(name: str) -> dict[str, Any] | None:
+    """The ``[solver]`` section of scenario ``name``'s file (None when it has none, or NAME is only a label)."""
+    found = resolve_scenario(name)
+    return None if found is None else solver_section(read_toml(found), str(found))
 
 
 def load_for_solve(input_path: Path | None, name: str, default_input: Any) -> tuple[Any, Path, str, dict[str, Any]]:

@@ -1,16 +1,14 @@
 """Solve a Pyomo model with HiGHS: one entry point, one outcome type, exact duals.
 
-The hand-over compiles the model to a sparse matrix (Pyomo's ``LinearStandardFormCompiler``) and passes it to
-``highspy`` in one call, keeping the map from matrix rows and columns back to Pyomo constraints and variables so
-that values and duals land on the components they belong to.  Callers use :func:`solve_model` (or
+The hand-over compiles the model to a sparse matrix (:mod:`optimizer.solver.compile`, which reads the model's
+expression lists with numpy) and passes it to ``highspy`` in one call, keeping the map from matrix rows and columns
+back to Pyomo constraints and variables so that values and duals land on the components they belong to.  Which
+HiGHS method runs, and HiGHS options given by name, are :mod:`optimizer.solver.methods`.  Callers use :func:`solve_model` (or
 :class:`HighsProgram` to re-solve one live HiGHS object after changing it) and never see the route.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,10 +16,18 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.base.constraint import ConstraintData
-from pyomo.repn.linear import LinearRepnVisitor
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from optimizer.solver.compile import StandardForm, compile_model
+from optimizer.solver.methods import (
+    check_highs_options,
+    check_method,
+    chosen_method,
+    highs_version,
+    method_options,
+    quiet_highs,
+)
 
 INF = highspy.kHighsInf
 
@@ -49,14 +55,26 @@ DEFAULT_MIP_ABS_GAP_USD = 1.0
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Solver settings a user can change (``None`` = the defaults above, or HiGHS's)."""
+    """Solver settings a user can change (``None`` = the defaults above, or HiGHS's).
+
+    ``method`` is one of :data:`optimizer.solver.methods.METHODS`; ``solver_options`` are further HiGHS options by
+    name (checked against HiGHS's list when the options are made: ValueError with the reason), applied last.
+    """
 
     time_limit: float | None = None
     mip_gap: float | None = None
     threads: int | None = 1  # one thread keeps results reproducible from run to run
     log: bool = False
+    method: str = "auto"
+    solver_options: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_method(self.method)
+        given = self.solver_options.items() if isinstance(self.solver_options, dict) else self.solver_options
+        object.__setattr__(self, "solver_options", tuple(sorted(check_highs_options(dict(given)).items())))
 
     def highs_options(self) -> dict[str, Any]:
+        """The options as the user reads them (the method aside): defaults, flags, then ``solver_options``."""
         options: dict[str, Any] = {"output_flag": self.log, "random_seed": 0,
                                    "mip_rel_gap": DEFAULT_MIP_REL_GAP, "mip_abs_gap": DEFAULT_MIP_ABS_GAP_USD}
         if self.time_limit is not None:
@@ -65,6 +83,7 @@ class SolveOptions:
             options["mip_rel_gap"] = float(self.mip_gap)
         if self.threads is not None:
             options["threads"] = int(self.threads)
+        options.update(self.solver_options)
         return options
 
 
@@ -94,40 +113,6 @@ _MESSAGES = {
     "by a mine's capacity): please report this case.",
     Outcome.NO_SOLUTION: "the solver stopped without a usable plan. Raise --time-limit or loosen --mip-gap.",
 }
-
-
-_BANNER_SHOWN = False
-
-
-def _quiet_highs() -> highspy.Highs:
-    """A Highs object with its log off.
-
-    HiGHS prints a banner on stdout when the first Highs object of a process is made; that one is made with the
-    stdout file descriptor pointed at /dev/null (later ones print nothing, so no redirection, which is not
-    thread-safe, is needed for them).
-    """
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _BANNER_SHOWN = True
-    h.setOptionValue("output_flag", False)
-    return h
-
-
-@functools.cache
-def _highs_version() -> str:
-    h = _quiet_highs()
-    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
 # Internal scaling targets: the largest cost coefficient near 2^7 (about 100) and the largest bound or right-hand
@@ -178,47 +163,45 @@ class HighsProgram:
     def __init__(self, model: pyo.ConcreteModel) -> None:
         start = time.perf_counter()
         self.model = model
-        repn = LinearStandardFormCompiler().write(model, mixed_form=True)
-        self.columns = list(repn.columns)
-        self.rows = list(repn.rows)
+        form = compile_model(model, INF)
+        self.columns = form.columns
+        self.rows = form.rows
+        self.row_constant = form.row_constant
         self.col_index = {id(v): j for j, v in enumerate(self.columns)}
         self.row_index: dict[int, list[int]] = {}
         for i, (con, _sign) in enumerate(self.rows):
             self.row_index.setdefault(id(con), []).append(i)
-        self.offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-        self.integer_cols = np.array([j for j, v in enumerate(self.columns) if v.is_integer()], dtype=np.int32)
-        self.highs = _quiet_highs()
-        lp = self._lp(repn)
+        self.offset = form.offset
+        self.integer_cols = form.integer_cols
+        self.highs = quiet_highs()
+        lp = self._lp(form)
         self.scaling = user_scaling(lp)
         self.highs.passModel(lp)
+        self.solves = 0
+        self._left_out: list | None = None
         self.compile_s = time.perf_counter() - start
 
     @property
     def is_mip(self) -> bool:
         return len(self.integer_cols) > 0
 
-    def _lp(self, repn: Any) -> highspy.HighsLp:
-        n, nrows = len(self.columns), len(self.rows)
+    def _lp(self, form: StandardForm) -> highspy.HighsLp:
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, nrows
-        cost = np.zeros(n)
-        if repn.c.shape[0]:
-            cost = np.asarray(repn.c.toarray()[0], dtype=float)
-        lp.col_cost_ = cost
-        lp.offset_ = self.offset
-        lp.col_lower_ = np.array([-INF if v.lb is None else v.lb for v in self.columns], dtype=float)
-        lp.col_upper_ = np.array([INF if v.ub is None else v.ub for v in self.columns], dtype=float)
-        rhs = np.asarray(repn.rhs, dtype=float)
-        signs = np.array([s for _, s in self.rows], dtype=int)
-        lp.row_lower_ = np.where(signs == 1, -INF, rhs)
-        lp.row_upper_ = np.where(signs == -1, INF, rhs)
-        a = repn.A.tocsc()
+        lp.num_col_, lp.num_row_ = len(form.columns), len(form.rows)
+        lp.col_cost_ = form.col_cost
+        lp.offset_ = form.offset
+        if form.sense == -1:
+            lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_lower_ = form.col_lower
+        lp.col_upper_ = form.col_upper
+        lp.row_lower_ = form.row_lower
+        lp.row_upper_ = form.row_upper
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = a.indices.astype(np.int32)
-        lp.a_matrix_.value_ = a.data.astype(float)
+        lp.a_matrix_.start_ = form.a_start
+        lp.a_matrix_.index_ = form.a_index
+        lp.a_matrix_.value_ = form.a_value
         if self.is_mip:
-            integrality = np.zeros(n, dtype=np.uint8)
+            integrality = np.zeros(lp.num_col_, dtype=np.uint8)
             integrality[self.integer_cols] = 1
             lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integrality]
         return lp
@@ -227,10 +210,12 @@ class HighsProgram:
         """Run HiGHS, load the values into the Pyomo variables and collect duals."""
         options = options or SolveOptions()
         h = self.highs
-        for name, value in self._options(options).items():
+        method = chosen_method(options.method, self.is_mip, len(self.columns), resolve=self.solves > 0)
+        for name, value in {**self._options(options), **method_options(method)}.items():
             h.setOptionValue(name, value)
         start = time.perf_counter()
         h.run()
+        self.solves += 1
         solve_s = time.perf_counter() - start
         status = h.getModelStatus()
         info = h.getInfo()
@@ -244,9 +229,10 @@ class HighsProgram:
             is_mip=self.is_mip,
             mip_gap=float(info.mip_gap) if self.is_mip and outcome.usable else None,
             # Options as the user reads them: the absolute MIP gap in USD, before the internal scaling.
-            solver={"name": "highs", "version": _highs_version(),
-                    "options": {**options.highs_options(), **self.scaling},
-                    "route": "pyomo standard form -> highspy.passModel"},
+            solver={"name": "highs", "version": highs_version(), "method": options.method,
+                    "method_used": method, "options": {**options.highs_options(), **self.scaling},
+                    "solver_options": dict(options.solver_options),
+                    "route": "model lists -> numpy standard form -> highspy.passModel"},
             times_s={"compile": self.compile_s, "solve": solve_s},
         )
         if not outcome.usable:
@@ -268,8 +254,8 @@ class HighsProgram:
         HiGHS compares ``mip_abs_gap`` with the gap of the scaled objective (measured: with objective and bound
         scales 2^-15 and 2^-9 a gap of 1 stopped at US$12M), so the absolute gap in USD is scaled the same way.
         """
-        chosen = {**options.highs_options(), **self.scaling}
-        exponent = self.scaling["user_objective_scale"] + self.scaling["user_bound_scale"]
+        chosen = {**options.highs_options(), **self.scaling, **dict(options.solver_options)}
+        exponent = chosen["user_objective_scale"] + chosen["user_bound_scale"]
         chosen["mip_abs_gap"] = chosen["mip_abs_gap"] * 2.0 ** exponent
         return chosen
 
@@ -292,12 +278,16 @@ class HighsProgram:
         return Outcome.NO_SOLUTION
 
     def _load_values(self, col_value: np.ndarray) -> None:
-        for var, value in zip(self.columns, col_value):
-            if var.is_integer():
-                value = round(value)
-            var.set_value(float(value), skip_validation=True)
+        values = col_value.copy()
+        values[self.integer_cols] = np.round(values[self.integer_cols])
+        for var, value in zip(self.columns, values.tolist()):
+            var.set_value(value, skip_validation=True)
         # Variables the compiler left out (in no constraint and not in the objective) are at zero in any optimum.
-        for var in self.model.component_data_objects(pyo.Var, descend_into=True):
+        if self._left_out is None:
+            compiled = {id(v) for v in self.columns}
+            self._left_out = [v for v in self.model.component_data_objects(pyo.Var, descend_into=True)
+                              if id(v) not in compiled]
+        for var in self._left_out:
             if var.value is None:
                 var.set_value(0.0, skip_validation=True)
 
@@ -342,12 +332,11 @@ class HighsProgram:
         rows = self.row_index.get(id(con))
         if not rows:
             return
-        constant = float(LinearRepnVisitor({}).walk_expression(con.body).constant)
-        lo = -INF if lower is None else lower - constant
-        up = INF if upper is None else upper - constant
         for i in rows:
-            sign = self.rows[i][1]
-            self.highs.changeRowBounds(i, lo if sign <= 0 else -INF, up if sign >= 0 else INF)
+            constant = float(self.row_constant[i])
+            lo = -INF if lower is None else lower - constant
+            up = INF if upper is None else upper - constant
+            self.highs.changeRowBounds(i, lo, up)
 
 
 def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:

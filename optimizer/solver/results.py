@@ -1,6 +1,8 @@
 """Solved model -> tidy result tables (pure: no I/O).
 
 Every table is sorted and rounded the same way every time, so that the same input gives byte-identical CSV files.
+Values are read once per variable family into arrays (:func:`solution`), and only the positive flows are turned
+into rows; sums are taken in the same order as before, so the numbers are the same to the last bit.
 """
 
 from __future__ import annotations
@@ -8,13 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.investment import capital_recovery_factor, last_year, online_period
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
+from optimizer.solver.compile import expression_value
 from optimizer.solver.highs import SolveResult
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
@@ -59,20 +63,37 @@ def _value(var: pyo.Var) -> float:
     return float(var.value or 0.0)
 
 
+def solution(component: pyo.Var) -> tuple[list, np.ndarray]:
+    """(indices, values) of a variable family, in index order (an unset value counts as 0)."""
+    keys = list(component.keys())
+    data = component._data  # the index -> variable dict behind component[index], read directly (a third the time)
+    values = np.fromiter((data[k]._value or 0.0 for k in keys), dtype=float, count=len(keys))
+    return keys, values
+
+
+def positive(component: pyo.Var) -> list[tuple[tuple, float]]:
+    """(index, value) of the variables above :data:`TOL`, in index order."""
+    keys, values = solution(component)
+    return [(keys[i], x) for i, x in zip(np.flatnonzero(values > TOL).tolist(), values[values > TOL].tolist())]
+
+
+def values_by_index(component: pyo.Var) -> dict:
+    """index -> value of a variable family."""
+    keys, values = solution(component)
+    return dict(zip(keys, values.tolist()))
+
+
 def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     """Every positive flow: concentrate to refineries, oxides to fabs, co-products sold."""
     rows = []
-    for (mine, ref, t), var in m.Ore_T.items():
-        if (x := _value(var)) > TOL:
-            rows.append(("mine_to_refinery", mine, ref, "REO", data.mines[mine].country, t, x,
-                         x * data.mine_arcs[mine, ref].cost_usd_per_t))
-    for (ref, fab, p, c, t), var in m.Deliver_T.items():
-        if (x := _value(var)) > TOL:
-            rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
-    for (ref, p, c, t), var in m.Sell_T.items():
-        if (x := _value(var)) > TOL:
-            market = data.markets[p]  # the index holds the market id
-            rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
+    for (mine, ref, t), x in positive(m.Ore_T):
+        rows.append(("mine_to_refinery", mine, ref, "REO", data.mines[mine].country, t, x,
+                     x * data.mine_arcs[mine, ref].cost_usd_per_t))
+    for (ref, fab, p, c, t), x in positive(m.Deliver_T):
+        rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
+    for (ref, p, c, t), x in positive(m.Sell_T):
+        market = data.markets[p]  # the index holds the market id
+        rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
@@ -105,30 +126,38 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
 def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     """Each fab's supply by provenance: (mine country, refinery country)."""
     tonnes: dict[tuple, float] = defaultdict(float)
-    for (ref, fab, p, c, t), var in m.Deliver_T.items():
-        if (x := _value(var)) > TOL:
-            tonnes[fab, p, t, c, data.refineries[ref].country] += x
+    country = {r: v.country for r, v in data.refineries.items()}
+    for (ref, fab, p, c, t), x in positive(m.Deliver_T):
+        tonnes[fab, p, t, c, country[ref]] += x
     rows = [(*k, v) for k, v in tonnes.items()]
     cols = ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "fab", "product", "mine_country", "refinery_country"])
 
 
+def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
+                    deliver: dict | None = None) -> dict[int, tuple[float, float, float]]:
+    """period -> (touched, delivered, demand) tonnes for a cap's scope, whether or not the cap is in the model.
+
+    ``deliver`` is :func:`values_by_index` of ``Deliver_T`` when the caller has it already.
+    """
+    deliver = values_by_index(m.Deliver_T) if deliver is None else deliver
+    return {t: (sum(deliver[x] for x in row.touched), sum(deliver[x] for x in row.scope), row.demand_t)
+            for t, row in cap_rows(data, cap, m.DELIVERIES).items()}
+
+
 def realised_share(m: pyo.ConcreteModel, data: ModelData, cap: Cap, period: int) -> tuple[float, float, float]:
     """(touched, delivered, demand) tonnes for a cap's scope in one period, whether or not the cap is in the model."""
-    row = cap_rows(data, cap, m.DELIVERIES)[period]
-    deliver = m.Deliver_T
-    touched = sum(_value(deliver[x]) for x in row.touched)
-    delivered = sum(_value(deliver[x]) for x in row.scope)
-    return touched, delivered, row.demand_t
+    return realised_shares(m, data, cap)[period]
 
 
 def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> list[CapRealised]:
     """Each cap's realised share and its dual, per period."""
     out = []
+    deliver = values_by_index(m.Deliver_T)
     for k, cap in data.caps.items():
         for t, row in cap_rows(data, cap, m.DELIVERIES).items():
-            touched = sum(_value(m.Deliver_T[x]) for x in row.touched)
-            delivered = sum(_value(m.Deliver_T[x]) for x in row.scope)
+            touched = sum(deliver[x] for x in row.touched)
+            delivered = sum(deliver[x] for x in row.scope)
             rows = m.Dependence_Cap
             y = solved.duals.get(rows[k, t], 0.0) / period_weight(data, t) if (k, t) in rows else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
@@ -151,7 +180,7 @@ def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     totals: dict[tuple[str, int], list[float]] = {}
     for name, terms in m.cost_terms.items():
         for key, expr in terms.items():
-            value = float(pyo.value(expr))
+            value = expression_value(expr)
             entry = totals.setdefault((name, entry_period(key)), [0.0, 0.0])
             entry[0] += entry_weight(data, key) * value
             entry[1] += entry_weight(data, key, discounted=False) * value

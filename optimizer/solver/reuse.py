@@ -29,12 +29,13 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.repn.linear import LinearRepnVisitor
 
 from optimizer.io.data import ModelData
 from optimizer.model import build_model, rebuild_costs
 from optimizer.model.bounds import undeclared
+from optimizer.model.linking import link_signature
 from optimizer.model.objective import add_objective
 from optimizer.solver.highs import INF, HighsProgram, Outcome, SolveOptions
 from optimizer.solver.marginals import measure_cap_marginals
@@ -68,6 +69,7 @@ def structure_signature(data: ModelData) -> str:
         sorted((k, v.product, sorted(v.fabs), v.max_t is None) for k, v in data.stockpiles.items()),
         sorted((k, data.disruption_penalty_usd_per_t(*k) is None) for k in data.fab_products)
         if data.disruptions else (),
+        link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

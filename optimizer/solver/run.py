@@ -31,7 +31,7 @@ from optimizer.solver.results import (
     dependence_table,
     duals_table,
     flows_table,
-    realised_share,
+    realised_shares,
     supply_table,
     unmet_demand,
 )
@@ -129,11 +129,8 @@ def _china_shares(m: Any, data: ModelData) -> dict[int, float]:
     ref = china_reference(data)
     if ref is None:
         return {}
-    shares = {}
-    for t in data.periods:
-        touched, _delivered, demand = realised_share(m, data, ref, t)
-        shares[t] = touched / demand if demand > 1e-9 else 0.0
-    return shares
+    return {t: touched / demand if demand > 1e-9 else 0.0
+            for t, (touched, _delivered, demand) in realised_shares(m, data, ref).items()}
 
 
 def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) -> CaseRun:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
