@@ -91,7 +91,9 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     write_results(out_dir, {"tornado": table}, summary)
     if quiet:
         return
-    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} US$/yr at base, "
+    # The objective is a year's cost for one period and the horizon's present value for a pathway.
+    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} US$ at base (per year, or present value "
+               "over a pathway's horizon), "
                f"{_usd(summary['cap_cost_min_usd'])} to {_usd(summary['cap_cost_max_usd'])} over the ranges"
                + (f"; no plan at {', '.join(summary['ends_without_plan'])}" if summary["ends_without_plan"] else ""))
     click.echo(f"  results: {out_dir}")
