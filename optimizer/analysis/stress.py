@@ -35,7 +35,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
 from optimizer.solver.highs import SolveOptions, solve_model
-from optimizer.solver.results import DECIMALS, realised_share, unmet_demand
+from optimizer.solver.results import DECIMALS, realised_shares, unmet_demand
 from optimizer.solver.run import china_reference
 from optimizer.solver.two_stage import disrupted_unmet, first_stage, hold
 
@@ -167,10 +167,8 @@ def _china_share(m: pyo.ConcreteModel, data: ModelData) -> float | None:
     ref = china_reference(data)
     if ref is None:
         return None
-    touched = demand = 0.0
-    for t in data.periods:
-        a, _delivered, d = realised_share(m, data, ref, t)
-        touched, demand = touched + a, demand + d
+    shares = realised_shares(m, data, ref).values()  # every period in one pass over the deliveries
+    touched, demand = sum(x[0] for x in shares), sum(x[2] for x in shares)
     return touched / demand if demand > 1e-9 else 0.0
 
 

@@ -145,24 +145,16 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
             for t, row in cap_rows(data, cap, m.DELIVERIES).items()}
 
 
-def realised_share(m: pyo.ConcreteModel, data: ModelData, cap: Cap, period: int) -> tuple[float, float, float]:
-    """(touched, delivered, demand) tonnes for a cap's scope in one period, whether or not the cap is in the model."""
-    return realised_shares(m, data, cap)[period]
-
-
 def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> list[CapRealised]:
     """Each cap's realised share and its dual, per period."""
     out = []
     deliver = values_by_index(m.Deliver_T)
+    rows = m.Dependence_Cap
     for k, cap in data.caps.items():
-        for t, row in cap_rows(data, cap, m.DELIVERIES).items():
-            touched = sum(deliver[x] for x in row.touched)
-            delivered = sum(deliver[x] for x in row.scope)
-            rows = m.Dependence_Cap
+        for t, (touched, delivered, demand) in realised_shares(m, data, cap, deliver).items():
             y = solved.duals.get(rows[k, t], 0.0) / period_weight(data, t) if (k, t) in rows else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
-            out.append(CapRealised(k, t, touched, delivered, row.demand_t, cap.share_in(t), y,
-                                   -y * row.demand_t / 100.0))
+            out.append(CapRealised(k, t, touched, delivered, demand, cap.share_in(t), y, -y * demand / 100.0))
     return out
 
 

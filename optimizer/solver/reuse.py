@@ -88,10 +88,6 @@ def _linear(expr: Any) -> tuple[dict[int, float], float]:
     return dict(repn.linear), float(repn.constant)
 
 
-def _constant(expr: Any) -> float:
-    return _linear(expr)[1]
-
-
 class ReusableProgram:
     """One case's model and HiGHS program, re-solvable for any case with the same structure signature."""
 
@@ -147,8 +143,8 @@ class ReusableProgram:
             for index, con in component.items():
                 value = rule(data, index if isinstance(index, tuple) else (index,))
                 con.set_value((value if con.equality else None, con.body, value))
-                constant = _constant(con.body)
                 for i in prog.row_index.get(id(con), []):
+                    constant = float(prog.row_constant[i])  # the body's constant, kept by the compile
                     rows.append(i)
                     lower.append(value - constant if con.equality else -INF)
                     upper.append(INF if value is None else value - constant)
