@@ -226,3 +226,24 @@ def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path: Path) -> None:
 
     sheet = openpyxl.load_workbook(tmp_path / "o" / "results.xlsx")["builds"]
     assert sheet["A2"].value == "=HYPERLINK(\"x\")" and sheet["A2"].data_type == "s"  # text, not a formula
+
+
+def test_the_input_and_a_users_file_beside_the_results_are_untouched_by_every_writing_command(
+        case: Path, tmp_path: Path) -> None:
+    # The input is read-only, and a user's file in the results folder survives solve, sweep, stress and report.
+    input_before = tree(case)
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    runner = CliRunner()
+    commands = [
+        ["solve", str(case), "--out", str(out), "-q"],
+        ["sweep", str(case), "--cap", "CHN:any", "--steps", "3", "--out", str(out / "sweep"), "-q"],
+        ["stress", str(case), "--n-1", "country", "--out", str(out / "stress"), "-q"],
+        ["report", str(out), "--out", str(out / "report.html"), "-q"],
+    ]
+    for args in commands:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert (out / "notes.txt").read_text() == "my notes", args
+        assert tree(case) == input_before, args
