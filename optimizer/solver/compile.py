@@ -1,171 +1,41 @@
-"""Compile a linear Pyomo model to HiGHS's arrays by reading its expressions' argument lists, with numpy.
+"""Compile a linear Pyomo model to HiGHS's arrays with numpy, from its expressions' argument lists.
 
-The model's constraints and cost terms are built as ``LinearExpression`` s from lists of variables and
-``coef * variable`` terms (:func:`optimizer.model.network.linear`), so the standard form is already written down in
-them: this module reads each expression's arguments once into flat lists (variables, coefficients, row numbers) and
-does everything else (columns, duplicate entries, fixed variables, the CSC matrix, costs and bounds) with numpy,
-instead of walking every term through Pyomo's generic ``LinearRepnVisitor`` and building the matrix with scipy.
+The model's constraints and cost terms are ``LinearExpression`` s of variables and ``coef * variable`` terms
+(:func:`optimizer.model.network.linear`), so the standard form is already written down in them:
+:class:`optimizer.solver.terms.Bodies` reads every body's arguments at once into (variable id, coefficient, row)
+arrays, and this module does everything else with numpy (columns, duplicate entries, fixed variables, the CSC
+matrix, costs and bounds, read from the variables in bulk), instead of walking every term through Pyomo's generic
+``LinearRepnVisitor`` and building the matrix with scipy.
 
 The Pyomo model stays the model of record, and the result is the one Pyomo's ``LinearStandardFormCompiler`` gives
-(a test compares both on the example, the default dataset and random networks):
+(a test compares both on the example, the default dataset, random networks and models written to reach every
+path):
 
 - columns are the variables that appear with a non-zero coefficient and are not fixed, grouped by variable
   component in the order the components first appear (objective first, then the constraints in declaration order),
   each component's variables in index order;
 - one row per active constraint with at least one variable (an equality has equal bounds, a range both);
   constants of a body and fixed variables move to the bounds;
-- entries of the same variable in one row are summed, and zeros dropped.
+- entries of the same variable in one row are summed, in the order they appear, and zeros dropped.
 
-Expressions other than sums, products and negations with constant factors, variables and named expressions (none
-in this model today) are handed to Pyomo's visitor, so the result is right for any linear model; ``fallbacks``
-counts them.
+Pyomo internals read (Pyomo 6.8 to 6.10, as pyproject.toml allows): a component's ``_data`` dict, and a variable's
+``_lb``, ``_ub``, ``_domain`` and ``_fixed`` slots (what ``VarData.bounds`` and ``VarData.fixed`` read).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
 from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.base.var import VarData
-from pyomo.core.expr.numeric_expr import (
-    DivisionExpression,
-    LinearExpression,
-    MonomialTermExpression,
-    NegationExpression,
-    ProductExpression,
-    SumExpression,
-)
-from pyomo.repn.linear import LinearRepnVisitor
 
-_NUMBERS = (int, float)
-_SUMS = (LinearExpression, SumExpression)
+from optimizer.solver.terms import Bodies, expression_value, ids_of, linear_terms, object_array
 
-
-def _is_constant(expr: Any) -> bool:
-    return expr.__class__ in _NUMBERS or not expr.is_potentially_variable()
-
-
-class _Terms:
-    """Flat lists of (variable, coefficient) read from expressions, with the row each belongs to."""
-
-    __slots__ = ("vars", "coefs", "fallbacks")
-
-    def __init__(self) -> None:
-        self.vars: list[VarData] = []
-        self.coefs: list[Any] = []
-        self.fallbacks = 0
-
-    def walk(self, expr: Any, scale: float = 1.0) -> float:
-        """Append the linear terms of ``scale * expr``; return its constant."""
-        cls = expr.__class__
-        if cls is LinearExpression and scale == 1.0:
-            return self._linear(expr._args_[: expr._nargs])
-        if cls in _NUMBERS:
-            return scale * expr
-        if cls is MonomialTermExpression:
-            coef, var = expr._args_
-            self.vars.append(var)
-            self.coefs.append(coef if scale == 1.0 else scale * pyo.value(coef))
-            return 0.0
-        if isinstance(expr, VarData):
-            self.vars.append(expr)
-            self.coefs.append(scale)
-            return 0.0
-        if isinstance(expr, _SUMS):
-            return sum(self.walk(arg, scale) for arg in expr._args_[: expr._nargs])
-        if cls is NegationExpression:
-            return self.walk(expr._args_[0], -scale)
-        if cls is ProductExpression:
-            left, right = expr._args_
-            if _is_constant(left):
-                return self.walk(right, scale * pyo.value(left))
-            if _is_constant(right):
-                return self.walk(left, scale * pyo.value(right))
-        elif cls is DivisionExpression:
-            num, den = expr._args_
-            if _is_constant(den):
-                return self.walk(num, scale / pyo.value(den))
-        elif not expr.is_potentially_variable():
-            return scale * pyo.value(expr)
-        elif expr.is_named_expression_type():
-            return self.walk(expr.expr, scale)
-        return self._fallback(expr, scale)
-
-    def _linear(self, args: list) -> float:
-        """The hot path: a LinearExpression of variables and monomials, as the model parts build them."""
-        vs, cs = self.vars, self.coefs
-        constant = 0.0
-        mono = MonomialTermExpression
-        for arg in args:
-            cls = arg.__class__
-            if cls is mono:
-                coef, var = arg._args_
-                vs.append(var)
-                cs.append(coef)
-            elif cls in _NUMBERS:
-                constant += arg
-            elif isinstance(arg, VarData):
-                vs.append(arg)
-                cs.append(1.0)
-            else:
-                constant += self.walk(arg)
-        return constant
-
-    def _fallback(self, expr: Any, scale: float) -> float:
-        self.fallbacks += 1
-        repn = LinearRepnVisitor({}).walk_expression(expr)
-        if repn.nonlinear is not None:
-            raise ValueError(f"expression is not linear: {expr}")
-        for var_id, coef in repn.linear.items():
-            self.vars.append(repn_var(var_id, expr))
-            self.coefs.append(scale * coef)
-        return scale * float(repn.constant)
-
-    def coef_array(self) -> np.ndarray:
-        try:
-            return np.fromiter(self.coefs, dtype=float, count=len(self.coefs))
-        except (TypeError, ValueError):  # a Param or a constant expression as a coefficient
-            return np.array([pyo.value(c) for c in self.coefs], dtype=float)
-
-
-def repn_var(var_id: int, expr: Any) -> VarData:
-    """The variable of ``expr`` whose id is ``var_id`` (Pyomo's visitor keys its terms by id)."""
-    from pyomo.core.expr.visitor import identify_variables
-
-    for var in identify_variables(expr, include_fixed=True):
-        if id(var) == var_id:
-            return var
-    raise KeyError(var_id)
-
-
-def linear_terms(expr: Any) -> tuple[list[VarData], np.ndarray, float]:
-    """(variables, coefficients, constant) of a linear expression; a variable may appear more than once."""
-    terms = _Terms()
-    constant = terms.walk(expr)
-    return terms.vars, terms.coef_array(), float(constant)
-
-
-def expression_value(expr: Any) -> float:
-    """``pyo.value(expr)`` to the last bit, read with numpy for a LinearExpression of variables and monomials.
-
-    Pyomo evaluates such a sum as ``coef * value`` per term, added left to right with ``sum()``: the same products,
-    added by the same ``sum()``, give the same number whichever Python runs.  Anything else is evaluated by Pyomo.
-    """
-    if expr.__class__ is not LinearExpression or not expr.nargs():
-        return float(pyo.value(expr))
-    terms = _Terms()
-    args = expr._args_[: expr._nargs]
-    if terms._linear(args) != 0.0 or len(terms.vars) != len(args):
-        return float(pyo.value(expr))  # a constant among the terms: keep Pyomo's order of additions
-    values = [v.value for v in terms.vars]
-    if any(x is None for x in values):
-        return float(pyo.value(expr))  # Pyomo's error for an unset variable
-    products = (terms.coef_array() * np.array(values, dtype=float)).tolist()
-    rest = iter(products)
-    return float(sum(rest, start=next(rest)))
+__all__ = ["StandardForm", "compile_model", "expression_value", "linear_terms"]
 
 
 @dataclass
@@ -209,42 +79,85 @@ def _sum_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _column_bounds(columns: list[VarData], inf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lower and upper bounds and integrality of the columns: ``v.bounds`` and ``v.is_integer()``, read from the
-    variables' own bounds and domains in bulk (a domain is asked once), per variable only where a bound is not a
-    plain number."""
+def _component_data(comp: Any) -> list[VarData]:
+    """``list(comp.values())``, read from the component's dict when that is in index order (it is when the
+    component was built from its index set, as every component of this model is; Pyomo's ``_data``, a dict from
+    index to data, is read only after that check)."""
+    data = getattr(comp, "_data", None)
+    if data.__class__ is dict and len(data) == len(comp) and list(data) == list(comp.keys()):
+        return list(data.values())
+    return list(comp.values())
+
+
+def _columns(model: pyo.ConcreteModel, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The variables of the entries whose variable ids are ``ids``, in Pyomo's column order (by variable component in
+    order of first use, each component's in index order), and the position of each entry's variable in them."""
+    components = model.component_objects(pyo.Var, descend_into=True)
+    parts = [object_array(data, len(data)) for data in map(_component_data, components)]
+    variables = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    component = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+    var_ids = ids_of(variables)
+    by_id = np.argsort(var_ids, kind="stable")
+    loc = np.minimum(np.searchsorted(var_ids[by_id], ids), max(len(variables) - 1, 0))
+    if len(ids) and not (var_ids[by_id[loc]] == ids).all():
+        raise ValueError("the model's expressions use variables that are not components of the model")
+    var = by_id[loc]  # the entry's variable, as its place in `variables`
+    del var_ids, by_id, loc
+    of_entry = component[var]
+    first_use = {int(np.argmax(of_entry == k)): k for k in np.flatnonzero(np.bincount(of_entry, minlength=len(parts)))}
+    rank = np.zeros(len(parts), dtype=np.int64)
+    rank[[first_use[k] for k in sorted(first_use)]] = np.arange(len(first_use))
+    used = np.zeros(len(variables), dtype=bool)
+    used[var] = True
+    chosen = np.flatnonzero(used)
+    chosen = chosen[np.argsort(rank[component[chosen]], kind="stable")]
+    position = np.full(len(variables), -1, dtype=np.int64)
+    position[chosen] = np.arange(len(chosen))
+    return variables[chosen], position[var]
+
+
+def _own_bounds(bounds: list, inf: float) -> np.ndarray | None:
+    """Variables' own bounds (``_lb`` or ``_ub``; ``None`` = ``inf``) as numbers, or None when one is not a plain
+    number (a Param or an expression) or is NaN: then Pyomo reads them, with its own message for a bad one."""
+    nones = bounds.count(None)
+    if nones == len(bounds):
+        return np.full(len(bounds), inf)
+    if not set(map(type, bounds)) <= {type(None), int, float}:
+        return None
+    values = np.fromiter(bounds, dtype=float, count=len(bounds))  # None becomes NaN
+    missing = np.isnan(values)
+    if int(missing.sum()) != nones:
+        return None
+    values[missing] = inf
+    return values
+
+
+def _column_bounds(columns: np.ndarray, inf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds and integrality of the columns: ``v.bounds`` and ``v.is_integer()``, read in bulk from
+    the slots ``VarData.bounds`` reads (``_lb``, ``_ub``, ``_domain``; a domain is asked once), and per variable
+    through Pyomo only where a bound is not a plain number."""
     n = len(columns)
-    own_lb = [v._lb for v in columns]
-    own_ub = [v._ub for v in columns]
-    domains = [v._domain for v in columns]
-    info: dict[int, tuple[float, float]] = {}
-    for d in domains:
-        if id(d) not in info:
-            lo, up = d.bounds()
-            info[id(d)] = (-inf if lo is None else lo, inf if up is None else up)
-    dom_index = {k: i for i, k in enumerate(info)}
-    code = np.fromiter((dom_index[id(d)] for d in domains), dtype=np.int64, count=n)
-    table = np.array(list(info.values()), dtype=float).reshape(-1, 2)
-    lower, upper = table[code, 0], table[code, 1]
-    numbers = (int, float)
-    plain = all(b is None or b.__class__ in numbers for b in own_lb) and all(
-        b is None or b.__class__ in numbers for b in own_ub)
-    if plain:
-        lb = np.array([-inf if b is None else b for b in own_lb], dtype=float)
-        ub = np.array([inf if b is None else b for b in own_ub], dtype=float)
-        if np.isnan(lb).any() or np.isnan(ub).any() or (lb == inf).any() or (ub == -inf).any():
-            plain = False  # Pyomo's own message for an invalid bound, below
-        else:
-            lower, upper = np.maximum(lower, lb), np.minimum(upper, ub)
-    if not plain:
-        pairs = [v.bounds for v in columns]
+    domains = object_array(map(attrgetter("_domain"), columns), n)
+    domain_ids = ids_of(domains)
+    lower, upper, integer = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
+    todo = np.ones(n, dtype=bool)
+    while todo.any():  # once per domain (a handful)
+        j = int(np.argmax(todo))
+        those = domain_ids == domain_ids[j]
+        todo &= ~those
+        lo, up = domains[j].bounds()
+        lower[those] = -inf if lo is None else lo
+        upper[those] = inf if up is None else up
+        integer[those] = columns[j].is_integer()
+    own_lb = _own_bounds(list(map(attrgetter("_lb"), columns)), -inf)
+    own_ub = _own_bounds(list(map(attrgetter("_ub"), columns)), inf)
+    if own_lb is None or own_ub is None or (own_lb == inf).any() or (own_ub == -inf).any():
+        pairs = [v.bounds for v in columns]  # Pyomo's values, or its message for an invalid bound
         lower = np.array([-inf if lo is None else lo for lo, _ in pairs], dtype=float)
         upper = np.array([inf if up is None else up for _, up in pairs], dtype=float)
-    first: dict[int, int] = {}
-    for j, d in enumerate(domains):
-        first.setdefault(id(d), j)
-    integer_domain = np.fromiter((columns[j].is_integer() for j in first.values()), dtype=np.bool_, count=len(first))
-    return lower, upper, integer_domain[code] if n else np.zeros(0, dtype=bool)
+    else:
+        lower, upper = np.maximum(lower, own_lb), np.minimum(upper, own_ub)
+    return lower, upper, integer
 
 
 def _objective(model: pyo.ConcreteModel) -> Any:
@@ -256,62 +169,36 @@ def _objective(model: pyo.ConcreteModel) -> Any:
 
 def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm:
     """The standard form of a linear ``model`` (see the module docstring); ``inf`` stands for a missing bound."""
-    terms = _Terms()
     objective = _objective(model)
     sense = 1 if objective.sense == pyo.minimize else -1
-    offset = terms.walk(objective.expr)
-    n_obj = len(terms.vars)
-
+    bodies = Bodies()
+    bodies.add(objective.expr)
     cons: list[ConstraintData] = []
-    counts: list[int] = []
-    constants: list[float] = []
     lowers: list[float | None] = []
     uppers: list[float | None] = []
-    walk, linear, vs = terms.walk, terms._linear, terms.vars
     for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
         lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
         if lb is None and ub is None:
             continue  # a free row cannot be written (as Pyomo's compiler does)
-        before = len(vs)
-        constant = linear(body._args_[: body._nargs]) if body.__class__ is LinearExpression else walk(body)
+        bodies.add(body)
         cons.append(con)
-        counts.append(len(vs) - before)
-        constants.append(constant)
         lowers.append(lb)
         uppers.append(ub)
-
-    coefs = terms.coef_array()
-    ids = np.fromiter(map(id, vs), dtype=np.int64, count=len(vs))
-    uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    ids, coefs, row_of, constants, fallbacks = bodies.read()
+    del bodies
     n_con = len(cons)
-    row_of = np.repeat(np.arange(-1, n_con, dtype=np.int64), [n_obj, *counts])  # -1: the objective
+    counts = np.bincount(row_of, minlength=n_con + 1)[1:]  # entries of each constraint's body
+    row_of -= 1  # -1: the objective
 
-    # Columns: by variable component in order of first appearance, each in its index order (Pyomo's order).
-    owner = np.full(len(uniq), -1, dtype=np.int64)  # position of each unique variable in `ordered`
-    ordered: list[VarData] = []
-    components = []
-    for comp in model.component_objects(pyo.Var, descend_into=True):
-        data = list(comp.values())
-        if not data:
-            continue
-        cids = np.fromiter(map(id, data), dtype=np.int64, count=len(data))
-        loc = np.minimum(np.searchsorted(uniq, cids), len(uniq) - 1) if len(uniq) else np.zeros(0, dtype=np.int64)
-        present = (uniq[loc] == cids) if len(uniq) else np.zeros(len(cids), dtype=bool)
-        if present.any():
-            components.append((int(first[loc[present]].min()), data, loc, present))
-    for _, data, loc, present in sorted(components, key=lambda c: c[0]):
-        idx = np.flatnonzero(present)
-        owner[loc[idx]] = np.arange(len(ordered), len(ordered) + len(idx))
-        ordered.extend(data[i] for i in idx)
-    if (owner < 0).any():
-        raise ValueError("the model's expressions use variables that are not components of the model")
-    col = owner[inverse]
+    ordered, col = _columns(model, ids)
+    del ids
 
     # Fixed variables are constants: move their terms to the objective offset and the rows' constants.
-    fixed = np.fromiter((v.fixed for v in ordered), dtype=bool, count=len(ordered))
-    row_constant = np.asarray(constants, dtype=float)
+    fixed = np.fromiter(map(attrgetter("_fixed"), ordered), dtype=bool, count=len(ordered))  # VarData.fixed's slot
+    offset, row_constant = constants[0], np.asarray(constants[1:], dtype=float)
     if fixed.any():
-        value = np.array([(v.value or 0.0) if f else 0.0 for v, f in zip(ordered, fixed)], dtype=float)
+        value = np.zeros(len(ordered))
+        value[fixed] = [v.value or 0.0 for v in ordered[fixed]]
         moved = fixed[col]
         contrib = coefs[moved] * value[col[moved]]
         rows_moved = row_of[moved]
@@ -320,11 +207,12 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
         keep = ~moved
         col, coefs, row_of = col[keep], coefs[keep], row_of[keep]
 
-    # Sum duplicate entries, drop zeros; then keep the columns that still have an entry (renumbered in order).
-    n_all = len(ordered)
-    key = col * (n_con + 1) + (row_of + 1)
-    order = np.argsort(key, kind="stable")
-    key, coefs = key[order], coefs[order]
+    # Sum duplicate entries, drop zeros; then keep the columns that still have an entry (renumbered in order).  The
+    # entries are in row order (the objective first), so a stable sort by column sorts them by column, then row.
+    order = np.argsort(col, kind="stable")
+    key = col[order] * (n_con + 1) + (row_of[order] + 1)
+    coefs = coefs[order]
+    del order, col, row_of
     if len(key):
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         coefs = _sum_runs(coefs, starts)
@@ -332,12 +220,12 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
     nonzero = coefs != 0.0
     key, coefs = key[nonzero], coefs[nonzero]
     col, row_of = key // (n_con + 1), key % (n_con + 1) - 1
-    used = np.zeros(n_all, dtype=bool)
+    del key
+    used = np.zeros(len(ordered), dtype=bool)
     used[col] = True
     used &= ~fixed
-    new_col = np.cumsum(used) - 1
-    columns = [v for v, u in zip(ordered, used) if u]
-    col = new_col[col]
+    columns = ordered[used]
+    col = (np.cumsum(used) - 1)[col]
     n = len(columns)
 
     is_obj = row_of < 0
@@ -350,27 +238,24 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
     # are fixed (then it is empty); a row without any is left out when it holds, and kept, empty, when it does not,
     # so that HiGHS reports the model infeasible.
     holds = (lower <= 1e-9) & (upper >= -1e-9)
-    kept_rows = np.flatnonzero((np.asarray(counts, dtype=np.int64) > 0) | ~holds)
+    kept_rows = np.flatnonzero((counts > 0) | ~holds)
     new_row = np.full(n_con, -1, dtype=np.int64)
     new_row[kept_rows] = np.arange(len(kept_rows))
     a_row = new_row[a_row]
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(a_col, minlength=n), out=start[1:])
 
-    signs = []
     rows = []
     for i in kept_rows.tolist():
         lo, up = lowers[i], uppers[i]
-        sign = 0 if lo is not None and lo == up else (1 if lo is None else (-1 if up is None else 2))
-        rows.append((cons[i], sign))
-        signs.append(sign)
+        rows.append((cons[i], 0 if lo is not None and lo == up else (1 if lo is None else (-1 if up is None else 2))))
 
     col_lower, col_upper, integer = _column_bounds(columns, inf)
     return StandardForm(
-        columns=columns, rows=rows, a_start=start.astype(np.int32), a_index=a_row.astype(np.int32),
+        columns=columns.tolist(), rows=rows, a_start=start.astype(np.int32), a_index=a_row.astype(np.int32),
         a_value=a_val.astype(float), col_cost=cost, col_lower=col_lower,
         col_upper=col_upper, row_lower=lower[kept_rows], row_upper=upper[kept_rows],
         row_constant=row_constant[kept_rows], offset=float(offset),
         integer_cols=np.flatnonzero(integer).astype(np.int32),
-        fallbacks=terms.fallbacks, sense=sense,
+        fallbacks=fallbacks, sense=sense,
     )

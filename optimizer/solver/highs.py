@@ -140,15 +140,15 @@ def _scale_exponent(values: np.ndarray, target_log2: int, smallest_log2: int | N
     return min(0, exponent)
 
 
-def user_scaling(lp: highspy.HighsLp) -> dict[str, int]:
-    """HiGHS's ``user_objective_scale`` and ``user_bound_scale`` for ``lp``.
+def user_scaling(form: StandardForm) -> dict[str, int]:
+    """HiGHS's ``user_objective_scale`` and ``user_bound_scale`` for the standard form ``form``.
 
     Rare-earth plans mix costs of millions of USD per plant with tonnages of hundreds of thousands: HiGHS warns
     that such a problem is badly scaled and has excessively large costs.  HiGHS applies these powers of two inside
     and reports the solution, duals and objective in the model's own units.
     """
-    bounds = np.concatenate([np.asarray(lp.col_upper_), np.asarray(lp.row_upper_), np.asarray(lp.row_lower_)])
-    return {"user_objective_scale": _scale_exponent(np.asarray(lp.col_cost_), _COST_TARGET_LOG2, _SMALLEST_COST_LOG2),
+    bounds = np.concatenate([form.col_upper, form.row_upper, form.row_lower])
+    return {"user_objective_scale": _scale_exponent(form.col_cost, _COST_TARGET_LOG2, _SMALLEST_COST_LOG2),
             "user_bound_scale": _scale_exponent(bounds, _BOUND_TARGET_LOG2)}
 
 
@@ -167,16 +167,16 @@ class HighsProgram:
         self.columns = form.columns
         self.rows = form.rows
         self.row_constant = form.row_constant
-        self.col_index = {id(v): j for j, v in enumerate(self.columns)}
+        self._col_index: dict[int, int] | None = None
         self.row_index: dict[int, list[int]] = {}
         for i, (con, _sign) in enumerate(self.rows):
             self.row_index.setdefault(id(con), []).append(i)
         self.offset = form.offset
         self.integer_cols = form.integer_cols
         self.highs = quiet_highs()
-        lp = self._lp(form)
-        self.scaling = user_scaling(lp)
-        self.highs.passModel(lp)
+        self.scaling = user_scaling(form)
+        self._pass_model(form)
+        del form  # HiGHS holds its own copy of the arrays
         self.solves = 0
         self._left_out: list | None = None
         self.compile_s = time.perf_counter() - start
@@ -185,26 +185,26 @@ class HighsProgram:
     def is_mip(self) -> bool:
         return len(self.integer_cols) > 0
 
-    def _lp(self, form: StandardForm) -> highspy.HighsLp:
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(form.columns), len(form.rows)
-        lp.col_cost_ = form.col_cost
-        lp.offset_ = form.offset
-        if form.sense == -1:
-            lp.sense_ = highspy.ObjSense.kMaximize
-        lp.col_lower_ = form.col_lower
-        lp.col_upper_ = form.col_upper
-        lp.row_lower_ = form.row_lower
-        lp.row_upper_ = form.row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = form.a_start
-        lp.a_matrix_.index_ = form.a_index
-        lp.a_matrix_.value_ = form.a_value
-        if self.is_mip:
-            integrality = np.zeros(lp.num_col_, dtype=np.uint8)
-            integrality[self.integer_cols] = 1
-            lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integrality]
-        return lp
+    @property
+    def col_index(self) -> dict[int, int]:
+        """``{id(variable): column}``, made when first asked for (by a warm re-solve): a one-off solve never needs
+        it, and at a million columns it would hold about 100 MB."""
+        if self._col_index is None:
+            self._col_index = {id(v): j for j, v in enumerate(self.columns)}
+        return self._col_index
+
+    def _pass_model(self, form: StandardForm) -> None:
+        """Hand the arrays to HiGHS in one call, which copies them from numpy's buffers (a ``HighsLp`` would first
+        copy each array element by element into its own vectors)."""
+        integrality = np.zeros(len(form.columns), dtype=np.int32)  # kContinuous
+        integrality[form.integer_cols] = int(highspy.HighsVarType.kInteger)
+        sense = highspy.ObjSense.kMaximize if form.sense == -1 else highspy.ObjSense.kMinimize
+        status = self.highs.passModel(
+            len(form.columns), len(form.rows), len(form.a_value), int(highspy.MatrixFormat.kColwise), int(sense),
+            form.offset, form.col_cost, form.col_lower, form.col_upper, form.row_lower, form.row_upper,
+            form.a_start, form.a_index, form.a_value, integrality)
+        if status == highspy.HighsStatus.kError:
+            raise RuntimeError("HiGHS did not accept the compiled model")
 
     def solve(self, options: SolveOptions | None = None) -> SolveResult:
         """Run HiGHS, load the values into the Pyomo variables and collect duals."""

@@ -98,6 +98,29 @@ def test_fixed_variables_constants_ranges_and_duplicates_are_compiled_as_pyomo_d
     assert_same_standard_form(m)
 
 
+def test_linear_expressions_mixing_constants_sums_params_and_repeats_are_compiled_as_pyomo_does() -> None:
+    # The bulk reader takes variables and monomials with numpy and walks the rest where it stands: entries of one
+    # variable in one row must be added in the order they appear, and constants summed into the row's bounds.
+    from pyomo.core.expr.numeric_expr import LinearExpression
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(3), bounds=(-5, 5))
+    m.z = pyo.Var([1, 2, 3], dense=False, domain=pyo.NonNegativeIntegers, bounds=(None, 9))  # made as used: 3, 1
+    m.p = pyo.Param(initialize=0.1, mutable=True)
+    m.w = pyo.Var(bounds=(m.p, 4))  # a bound that is a Param: read through Pyomo
+    m.x[2].fix(1.5)
+    m.c1 = pyo.Constraint(expr=LinearExpression([m.w, m.x[1], 3, 0.1 * m.x[0], m.p * m.x[0], m.z[3] + 2 * m.x[0],
+                                                 -m.x[1], 4.5, 0.2 * m.x[0], m.x[2]]) <= 20)
+    m.c2 = pyo.Constraint(expr=LinearExpression([m.z[1], 2 * (m.x[0] - 1)]) == 1)
+    m.c3 = pyo.Constraint(expr=pyo.inequality(-1, m.z[3], 4))  # a body that is one variable
+    m.c4 = pyo.Constraint(expr=LinearExpression([2.0, m.x[2]]) >= 1)  # a constant and a fixed variable only
+    m.obj = pyo.Objective(expr=LinearExpression([7, m.z[1], 0.3 * m.x[1], m.x[1] + m.z[3], 1e-17 * m.x[0]]))
+    assert_same_standard_form(m)
+    f = compile_model(m)
+    assert [v.name for v in f.columns] == ["z[1]", "z[3]", "x[0]", "x[1]", "w"]  # by first use, then index order
+    assert (f.col_lower[-1], f.col_upper[-1]) == (0.1, 4)
+
+
 def test_the_value_of_a_cost_expression_is_pyomos_to_the_last_bit() -> None:
     data = load_case(ROOT / "inputs" / "pax_silica_2025")
     m = build_model(data)
