@@ -44,7 +44,8 @@ class StandardForm:
 
     ``columns[j]`` is the variable of column j; ``rows[i]`` is (constraint, sign): 0 for an equality, 1 for an
     upper bound only, -1 for a lower bound only, 2 for both.  ``row_constant[i]`` is the constant of the row's body
-    (fixed variables included), already moved to the bounds.
+    (fixed variables included), already moved to the bounds.  ``left_out`` are the model's variables that are not
+    columns (in no row and not in the objective, fixed, or with coefficients that cancel).
     """
 
     columns: list[VarData]
@@ -63,6 +64,7 @@ class StandardForm:
     fallbacks: int = 0
     sense: int = 1  # 1 minimise, -1 maximise (``col_cost`` and ``offset`` are as the objective states them)
     stats: dict[str, float] = field(default_factory=dict)
+    left_out: list[VarData] = field(default_factory=list)
 
 
 def _sum_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -89,9 +91,10 @@ def _component_data(comp: Any) -> list[VarData]:
     return list(comp.values())
 
 
-def _columns(model: pyo.ConcreteModel, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _columns(model: pyo.ConcreteModel, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The variables of the entries whose variable ids are ``ids``, in Pyomo's column order (by variable component in
-    order of first use, each component's in index order), and the position of each entry's variable in them."""
+    order of first use, each component's in index order), the position of each entry's variable in them, and the
+    model's other variables."""
     components = model.component_objects(pyo.Var, descend_into=True)
     parts = [object_array(data, len(data)) for data in map(_component_data, components)]
     variables = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
@@ -113,7 +116,7 @@ def _columns(model: pyo.ConcreteModel, ids: np.ndarray) -> tuple[np.ndarray, np.
     chosen = chosen[np.argsort(rank[component[chosen]], kind="stable")]
     position = np.full(len(variables), -1, dtype=np.int64)
     position[chosen] = np.arange(len(chosen))
-    return variables[chosen], position[var]
+    return variables[chosen], position[var], variables[~used]
 
 
 def _own_bounds(bounds: list, inf: float) -> np.ndarray | None:
@@ -190,7 +193,7 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
     counts = np.bincount(row_of, minlength=n_con + 1)[1:]  # entries of each constraint's body
     row_of -= 1  # -1: the objective
 
-    ordered, col = _columns(model, ids)
+    ordered, col, unused = _columns(model, ids)
     del ids
 
     # Fixed variables are constants: move their terms to the objective offset and the rows' constants.
@@ -257,5 +260,5 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
         col_upper=col_upper, row_lower=lower[kept_rows], row_upper=upper[kept_rows],
         row_constant=row_constant[kept_rows], offset=float(offset),
         integer_cols=np.flatnonzero(integer).astype(np.int32),
-        fallbacks=fallbacks, sense=sense,
+        fallbacks=fallbacks, sense=sense, left_out=unused.tolist() + ordered[~used].tolist(),
     )

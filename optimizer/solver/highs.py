@@ -173,12 +173,12 @@ class HighsProgram:
             self.row_index.setdefault(id(con), []).append(i)
         self.offset = form.offset
         self.integer_cols = form.integer_cols
+        self._left_out = form.left_out
         self.highs = quiet_highs()
         self.scaling = user_scaling(form)
         self._pass_model(form)
         del form  # HiGHS holds its own copy of the arrays
         self.solves = 0
-        self._left_out: list | None = None
         self.compile_s = time.perf_counter() - start
 
     @property
@@ -237,14 +237,16 @@ class HighsProgram:
         )
         if not outcome.usable:
             return result
-        self._load_values(np.asarray(h.getSolution().col_value))
+        solution = h.getSolution()
+        self._load_values(solution.col_value)
         start = time.perf_counter()
         if self.is_mip:
+            del solution
             result.duals = self._fixed_lp_duals(options)
             proven = outcome is Outcome.OPTIMAL
             result.duals_source = ("milp_fixed" if proven else "milp_fixed_incumbent") if result.duals else ""
         else:
-            result.duals, result.duals_source = self._duals(np.asarray(h.getSolution().row_dual)), "lp"
+            result.duals, result.duals_source = self._duals(solution.row_dual), "lp"
         result.times_s["duals"] = time.perf_counter() - start
         return result
 
@@ -277,21 +279,20 @@ class HighsProgram:
             return Outcome.FEASIBLE
         return Outcome.NO_SOLUTION
 
-    def _load_values(self, col_value: np.ndarray) -> None:
-        values = col_value.copy()
-        values[self.integer_cols] = np.round(values[self.integer_cols])
-        for var, value in zip(self.columns, values.tolist()):
+    def _load_values(self, col_value: list[float]) -> None:
+        """Set every column's variable to its value in ``col_value`` (HiGHS's list, whose floats the variables then
+        keep: no second copy), integer columns rounded."""
+        cols = self.integer_cols.tolist()
+        for j, rounded in zip(cols, np.round(np.array([col_value[j] for j in cols], dtype=float)).tolist()):
+            col_value[j] = rounded
+        for var, value in zip(self.columns, col_value):
             var.set_value(value, skip_validation=True)
         # Variables the compiler left out (in no constraint and not in the objective) are at zero in any optimum.
-        if self._left_out is None:
-            compiled = {id(v) for v in self.columns}
-            self._left_out = [v for v in self.model.component_data_objects(pyo.Var, descend_into=True)
-                              if id(v) not in compiled]
         for var in self._left_out:
             if var.value is None:
                 var.set_value(0.0, skip_validation=True)
 
-    def _duals(self, row_dual: np.ndarray) -> dict[ConstraintData, float]:
+    def _duals(self, row_dual: list[float]) -> dict[ConstraintData, float]:
         duals: dict[ConstraintData, float] = {}
         for (con, _sign), y in zip(self.rows, row_dual):
             duals[con] = duals.get(con, 0.0) + float(y)
@@ -310,7 +311,7 @@ class HighsProgram:
         h.changeColsBounds(len(cols), cols, values, values)
         h.run()
         fixed_ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        duals = self._duals(np.asarray(h.getSolution().row_dual)) if fixed_ok else {}
+        duals = self._duals(h.getSolution().row_dual) if fixed_ok else {}
         # Put the MILP back so that the object can be re-solved as it was given.
         h.changeColsBounds(len(cols), cols, saved[0], saved[1])
         h.changeColsIntegrality(len(cols), cols, np.ones(len(cols), dtype=np.uint8))

@@ -121,6 +121,18 @@ def test_linear_expressions_mixing_constants_sums_params_and_repeats_are_compile
     assert (f.col_lower[-1], f.col_upper[-1]) == (0.1, 4)
 
 
+def test_variables_that_are_not_columns_are_set_to_zero_and_fixed_ones_keep_their_value() -> None:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(4), bounds=(0, 10))
+    m.x[2].fix(3.0)
+    m.c = pyo.Constraint(expr=m.x[0] + m.x[3] - m.x[3] + m.x[2] >= 4)  # x3 cancels, x2 fixed, x1 nowhere
+    m.obj = pyo.Objective(expr=m.x[0])
+    program = HighsProgram(m)
+    assert [v.name for v in program.columns] == ["x[0]"]
+    assert program.solve().objective_usd == pytest.approx(1.0)
+    assert [m.x[i].value for i in range(4)] == [pytest.approx(1.0), 0.0, 3.0, 0.0]
+
+
 def test_the_value_of_a_cost_expression_is_pyomos_to_the_last_bit() -> None:
     data = load_case(ROOT / "inputs" / "pax_silica_2025")
     m = build_model(data)
