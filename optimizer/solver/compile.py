@@ -119,23 +119,23 @@ def _columns(model: pyo.ConcreteModel, ids: np.ndarray) -> tuple[np.ndarray, np.
     return variables[chosen], position[var], variables[~used]
 
 
-def _own_bounds(bounds: list, inf: float) -> np.ndarray | None:
-    """Variables' own bounds (``_lb`` or ``_ub``; ``None`` = ``inf``) as numbers, or None when one is not a plain
-    number (a Param or an expression) or is NaN: then Pyomo reads them, with its own message for a bad one."""
-    nones = bounds.count(None)
-    if nones == len(bounds):
-        return np.full(len(bounds), inf)
-    if not set(map(type, bounds)) <= {type(None), int, float}:
-        return None
-    values = np.fromiter(bounds, dtype=float, count=len(bounds))  # None becomes NaN
-    missing = np.isnan(values)
-    if int(missing.sum()) != nones:
-        return None
-    values[missing] = inf
+def _own_bounds(bounds: np.ndarray, inf: float) -> np.ndarray | None:
+    """Variables' own bounds (an object array of ``_lb`` or ``_ub``; ``None`` = ``inf``) as numbers, or None when
+    one is not a plain number (a Param or an expression) or is NaN: then Pyomo reads them, with its own message for
+    a bad one."""
+    values = np.full(len(bounds), inf)
+    given = ids_of(bounds) != id(None)  # most variables have no bound of their own
+    if given.any():
+        numbers = bounds[given].tolist()
+        if not set(map(type, numbers)) <= {int, float}:
+            return None
+        values[given] = numbers
+        if np.isnan(values).any():
+            return None
     return values
 
 
-def _column_bounds(columns: np.ndarray, inf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _column_bounds(columns: list[VarData], inf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower and upper bounds and integrality of the columns: ``v.bounds`` and ``v.is_integer()``, read in bulk from
     the slots ``VarData.bounds`` reads (``_lb``, ``_ub``, ``_domain``; a domain is asked once), and per variable
     through Pyomo only where a bound is not a plain number."""
@@ -152,8 +152,8 @@ def _column_bounds(columns: np.ndarray, inf: float) -> tuple[np.ndarray, np.ndar
         lower[those] = -inf if lo is None else lo
         upper[those] = inf if up is None else up
         integer[those] = columns[j].is_integer()
-    own_lb = _own_bounds(list(map(attrgetter("_lb"), columns)), -inf)
-    own_ub = _own_bounds(list(map(attrgetter("_ub"), columns)), inf)
+    own_lb = _own_bounds(object_array(map(attrgetter("_lb"), columns), n), -inf)
+    own_ub = _own_bounds(object_array(map(attrgetter("_ub"), columns), n), inf)
     if own_lb is None or own_ub is None or (own_lb == inf).any() or (own_ub == -inf).any():
         pairs = [v.bounds for v in columns]  # Pyomo's values, or its message for an invalid bound
         lower = np.array([-inf if lo is None else lo for lo, _ in pairs], dtype=float)
@@ -197,7 +197,7 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
     del ids
 
     # Fixed variables are constants: move their terms to the objective offset and the rows' constants.
-    fixed = np.fromiter(map(attrgetter("_fixed"), ordered), dtype=bool, count=len(ordered))  # VarData.fixed's slot
+    fixed = np.fromiter(map(attrgetter("_fixed"), ordered.tolist()), dtype=bool, count=len(ordered))  # .fixed's slot
     offset, row_constant = constants[0], np.asarray(constants[1:], dtype=float)
     if fixed.any():
         value = np.zeros(len(ordered))
@@ -227,7 +227,7 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
     used = np.zeros(len(ordered), dtype=bool)
     used[col] = True
     used &= ~fixed
-    columns = ordered[used]
+    columns = ordered[used].tolist()
     col = (np.cumsum(used) - 1)[col]
     n = len(columns)
 
@@ -255,7 +255,7 @@ def compile_model(model: pyo.ConcreteModel, inf: float = np.inf) -> StandardForm
 
     col_lower, col_upper, integer = _column_bounds(columns, inf)
     return StandardForm(
-        columns=columns.tolist(), rows=rows, a_start=start.astype(np.int32), a_index=a_row.astype(np.int32),
+        columns=columns, rows=rows, a_start=start.astype(np.int32), a_index=a_row.astype(np.int32),
         a_value=a_val.astype(float), col_cost=cost, col_lower=col_lower,
         col_upper=col_upper, row_lower=lower[kept_rows], row_upper=upper[kept_rows],
         row_constant=row_constant[kept_rows], offset=float(offset),

@@ -38,7 +38,7 @@ def _is_constant(expr: Any) -> bool:
 
 
 class _Terms:
-    """Flat lists of (variable, coefficient) read from expressions, with the row each belongs to."""
+    """Flat lists of (variable, coefficient) read from expressions by walking them."""
 
     __slots__ = ("vars", "coefs", "fallbacks")
 

@@ -133,6 +133,17 @@ def test_variables_that_are_not_columns_are_set_to_zero_and_fixed_ones_keep_thei
     assert [m.x[i].value for i in range(4)] == [pytest.approx(1.0), 0.0, 3.0, 0.0]
 
 
+@pytest.mark.parametrize("bound", [math.nan, math.inf])
+def test_an_invalid_bound_gets_pyomos_message(bound: float) -> None:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(3), bounds=(0, 5))
+    m.x[1].setlb(bound)
+    m.c = pyo.Constraint(expr=sum(m.x.values()) >= 1)
+    m.obj = pyo.Objective(expr=m.x[0])
+    with pytest.raises(ValueError, match=r"Var 'x\[1\]' created with an invalid non-finite lower bound"):
+        compile_model(m)
+
+
 def test_the_value_of_a_cost_expression_is_pyomos_to_the_last_bit() -> None:
     data = load_case(ROOT / "inputs" / "pax_silica_2025")
     m = build_model(data)
