@@ -304,8 +304,8 @@ class HighsProgram:
         h = self.highs
         cols = self.integer_cols
         values = np.array([round(self.columns[j].value) for j in cols], dtype=float)
-        lower, upper = h.getLp().col_lower_, h.getLp().col_upper_
-        saved = (np.asarray(lower)[cols].copy(), np.asarray(upper)[cols].copy())
+        _status, _n, _cost, lower, upper, _nnz = h.getCols(len(cols), cols)  # those columns only, not a copy of the LP
+        saved = (np.asarray(lower, dtype=float).copy(), np.asarray(upper, dtype=float).copy())
         continuous = np.zeros(len(cols), dtype=np.uint8)
         h.changeColsIntegrality(len(cols), cols, continuous)
         h.changeColsBounds(len(cols), cols, values, values)
