@@ -64,3 +64,16 @@ def variables(component: pyo.Var) -> Mapping[tuple, Any]:
 def variable_list(component: pyo.Var) -> list:
     """The variables of an indexed Var in index order (aligned with the list its index set was built from)."""
     return list(variables(component).values())
+
+
+def aligned(keys: Sequence[tuple], component: pyo.Var) -> list:
+    """The variables of ``component`` in the order of ``keys``, the list its index set was built from.
+
+    Read in one pass (no lookup per key) when the component holds exactly those keys, which it does unless the list
+    had duplicates; a lookup per key otherwise.
+    """
+    found = variable_list(component)
+    if len(found) == len(keys):
+        return found
+    by_index = variables(component)
+    return [by_index[k] for k in keys]

@@ -42,61 +42,21 @@ Operating states
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 import pyomo.core as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.numeric_expr import MonomialTermExpression
 
 from optimizer.io.data import ModelData
 from optimizer.model.balances import add_demand_supply, add_oxide_supply, add_oxide_use
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
-from optimizer.model.bulk import add_index_set, variable_list, variables
+from optimizer.model.bulk import add_index_set, aligned, variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
 
-__all__ = ["group", "linear", "term", "terms", "variables"]  # the helpers other model parts build with
-
-
-def group(keys, key_of):  # type: ignore[no-untyped-def]
-    """Index a list of tuples by a function of each tuple (sparse 'sum over' lists, built once)."""
-    groups: dict = defaultdict(list)
-    for k in keys:
-        groups[key_of(k)].append(k)
-    return groups
-
-
-def term(coef: float, var: object) -> object:
-    """``coef * var`` as Pyomo's operators make it (the variable itself for 1), without the operator overhead."""
-    return var if coef == 1 else MonomialTermExpression((coef, var))
-
-
-def terms(coefs: Iterable[float], variables: Iterable[object]) -> list:
-    """``[term(c, v) for c, v in zip(coefs, variables)]``, in one comprehension (the cost terms' hot loop)."""
-    mono = MonomialTermExpression
-    return [v if c == 1 else mono((c, v)) for c, v in zip(coefs, variables)]
-
-
-def linear(args: list) -> LinearExpression:
-    """The sum of ``args`` (variables and :func:`term` s) in one LinearExpression, built from a list at once.
-
-    Summing with ``sum()`` rebuilds the expression once per term; this builds it once, and HiGHS's compile reads
-    LinearExpressions on Pyomo's fast path.
-    """
-    return LinearExpression(args)
-
-
-def aligned(keys: Sequence[tuple], component: pyo.Var) -> list:
-    """The variables of ``component`` in the order of ``keys``, the list its index set was built from.
-
-    Read in one pass (no lookup per key) when the component holds exactly those keys, which it does unless the list
-    had duplicates; a lookup per key otherwise.
-    """
-    found = variable_list(component)
-    if len(found) == len(keys):
-        return found
-    by_index = variables(component)
-    return [by_index[k] for k in keys]
+# The helpers other model parts (and extensions) have imported from here.
+__all__ = ["group", "linear", "term", "terms", "variables"]
 
 
 NORMAL = ""  # the state name of normal operations (a copy's state is its disruption's id)
@@ -161,20 +121,6 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_operations(m, data, m.operations)
 
 
-def _group_values(keys: Sequence[tuple], values: Sequence[object], key_of) -> dict:  # type: ignore[no-untyped-def]
-    """``{key_of(k): [values in order]}`` over ``zip(keys, values)``: a 'sum over' list of variables."""
-    groups: dict = defaultdict(list)
-    for k, v in zip(keys, values):
-        groups[key_of(k)].append(v)
-    return dict(groups)
-
-
-def _where(keys: Sequence[tuple], values: Sequence[object], keep) -> tuple[list, list]:  # type: ignore[no-untyped-def]
-    """The keys for which ``keep(key)`` holds and their values, in order."""
-    pairs = [(k, v) for k, v in zip(keys, values) if keep(k)]
-    return [k for k, _ in pairs], [v for _, v in pairs]
-
-
 def _delivery_groups(keys: Sequence[tuple], deliver: Sequence[object]) -> tuple[dict, dict]:
     """Deliveries by yield (refinery, product, origin, period) and by demand (fab, product, period), in one pass
     (the two sums every delivery enters)."""
@@ -215,7 +161,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
             # substitute into a trivially infeasible row) lets HiGHS report it as infeasible.
             var.fix(0.0) if ops.state == NORMAL else var.setub(0.0)
 
-    ore_by_mine = _group_values(ops.ore_arcs, ore, lambda k: (k[0], k[2]))
+    ore_by_mine = group_values(ops.ore_arcs, ore, lambda k: (k[0], k[2]))
     b.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     b.Mine_Capacity = pyo.Constraint(
         b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].capacity_t)
@@ -227,7 +173,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
     composition, refs = data.composition, data.refineries
-    ore_by_ref_country = _group_values(ops.ore_arcs, list(zip(ops.ore_arcs, ore)),
+    ore_by_ref_country = group_values(ops.ore_arcs, list(zip(ops.ore_arcs, ore)),
                                        lambda k: (k[1], mine_country[k[0]], k[2]))
     add_oxide_supply(b, "separation", {
         (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], v)
@@ -235,13 +181,13 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
         for (r, p, c, t) in ops.yields})
     deliveries_by_yield, deliveries_by_demand = _delivery_groups(ops.deliveries, deliver)
     add_oxide_use(b, "deliveries", deliveries_by_yield)
-    add_oxide_use(b, "sales", _group_values(ops.sales, sell, lambda k: (k[0], data.market_product(k[1]), k[2], k[3])))
+    add_oxide_use(b, "sales", group_values(ops.sales, sell, lambda k: (k[0], data.market_product(k[1]), k[2], k[3])))
     add_demand_supply(b, "deliveries", deliveries_by_demand)
     add_demand_supply(b, "unmet", {k: [v] for k, v in zip(ops.demands, unmet)})
 
     limited = {arc for arc, a in data.fab_arcs.items() if a.max_t is not None}
     limited_fab_arcs = [(r, f, t) for (r, f), arc in data.fab_arcs.items() if arc.max_t is not None for t in periods]
-    by_arc = _group_values(*_where(ops.deliveries, deliver, lambda k: k[:2] in limited),
+    by_arc = group_values(*where(ops.deliveries, deliver, lambda k: k[:2] in limited),
                            lambda k: (k[0], k[1], k[4])) if limited else {}
     b.LIMITED_FAB_ARCS = pyo.Set(dimen=3, initialize=limited_fab_arcs)
     b.Fab_Arc_Limit = pyo.Constraint(
@@ -252,7 +198,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     )
     declare_rhs(b, "Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t)
 
-    sales_by_market = _group_values(ops.sales, sell, lambda k: (k[1], k[3]))
+    sales_by_market = group_values(ops.sales, sell, lambda k: (k[1], k[3]))
     limited_markets = [(k, t) for k, mk in data.markets.items() if mk.max_t is not None for t in periods]
     b.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
     b.Market_Limit = pyo.Constraint(
@@ -266,7 +212,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     declare_rhs(b, "Market_Limit", lambda d, i: d.markets[i[0]].max_t)
 
     graded_refs = {r for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None}
-    by_ref = _group_values(*_where(ops.deliveries, deliver, lambda k: k[0] in graded_refs),
+    by_ref = group_values(*where(ops.deliveries, deliver, lambda k: k[0] in graded_refs),
                            lambda k: (k[0], k[4])) if graded_refs else {}
     graded = [(r, t) for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None for t in periods
               if by_ref.get((r, t))]
@@ -282,53 +228,52 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
 COST_COMPONENTS = ("mining", "refining", "transport", "tariffs", "unmet_penalty", "coproduct_sales")
 
 
-def _by_period(keys: Sequence[tuple], values: Sequence[object], at: int) -> dict[int, tuple[list, list]]:
-    """``{period: (keys, values)}``, the period being item ``at`` of each key, each list in its order (the lists
-    themselves when every key has the same period, as in a one-period case)."""
-    found = set(map(itemgetter(at), keys))
-    if len(found) == 1:
-        return {found.pop(): (list(keys), list(values))}
-    out: dict[int, tuple[list, list]] = {t: ([], []) for t in found}
-    for k, v in zip(keys, values):
-        entry = out[k[at]]
-        entry[0].append(k)
-        entry[1].append(v)
-    return out
+def _arc_terms(keys: Sequence[tuple], variables: Sequence[object],
+               coefs: Mapping[tuple, tuple[float, float | None]]) -> tuple[list, list]:
+    """The freight and tariff terms of deliveries, in one pass: ``coefs[refinery, fab]`` is the arc's (freight,
+    tariff) coefficient, the tariff ``None`` for an arc without one (its deliveries have no tariff term)."""
+    mono = MonomialTermExpression
+    freight_terms: list = []
+    tariff_terms: list = []
+    for k, v in zip(keys, variables):
+        c, tariff = coefs[k[:2]]
+        freight_terms.append(v if c == 1 else mono((c, v)))
+        if tariff is not None:
+            tariff_terms.append(v if tariff == 1 else mono((tariff, v)))
+    return freight_terms, tariff_terms
 
 
 def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] | None = None) -> dict[str, dict]:
     """``{component: {period: expression}}``: the annual flow costs of the state on ``b`` (mining, refining,
     transport, tariffs, penalty, sales), each coefficient multiplied by ``weight[period]`` (default 1)."""
     mines, refs, ops = data.mines, data.refineries, b.operations
-    ore_of = _by_period(ops.ore_arcs, aligned(ops.ore_arcs, b.Ore_T), 2)
-    deliveries_of = _by_period(ops.deliveries, aligned(ops.deliveries, b.Deliver_T), 4)
-    sales_of = _by_period(ops.sales, aligned(ops.sales, b.Sell_T), 3)
+    ore_of = by_period(ops.ore_arcs, aligned(ops.ore_arcs, b.Ore_T), 2)
+    deliveries_of = by_period(ops.deliveries, aligned(ops.deliveries, b.Deliver_T), 4)
+    sales_of = by_period(ops.sales, aligned(ops.sales, b.Sell_T), 3)
     penalised = [(k, v) for k, v in zip(ops.demands, aligned(ops.demands, b.Unmet_T))
                  if ops.penalty[k[0], k[1]] is not None]
-    unmet_of = _by_period([k for k, _ in penalised], [v for _, v in penalised], 2)
+    unmet_of = by_period([k for k, _ in penalised], [v for _, v in penalised], 2)
 
     def freight(arc):  # type: ignore[no-untyped-def]
         return arc.cost_usd_per_t - arc.tariff_usd_per_t
 
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
-    # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so the
-    # objective's coefficients and the order of the columns are the same with or without them).
-    fab_tariffs = {arc: a.tariff_usd_per_t for arc, a in fab_arcs.items() if a.tariff_usd_per_t}
     out: dict[str, dict] = {name: {} for name in COST_COMPONENTS}
     for t in ops.periods:
         w = 1.0 if weight is None else weight[t]
         ore_t, ore_v = ore_of.get(t, ([], []))
-        deliver_t, deliver_v = deliveries_of.get(t, ([], []))
         out["mining"][t] = linear(terms([w * mines[k[0]].cost_usd_per_t for k in ore_t], ore_v))
         out["refining"][t] = linear(terms([w * refs[k[1]].opex_usd_per_t for k in ore_t], ore_v))
-        # The freight of a delivery is its arc's: computed once per arc, looked up per delivery.
-        fab_freight = {arc: w * freight(a) for arc, a in fab_arcs.items()}
+        # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so
+        # the objective's coefficients and the order of the columns are the same with or without them).
+        freight_terms, tariff_terms = _arc_terms(*deliveries_of.get(t, ([], [])), {
+            arc: (w * freight(a), w * a.tariff_usd_per_t if a.tariff_usd_per_t else None)
+            for arc, a in fab_arcs.items()})
         out["transport"][t] = linear(terms([w * freight(mine_arcs[k[0], k[1]]) for k in ore_t], ore_v)
-                                     + terms([fab_freight[k[0], k[1]] for k in deliver_t], deliver_v))
+                                     + freight_terms)
         out["tariffs"][t] = linear(
             [term(w * c, v) for k, v in zip(ore_t, ore_v) if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
-            + ([term(w * tariff, v) for k, v in zip(deliver_t, deliver_v) if (tariff := fab_tariffs.get(k[:2]))]
-               if fab_tariffs else []))
+            + tariff_terms)
         unmet_t, unmet_v = unmet_of.get(t, ([], []))
         out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v))
         sales_t, sales_v = sales_of.get(t, ([], []))
