@@ -20,6 +20,7 @@ way is taken, so the result never depends on them; ``tests/unit/test_bulk.py`` c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import pyomo.core as pyo
@@ -53,11 +54,11 @@ def add_index_set(b: pyo.Block, name: str, members: Sequence[tuple], dimen: int)
 
 
 def variables(component: pyo.Var) -> Mapping[tuple, Any]:
-    """index -> variable of a constructed indexed Var, in index order (read-only: it is the component's own dict
-    when that holds every index)."""
+    """index -> variable of a constructed indexed Var, in index order: a read-only view of the component's own
+    dict when that holds every index (no copy), else a new dict."""
     data = getattr(component, "_data", None)
     if type(data) is dict and len(data) == len(component.index_set()):
-        return data
+        return MappingProxyType(data)
     return dict(component.items())
 
 

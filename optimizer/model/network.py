@@ -94,10 +94,12 @@ def normal_operations(data: ModelData) -> Operations:
         for p in data.mine_products(mine):
             origin_products[ref, mine_country[mine]].add(p)
     yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
-    origins = group(yields_static, lambda k: (k[0], k[1]))
-    origins = {rp: [c for (_, _, c) in ks] for rp, ks in origins.items()}
-    fab_products = group(data.fab_products, lambda k: k[0])
-    fab_products = {f: [p for (_, p) in ks] for f, ks in fab_products.items()}
+    origins: dict[tuple[str, str], list[str]] = defaultdict(list)  # (refinery, product) -> origin countries
+    for r, p, c in yields_static:
+        origins[r, p].append(c)
+    products_of: dict[str, list[str]] = defaultdict(list)  # fab -> the products it uses
+    for f, p in data.fab_products:
+        products_of[f].append(p)
     ref_country = {r: v.country for r, v in data.refineries.items()}
     markets_of = group(data.markets, data.market_product)
     weight = {t: 1.0 - sum(d.expected_yr for d in data.disruptions.values() if d.happens_in(t)) for t in periods}
@@ -107,7 +109,7 @@ def normal_operations(data: ModelData) -> Operations:
         yields=[(r, p, c, t) for (r, p, c) in yields_static for t in periods],
         # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period: the
         # deliveries in one comprehension (the model's largest list, so no intermediate one).
-        deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in fab_products.get(f, ())
+        deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in products_of.get(f, ())
                     for c in origins.get((r, p), ()) for t in periods],
         sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
                if data.markets[k].open_to(ref_country[r]) for t in periods],

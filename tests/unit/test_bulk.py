@@ -6,7 +6,7 @@ import pyomo.core as pyo
 import pytest
 
 from optimizer.model import build_model
-from optimizer.model.bulk import add_index_set, variable_list, variables
+from optimizer.model.bulk import add_index_set, aligned, variable_list, variables
 from tests.random_networks import random_case
 
 
@@ -54,3 +54,19 @@ def test_the_variables_of_a_built_model_are_read_in_index_order() -> None:
             assert list(variables(var).items()) == list(var.items())
             assert variable_list(var) == list(var.values())
     assert list(m.DELIVERIES) == m.operations.deliveries
+
+
+def test_variables_in_the_order_of_a_list_with_duplicates_are_looked_up() -> None:
+    keys = [("a", 1), ("b", 2), ("a", 1)]
+    m = pyo.ConcreteModel()
+    add_index_set(m, "S", keys, 2)
+    m.x = pyo.Var(m.S)
+    assert aligned(keys, m.x) == [m.x["a", 1], m.x["b", 2], m.x["a", 1]]
+    assert aligned(list(m.S), m.x) == list(m.x.values())
+
+
+def test_the_variables_view_cannot_change_the_component() -> None:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var([1, 2])
+    with pytest.raises(TypeError):
+        variables(m.x)[3] = m.x[1]  # type: ignore[index]
