@@ -106,17 +106,18 @@ def _split_by_period(deliveries: list[tuple], periods: Iterable[int]) -> dict[in
 
 
 def _scope_cache(deliveries: Iterable[tuple]) -> tuple[int, dict] | None:
-    """The cache of cap scopes kept beside a model's ``DELIVERIES`` set (None for any other collection).
+    """The cache of cap scopes kept beside a Pyomo set of deliveries on its block (None for any other collection).
 
-    The set does not change once built; its length is kept with the cache as a guard all the same.
+    The model's sets do not change once built; the set's length is kept with its cache as a guard all the same.
     """
     if not isinstance(deliveries, pyo.Set) or deliveries.parent_block() is None:
         return None
-    block = deliveries.parent_block()
-    cache = getattr(block, "cap_scope_cache", None)
+    caches = getattr(deliveries.parent_block(), "cap_scope_cache", None)
+    if caches is None:
+        caches = deliveries.parent_block().cap_scope_cache = {}
+    cache = caches.get(deliveries.local_name)
     if cache is None or cache[0] != len(deliveries):
-        cache = (len(deliveries), {})
-        block.cap_scope_cache = cache
+        cache = caches[deliveries.local_name] = (len(deliveries), {})
     return cache  # type: ignore[no-any-return]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pyomo.core as pyo
+
 from optimizer.io.data import ModelData, SupplyDisruption, _frozen
 from optimizer.io.load import load_case
 from optimizer.model import build_model
@@ -77,3 +79,14 @@ def test_cap_rows_follow_a_delivery_added_to_the_model_after_the_build() -> None
     rows = cap_rows(data, cap, m.DELIVERIES)
     assert added in rows[extra[4]].touched
     assert rows == cap_rows(data, cap, list(m.DELIVERIES))
+
+
+def test_cap_rows_of_another_set_of_deliveries_on_the_model_are_its_own() -> None:
+    data = load_case(ROOT / "inputs" / "pax_silica_2025")
+    m = build_model(data)
+    cap = data.caps["china_any"]
+    cap_rows(data, cap, m.DELIVERIES)
+    m.SOME_DELIVERIES = pyo.Set(dimen=5, initialize=list(m.DELIVERIES)[::-1])  # as many, in another order
+    rows = cap_rows(data, cap, m.SOME_DELIVERIES)
+    assert rows == cap_rows(data, cap, list(m.SOME_DELIVERIES))
+    assert rows != cap_rows(data, cap, m.DELIVERIES)
