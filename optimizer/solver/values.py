@@ -3,8 +3,8 @@
 The result tables, the realised caps, China's share and the checks all read the same families (``Deliver_T`` above
 all, one variable per provenance-tagged delivery: most of the model).  Reading a family costs a pass over its
 variables; :class:`SolvedValues` makes that pass once per extract and keeps, besides the values in index order,
-which of them are not zero: an optimal plan uses a small share of its deliveries (a basic solution has at most one
-non-zero value per row), and every sum below runs over those only.
+which of them are not zero: an optimal plan uses a small share of its deliveries (a basic solution has no more
+non-zero values than the LP has rows), and the tables and sums run over those only.
 
 Sums over the non-zero values alone are the same to the last bit as sums over all of them, in the same order:
 ``s + 0.0 == s`` for every ``s`` but ``-0.0``, and a running sum that starts at ``0`` never becomes ``-0.0`` by adding
@@ -49,8 +49,8 @@ def read_family(component: pyo.Var) -> Family:
 
     The values are read from the component's ``_data`` dict (index -> variable, what ``component[index]`` looks up):
     in the order of its own entries when that is the index order, as it is for a family built over its index set,
-    which spares hashing every index (a tuple of five strings for a delivery) again.  ``_data`` is a Pyomo internal
-    of IndexedComponent, stable over the Pyomo versions pyproject.toml allows.
+    which spares hashing every index (a tuple of five strings for a delivery) again.  ``_data`` (IndexedComponent)
+    and ``_value`` (VarData) are Pyomo internals, the same in Pyomo 6.8 to 6.10 (pyproject.toml: pyomo>=6.8).
     """
     keys = list(component.keys())
     data = component._data
