@@ -30,6 +30,7 @@ from numbers import Number
 from typing import Any
 
 import pyomo.core as pyo
+from pyomo.core.base.var import VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from optimizer.io.data import ModelData
@@ -75,22 +76,30 @@ def _negated(arg: Any) -> Any:
     return MonomialTermExpression((-1.0, arg))
 
 
+# The kinds of term the model parts register; a list holding only these has no number to move to the right-hand
+# side, which one pass over the list's types (in C) tells, instead of an isinstance check per term.
+_VARIABLE_TERMS = frozenset({VarData, MonomialTermExpression})
+
+
 def _collect(m: pyo.Block, registry: str, index_set: Iterable[tuple], sign: float,
-             out: dict[tuple, tuple[list, float]]) -> None:
-    """Add every term of ``registry`` to ``out[index] = (args, constant)``, multiplied by ``sign``."""
+             out: dict[tuple, list]) -> None:
+    """Add every term of ``registry`` to ``out[index] = [args, constant]``, multiplied by ``sign``."""
     valid = set(index_set)
     for name, terms in getattr(m, registry).items():
         for index, args in terms.items():
             if index not in valid:
                 raise KeyError(f"{registry}: term {name!r} names {index!r}, which the balance does not have")
-            entry = out.setdefault(index, ([], 0.0))
-            constant = entry[1]
+            entry = out.get(index)
+            if entry is None:
+                entry = out[index] = [[], 0.0]
+            if _VARIABLE_TERMS.issuperset(map(type, args)):
+                entry[0].extend(args if sign == 1.0 else map(_negated, args))
+                continue
             for arg in args:
                 if isinstance(arg, Number):
-                    constant += sign * float(arg)  # type: ignore[arg-type]
+                    entry[1] += sign * float(arg)  # type: ignore[arg-type]
                 else:
                     entry[0].append(arg if sign == 1.0 else _negated(arg))
-            out[index] = (entry[0], constant)
 
 
 def add_balances(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -101,7 +110,7 @@ def add_balances(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def _add_balances_of(m: pyo.Block, data: ModelData) -> None:
-    demand: dict[tuple, tuple[list, float]] = {}
+    demand: dict[tuple, list] = {}
     _collect(m, "demand_supply_terms", m.DEMANDS, 1.0, demand)
 
     def demand_balance(_m, f, p, t):  # type: ignore[no-untyped-def]
@@ -112,7 +121,7 @@ def _add_balances_of(m: pyo.Block, data: ModelData) -> None:
     # Fixed quantities registered as numbers are part of the structure (they are kept on a re-solve).
     declare_rhs(m, "Demand_Balance", lambda d, i: d.demand_t[i] - demand.get(i, ([], 0.0))[1])
 
-    oxide: dict[tuple, tuple[list, float]] = {}
+    oxide: dict[tuple, list] = {}
     _collect(m, "oxide_use_terms", m.YIELDS, 1.0, oxide)
     _collect(m, "oxide_supply_terms", m.YIELDS, -1.0, oxide)
 

@@ -36,7 +36,8 @@ from optimizer.io.data import ModelData
 from optimizer.model.balances import init_registries
 from optimizer.model.investment import add_refinery_capacity
 from optimizer.model.network import Operations, add_operations
-from optimizer.model.policy import is_touched
+from optimizer.model.policy import is_touched, source_touched
+from optimizer.model.sums import Decided
 
 
 def stops(data: ModelData, s: str, delivery: tuple) -> bool:
@@ -58,13 +59,18 @@ def disrupted_operations(data: ModelData, normal: Operations, s: str) -> Operati
     def alive(a: str, b: str, b_country: str) -> bool:
         return a not in dead and b not in dead and (country[a], b_country) not in lanes
 
+    # What :func:`stops` and ``alive`` decide for a delivery depends on its (fab, product), its (refinery, origin)
+    # and its arc: each pair is decided once, not once per delivery.
+    in_scope = Decided(lambda pair: pair[0] in d.scope.fabs and pair[1] in d.scope.products)
+    touched = Decided(lambda source: source_touched(data, d.scope, *source))
+    open_arc = Decided(lambda arc: alive(arc[0], arc[1], data.fab_country[arc[1]]))
     penalty = {k: None if d.must_survive else data.disruption_penalty_usd_per_t(*k) for k in data.fab_products}
     return Operations(
         s, periods,
         ore_arcs=[k for k in normal.ore_arcs if k[2] in when and alive(k[0], k[1], country[k[1]])],
         yields=[k for k in normal.yields if k[3] in when],
-        deliveries=[k for k in normal.deliveries if k[4] in when and alive(k[0], k[1], data.fab_country[k[1]])
-                    and not stops(data, s, k)],
+        deliveries=[k for k in normal.deliveries if k[4] in when and open_arc[k[:2]]
+                    and not (in_scope[k[1:3]] and touched[k[0], k[3]])],
         sales=[k for k in normal.sales if k[3] in when and k[0] not in dead],
         demands=[k for k in normal.demands if k[2] in when],
         penalty=penalty, weight={t: d.expected_yr for t in periods})

@@ -35,8 +35,9 @@ import pyomo.core as pyo
 
 from optimizer.io.data import ModelData, Refinery
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
-from optimizer.model.network import group, linear, variables
+from optimizer.model.bulk import variables
 from optimizer.model.objective import add_cost_term, period_years
+from optimizer.model.sums import group, linear
 
 
 def capital_recovery_factor(discount_rate: float, lifetime_yr: float) -> float:

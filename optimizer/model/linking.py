@@ -33,8 +33,9 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 from optimizer.io.data import ModelData
 from optimizer.model.bounds import declare_rhs
+from optimizer.model.bulk import variables
 from optimizer.model.investment import online
-from optimizer.model.network import group, variables
+from optimizer.model.sums import group
 
 
 def linked_sites(data: ModelData) -> list[str]:
@@ -78,13 +79,14 @@ def add_linking(m: pyo.ConcreteModel, data: ModelData) -> None:
                 if online(data, refs[r], d, t)]
 
     deliver, ore = variables(m.Deliver_T), variables(m.Ore_T)
-    by_row = group([k for k in m.DELIVERIES if k[0] in sites], lambda k: (k[0], k[1], k[2], k[4]))
+    # Without a linked site (most cases) the deliveries are not walked at all.
+    by_row = group([k for k in m.DELIVERIES if k[0] in sites] if sites else [], lambda k: (k[0], k[1], k[2], k[4]))
     m.LUMPY_DELIVERY_LINKS = pyo.Set(dimen=4, initialize=list(by_row))
     m.Lumpy_Delivery_Link = pyo.Constraint(
         m.LUMPY_DELIVERY_LINKS,
         rule=lambda _m, r, f, p, t: LinearExpression(
             [deliver[k] for k in by_row[r, f, p, t]] + online_terms(r, t, data.demand_t[f, p, t])) <= 0)
-    ore_links = [k for k in m.ORE_ARCS if k[1] in sites]
+    ore_links = [k for k in m.ORE_ARCS if k[1] in sites] if sites else []
     m.LUMPY_ORE_LINKS = pyo.Set(dimen=3, initialize=ore_links)
     m.Lumpy_Ore_Link = pyo.Constraint(
         m.LUMPY_ORE_LINKS,

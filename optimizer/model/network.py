@@ -42,43 +42,21 @@ Operating states
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyomo.core as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.numeric_expr import MonomialTermExpression
 
 from optimizer.io.data import ModelData
 from optimizer.model.balances import add_demand_supply, add_oxide_supply, add_oxide_use
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
+from optimizer.model.bulk import add_index_set, aligned, variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
 
-
-def group(keys, key_of):  # type: ignore[no-untyped-def]
-    """Index a list of tuples by a function of each tuple (sparse 'sum over' lists, built once)."""
-    groups: dict = defaultdict(list)
-    for k in keys:
-        groups[key_of(k)].append(k)
-    return groups
-
-
-def term(coef: float, var: object) -> object:
-    """``coef * var`` as Pyomo's operators make it (the variable itself for 1), without the operator overhead."""
-    return var if coef == 1 else MonomialTermExpression((coef, var))
-
-
-def variables(component: pyo.Var) -> dict:
-    """index -> variable of an indexed Var, as a plain dict."""
-    return dict(component.items())
-
-
-def linear(args: list) -> LinearExpression:
-    """The sum of ``args`` (variables and :func:`term` s) in one LinearExpression, built from a list at once.
-
-    Summing with ``sum()`` rebuilds the expression once per term; this builds it once, and HiGHS's compile reads
-    LinearExpressions on Pyomo's fast path.
-    """
-    return LinearExpression(args)
+# The helpers other model parts (and extensions) have imported from here.
+__all__ = ["group", "linear", "term", "terms", "variables"]
 
 
 NORMAL = ""  # the state name of normal operations (a copy's state is its disruption's id)
@@ -116,14 +94,12 @@ def normal_operations(data: ModelData) -> Operations:
         for p in data.mine_products(mine):
             origin_products[ref, mine_country[mine]].add(p)
     yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
-    yields_by_ref_product = group(yields_static, lambda k: (k[0], k[1]))
-    fab_products = group(data.fab_products, lambda k: k[0])
-    deliveries_static = [
-        (r, f, p, c)
-        for (r, f) in data.fab_arcs
-        for (_, p) in fab_products.get(f, [])
-        for (_, _, c) in yields_by_ref_product.get((r, p), [])
-    ]
+    origins: dict[tuple[str, str], list[str]] = defaultdict(list)  # (refinery, product) -> origin countries
+    for r, p, c in yields_static:
+        origins[r, p].append(c)
+    products_of: dict[str, list[str]] = defaultdict(list)  # fab -> the products it uses
+    for f, p in data.fab_products:
+        products_of[f].append(p)
     ref_country = {r: v.country for r, v in data.refineries.items()}
     markets_of = group(data.markets, data.market_product)
     weight = {t: 1.0 - sum(d.expected_yr for d in data.disruptions.values() if d.happens_in(t)) for t in periods}
@@ -131,7 +107,10 @@ def normal_operations(data: ModelData) -> Operations:
         NORMAL, periods,
         ore_arcs=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods],
         yields=[(r, p, c, t) for (r, p, c) in yields_static for t in periods],
-        deliveries=[(*k, t) for k in deliveries_static for t in periods],
+        # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period: the
+        # deliveries in one comprehension (the model's largest list, so no intermediate one).
+        deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in products_of.get(f, ())
+                    for c in origins.get((r, p), ()) for t in periods],
         sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
                if data.markets[k].open_to(ref_country[r]) for t in periods],
         demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight)
@@ -144,17 +123,28 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_operations(m, data, m.operations)
 
 
+def _delivery_groups(keys: Sequence[tuple], deliver: Sequence[object]) -> tuple[dict, dict]:
+    """Deliveries by yield (refinery, product, origin, period) and by demand (fab, product, period), in one pass
+    (the two sums every delivery enters)."""
+    by_yield: dict = defaultdict(list)
+    by_demand: dict = defaultdict(list)
+    for k, v in zip(keys, deliver):
+        by_yield[k[0], k[2], k[3], k[4]].append(v)
+        by_demand[k[1], k[2], k[4]].append(v)
+    return dict(by_yield), dict(by_demand)
+
+
 def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     """Add one operating state's flows to ``b`` (the model for normal operations, a block for a copy): sets,
     variables, mine, arc, market and grade limits, its balance terms and its cost terms."""
     b.operations = ops
     periods = list(ops.periods)
     mine_country = {mine: v.country for mine, v in data.mines.items()}
-    b.ORE_ARCS = pyo.Set(dimen=3, initialize=ops.ore_arcs)
-    b.YIELDS = pyo.Set(dimen=4, initialize=ops.yields)
-    b.DELIVERIES = pyo.Set(dimen=5, initialize=ops.deliveries)
-    b.SALES = pyo.Set(dimen=4, initialize=ops.sales)
-    b.DEMANDS = pyo.Set(dimen=3, initialize=ops.demands)
+    add_index_set(b, "ORE_ARCS", ops.ore_arcs, 3)
+    add_index_set(b, "YIELDS", ops.yields, 4)
+    add_index_set(b, "DELIVERIES", ops.deliveries, 5)
+    add_index_set(b, "SALES", ops.sales, 4)
+    add_index_set(b, "DEMANDS", ops.demands, 3)
 
     def ore_bounds(_m, mine, ref, _t):  # type: ignore[no-untyped-def]
         return (0.0, data.mine_arcs[mine, ref].max_t)
@@ -163,27 +153,20 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     b.Deliver_T = pyo.Var(b.DELIVERIES, domain=pyo.NonNegativeReals, doc="oxide delivered to a fab, t/yr")
     b.Sell_T = pyo.Var(b.SALES, domain=pyo.NonNegativeReals, doc="co-product sold at the refinery gate, t/yr")
     b.Unmet_T = pyo.Var(b.DEMANDS, domain=pyo.NonNegativeReals, doc="demand not delivered, t/yr")
-    unmet = variables(b.Unmet_T)
-    for (f, p, _t), var in unmet.items():
+    # The variables in the order of the index lists: grouping walks both lists side by side (no lookup per key,
+    # which at a million deliveries costs more than the rest of the grouping).
+    ore, deliver = aligned(ops.ore_arcs, b.Ore_T), aligned(ops.deliveries, b.Deliver_T)
+    sell, unmet = aligned(ops.sales, b.Sell_T), aligned(ops.demands, b.Unmet_T)
+    for (f, p, _t), var in zip(ops.demands, unmet):
         if ops.penalty[f, p] is None:
             # A copy's demand may have no delivery left at all: a bound (not a fixed value, which Pyomo would
             # substitute into a trivially infeasible row) lets HiGHS report it as infeasible.
             var.fix(0.0) if ops.state == NORMAL else var.setub(0.0)
 
-    # Plain dicts of the variables: a lookup costs a fraction of indexing the Pyomo component.
-    ore, deliver, sell = variables(b.Ore_T), variables(b.Deliver_T), variables(b.Sell_T)
-    ore_by_mine = group(ops.ore_arcs, lambda k: (k[0], k[2]))
-    ore_by_ref_country = group(ops.ore_arcs, lambda k: (k[1], mine_country[k[0]], k[2]))
-    deliveries_by_yield = group(ops.deliveries, lambda k: (k[0], k[2], k[3], k[4]))
-    deliveries_by_demand = group(ops.deliveries, lambda k: (k[1], k[2], k[4]))
-    sales_by_market = group(ops.sales, lambda k: (k[1], k[3]))
-    sales_by_yield = group(ops.sales, lambda k: (k[0], data.market_product(k[1]), k[2], k[3]))
-
+    ore_by_mine = group_values(ops.ore_arcs, ore, lambda k: (k[0], k[2]))
     b.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     b.Mine_Capacity = pyo.Constraint(
-        b.MINE_PERIODS,
-        rule=lambda _m, mine, t: linear([ore[k] for k in ore_by_mine[mine, t]]) <= data.mines[mine].capacity_t,
-    )
+        b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].capacity_t)
     declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t)
     declare_var_bounds(b, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
     for name in ("Deliver_T", "Sell_T", "Unmet_T"):
@@ -192,47 +175,53 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
     composition, refs = data.composition, data.refineries
+    ore_by_ref_country = group_values(ops.ore_arcs, list(zip(ops.ore_arcs, ore)),
+                                       lambda k: (k[1], mine_country[k[0]], k[2]))
     add_oxide_supply(b, "separation", {
-        (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], ore[k]) for k in ore_by_ref_country[r, c, t]
-                       if (k[0], p) in composition]
+        (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], v)
+                       for k, v in ore_by_ref_country.get((r, c, t), ()) if (k[0], p) in composition]
         for (r, p, c, t) in ops.yields})
-    add_oxide_use(b, "deliveries", {y: [deliver[k] for k in ks] for y, ks in deliveries_by_yield.items()})
-    add_oxide_use(b, "sales", {y: [sell[k] for k in ks] for y, ks in sales_by_yield.items()})
-    add_demand_supply(b, "deliveries", {d: [deliver[k] for k in ks] for d, ks in deliveries_by_demand.items()})
-    add_demand_supply(b, "unmet", {k: [unmet[k]] for k in ops.demands})
+    deliveries_by_yield, deliveries_by_demand = _delivery_groups(ops.deliveries, deliver)
+    add_oxide_use(b, "deliveries", deliveries_by_yield)
+    add_oxide_use(b, "sales", group_values(ops.sales, sell, lambda k: (k[0], data.market_product(k[1]), k[2], k[3])))
+    add_demand_supply(b, "deliveries", deliveries_by_demand)
+    add_demand_supply(b, "unmet", {k: [v] for k, v in zip(ops.demands, unmet)})
 
+    limited = {arc for arc, a in data.fab_arcs.items() if a.max_t is not None}
     limited_fab_arcs = [(r, f, t) for (r, f), arc in data.fab_arcs.items() if arc.max_t is not None for t in periods]
-    deliveries_by_arc = group(ops.deliveries, lambda k: (k[0], k[1], k[4]))
+    by_arc = group_values(*where(ops.deliveries, deliver, lambda k: k[:2] in limited),
+                           lambda k: (k[0], k[1], k[4])) if limited else {}
     b.LIMITED_FAB_ARCS = pyo.Set(dimen=3, initialize=limited_fab_arcs)
     b.Fab_Arc_Limit = pyo.Constraint(
         b.LIMITED_FAB_ARCS,
         rule=lambda _m, r, f, t: (
-            linear([deliver[k] for k in deliveries_by_arc[r, f, t]]) <= data.fab_arcs[r, f].max_t
-            if deliveries_by_arc.get((r, f, t))
-            else pyo.Constraint.Skip
+            linear(by_arc[r, f, t]) <= data.fab_arcs[r, f].max_t if by_arc.get((r, f, t)) else pyo.Constraint.Skip
         ),
     )
     declare_rhs(b, "Fab_Arc_Limit", lambda d, i: d.fab_arcs[i[0], i[1]].max_t)
 
+    sales_by_market = group_values(ops.sales, sell, lambda k: (k[1], k[3]))
     limited_markets = [(k, t) for k, mk in data.markets.items() if mk.max_t is not None for t in periods]
     b.LIMITED_MARKETS = pyo.Set(dimen=2, initialize=limited_markets)
     b.Market_Limit = pyo.Constraint(
         b.LIMITED_MARKETS,
         rule=lambda _m, k, t: (
-            linear([sell[x] for x in sales_by_market[k, t]]) <= data.markets[k].max_t
+            linear(sales_by_market[k, t]) <= data.markets[k].max_t
             if sales_by_market.get((k, t))
             else pyo.Constraint.Skip
         ),
     )
     declare_rhs(b, "Market_Limit", lambda d, i: d.markets[i[0]].max_t)
 
-    deliveries_by_ref = group(ops.deliveries, lambda k: (k[0], k[4]))
+    graded_refs = {r for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None}
+    by_ref = group_values(*where(ops.deliveries, deliver, lambda k: k[0] in graded_refs),
+                           lambda k: (k[0], k[4])) if graded_refs else {}
     graded = [(r, t) for r, ref in data.refineries.items() if ref.fab_grade_max_t is not None for t in periods
-              if deliveries_by_ref.get((r, t))]
+              if by_ref.get((r, t))]
     b.FAB_GRADE_LIMITS = pyo.Set(dimen=2, initialize=graded)
     b.Fab_Grade_Limit = pyo.Constraint(
         b.FAB_GRADE_LIMITS,
-        rule=lambda _m, r, t: linear([deliver[k] for k in deliveries_by_ref[r, t]]) <= data.refineries[r].fab_grade_max_t)
+        rule=lambda _m, r, t: linear(by_ref[r, t]) <= data.refineries[r].fab_grade_max_t)
     declare_rhs(b, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
     add_flow_costs(b, data)
@@ -241,37 +230,56 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
 COST_COMPONENTS = ("mining", "refining", "transport", "tariffs", "unmet_penalty", "coproduct_sales")
 
 
+def _arc_terms(keys: Sequence[tuple], variables: Sequence[object],
+               coefs: Mapping[tuple, tuple[float, float | None]]) -> tuple[list, list]:
+    """The freight and tariff terms of deliveries, in one pass: ``coefs[refinery, fab]`` is the arc's (freight,
+    tariff) coefficient, the tariff ``None`` for an arc without one (its deliveries have no tariff term)."""
+    mono = MonomialTermExpression
+    freight_terms: list = []
+    tariff_terms: list = []
+    for k, v in zip(keys, variables):
+        c, tariff = coefs[k[:2]]
+        freight_terms.append(v if c == 1 else mono((c, v)))
+        if tariff is not None:
+            tariff_terms.append(v if tariff == 1 else mono((tariff, v)))
+    return freight_terms, tariff_terms
+
+
 def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] | None = None) -> dict[str, dict]:
     """``{component: {period: expression}}``: the annual flow costs of the state on ``b`` (mining, refining,
     transport, tariffs, penalty, sales), each coefficient multiplied by ``weight[period]`` (default 1)."""
     mines, refs, ops = data.mines, data.refineries, b.operations
-    by_period = group(ops.ore_arcs, lambda k: k[2])
-    deliveries = group(ops.deliveries, lambda k: k[4])
-    sales = group(ops.sales, lambda k: k[3])
-    unmet = group([k for k in ops.demands if ops.penalty[k[0], k[1]] is not None], lambda k: k[2])
+    ore_of = by_period(ops.ore_arcs, aligned(ops.ore_arcs, b.Ore_T), 2)
+    deliveries_of = by_period(ops.deliveries, aligned(ops.deliveries, b.Deliver_T), 4)
+    sales_of = by_period(ops.sales, aligned(ops.sales, b.Sell_T), 3)
+    penalised = [(k, v) for k, v in zip(ops.demands, aligned(ops.demands, b.Unmet_T))
+                 if ops.penalty[k[0], k[1]] is not None]
+    unmet_of = by_period([k for k, _ in penalised], [v for _, v in penalised], 2)
 
     def freight(arc):  # type: ignore[no-untyped-def]
         return arc.cost_usd_per_t - arc.tariff_usd_per_t
 
-    ore, deliver, sell, short = variables(b.Ore_T), variables(b.Deliver_T), variables(b.Sell_T), variables(b.Unmet_T)
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
     out: dict[str, dict] = {name: {} for name in COST_COMPONENTS}
     for t in ops.periods:
         w = 1.0 if weight is None else weight[t]
-        ore_t, deliver_t = by_period.get(t, []), deliveries.get(t, [])
-        out["mining"][t] = linear([term(w * mines[k[0]].cost_usd_per_t, ore[k]) for k in ore_t])
-        out["refining"][t] = linear([term(w * refs[k[1]].opex_usd_per_t, ore[k]) for k in ore_t])
-        out["transport"][t] = linear([term(w * freight(mine_arcs[k[0], k[1]]), ore[k]) for k in ore_t]
-                                     + [term(w * freight(fab_arcs[k[0], k[1]]), deliver[k]) for k in deliver_t])
+        ore_t, ore_v = ore_of.get(t, ([], []))
+        out["mining"][t] = linear(terms([w * mines[k[0]].cost_usd_per_t for k in ore_t], ore_v))
+        out["refining"][t] = linear(terms([w * refs[k[1]].opex_usd_per_t for k in ore_t], ore_v))
         # Most arcs carry no tariff: leave their zero terms out (transport already holds every flow variable, so
         # the objective's coefficients and the order of the columns are the same with or without them).
+        freight_terms, tariff_terms = _arc_terms(*deliveries_of.get(t, ([], [])), {
+            arc: (w * freight(a), w * a.tariff_usd_per_t if a.tariff_usd_per_t else None)
+            for arc, a in fab_arcs.items()})
+        out["transport"][t] = linear(terms([w * freight(mine_arcs[k[0], k[1]]) for k in ore_t], ore_v)
+                                     + freight_terms)
         out["tariffs"][t] = linear(
-            [term(w * c, ore[k]) for k in ore_t if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
-            + [term(w * c, deliver[k]) for k in deliver_t if (c := fab_arcs[k[0], k[1]].tariff_usd_per_t)])
-        out["unmet_penalty"][t] = linear([term(w * (ops.penalty[k[0], k[1]] or 0.0), short[k])
-                                          for k in unmet.get(t, [])])
-        out["coproduct_sales"][t] = linear([term(-w * data.markets[k[1]].price_usd_per_t, sell[k])
-                                            for k in sales.get(t, [])])
+            [term(w * c, v) for k, v in zip(ore_t, ore_v) if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
+            + tariff_terms)
+        unmet_t, unmet_v = unmet_of.get(t, ([], []))
+        out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v))
+        sales_t, sales_v = sales_of.get(t, ([], []))
+        out["coproduct_sales"][t] = linear(terms([-w * data.markets[k[1]].price_usd_per_t for k in sales_t], sales_v))
     return out
 
 

@@ -27,7 +27,8 @@ import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model.bounds import declare_rhs
-from optimizer.model.network import linear, variables
+from optimizer.model.bulk import variables
+from optimizer.model.sums import Decided, linear
 
 
 @dataclass(frozen=True)
@@ -51,30 +52,73 @@ def scope_demand_t(data: ModelData, cap: Cap, period: int) -> float:
 def is_touched(data: ModelData, cap: Cap, delivery: tuple) -> bool:
     """True if the delivery (refinery, fab, product, origin, period) is touched by the cap's supplier."""
     ref, _fab, _p, origin, _t = delivery
-    return cap.touches(origin, data.refineries[ref].country)
+    return source_touched(data, cap, ref, origin)
+
+
+def source_touched(data: ModelData, cap: Cap, refinery: str, origin: str) -> bool:
+    """True if oxide refined at ``refinery`` from ore mined in ``origin`` (a country) is touched by the supplier."""
+    return cap.touches(origin, data.refineries[refinery].country)
 
 
 def cap_rows(data: ModelData, cap: Cap, deliveries: Iterable[tuple]) -> dict[int, CapRow]:
-    """The cap's row in every period: which deliveries are in scope and touched, and the demand in scope."""
-    scope: dict[int, list[tuple]] = {t: [] for t in data.periods}
-    touched: dict[int, list[tuple]] = {t: [] for t in data.periods}
+    """The cap's row in every period: which deliveries are in scope and touched, and the demand in scope.
+
+    Which deliveries are in scope and touched is structure: asked of a model's ``DELIVERIES`` set, it is worked out
+    once per cap scope and kept on the model (the build, the result tables, the warm re-solve and the diagnosis all
+    ask it again); the demand in scope, a number a re-solve may change, is read from ``data`` on every call.
+    """
+    scope, touched = _scopes(data, cap, deliveries)
+    return {t: CapRow(scope[t], touched[t], scope_demand_t(data, cap, t)) for t in data.periods}
+
+
+ScopeLists = tuple[dict[int, tuple[tuple, ...]], dict[int, tuple[tuple, ...]]]
+
+
+def _scopes(data: ModelData, cap: Cap, deliveries: Iterable[tuple]) -> ScopeLists:
+    """Per period, the deliveries in the cap's scope and those it touches (kept on the set's model, see above)."""
+    cache = _scope_cache(deliveries)
+    # Everything the lists depend on besides the deliveries: the cap's scope and the refineries' countries (fixed
+    # for a model, but a caller may pass another case's data).
+    key = (cap.stage, cap.supplier_countries, cap.products, cap.fabs, tuple(data.periods),
+           tuple((r, v.country) for r, v in data.refineries.items()))
+    if cache is not None and key in cache[1]:
+        return cache[1][key]  # type: ignore[no-any-return]
     # Whether a delivery is in scope or touched depends on (fab, product) and (refinery, origin) only: each pair is
     # decided once (a case has a few thousand pairs and up to millions of deliveries).
-    in_scope: dict[tuple, bool] = {}
-    touches: dict[tuple, bool] = {}
-    for key in deliveries:
-        r, f, p, c, t = key
-        inside = in_scope.get((f, p))
-        if inside is None:
-            inside = in_scope[f, p] = f in cap.fabs and p in cap.products
-        if inside:
-            scope[t].append(key)
-            hit = touches.get((r, c))
-            if hit is None:
-                hit = touches[r, c] = is_touched(data, cap, key)
-            if hit:
-                touched[t].append(key)
-    return {t: CapRow(tuple(scope[t]), tuple(touched[t]), scope_demand_t(data, cap, t)) for t in data.periods}
+    in_scope = Decided(lambda pair: pair[0] in cap.fabs and pair[1] in cap.products)
+    hit = Decided(lambda source: source_touched(data, cap, *source))
+    scope = [k for k in deliveries if in_scope[k[1:3]]]
+    touched = [k for k in scope if hit[k[0], k[3]]]
+    found = (_split_by_period(scope, data.periods), _split_by_period(touched, data.periods))
+    if cache is not None:
+        cache[1][key] = found
+    return found
+
+
+def _split_by_period(deliveries: list[tuple], periods: Iterable[int]) -> dict[int, tuple[tuple, ...]]:
+    """The deliveries of each period (item 4 of each), in order."""
+    out: dict[int, list[tuple]] = {t: [] for t in periods}
+    if len(out) == 1:
+        return {t: tuple(deliveries) for t in out}
+    for k in deliveries:
+        out[k[4]].append(k)
+    return {t: tuple(v) for t, v in out.items()}
+
+
+def _scope_cache(deliveries: Iterable[tuple]) -> tuple[int, dict] | None:
+    """The cache of cap scopes kept beside a Pyomo set of deliveries on its block (None for any other collection).
+
+    The model's sets do not change once built; the set's length is kept with its cache as a guard all the same.
+    """
+    if not isinstance(deliveries, pyo.Set) or deliveries.parent_block() is None:
+        return None
+    caches = getattr(deliveries.parent_block(), "cap_scope_cache", None)
+    if caches is None:
+        caches = deliveries.parent_block().cap_scope_cache = {}
+    cache = caches.get(deliveries.local_name)
+    if cache is None or cache[0] != len(deliveries):
+        cache = caches[deliveries.local_name] = (len(deliveries), {})
+    return cache  # type: ignore[no-any-return]
 
 
 def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:

@@ -28,8 +28,9 @@ import pyomo.core as pyo
 from optimizer.io.data import ModelData
 from optimizer.model.balances import add_demand_supply
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
-from optimizer.model.network import group, linear, term, variables
+from optimizer.model.bulk import variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.sums import group, linear, term
 
 
 def add_stockpiles(m: pyo.ConcreteModel, data: ModelData) -> None:

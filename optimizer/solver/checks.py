@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.io.data import ModelData
+from optimizer.solver.values import SolvedValues
 
 SOLVER_TOL_T = 1e-7  # HiGHS's default primal feasibility tolerance, in the model's units (tonnes)
 DEMAND_RTOL = 1e-6  # a demand counts as met or reported unmet within this share of itself (+ SOLVER_TOL_T)
@@ -25,16 +26,21 @@ def _listed(items: list[str]) -> str:
     return "; ".join(items[:SHOWN]) + more
 
 
-def demand_warnings(model: Any, data: ModelData) -> list[str]:
-    """Every demand must be delivered or reported unmet: ``|delivered + unmet - demand| <= rtol * demand + tol``."""
+def demand_warnings(model: Any, data: ModelData, values: SolvedValues | None = None) -> list[str]:
+    """Every demand must be delivered or reported unmet: ``|delivered + unmet - demand| <= rtol * demand + tol``.
+
+    The deliveries are summed over the non-zero ones, in the model's order (the same sums: solver/values.py).
+    """
+    values = values or SolvedValues(model)
     delivered: dict[tuple[str, str, int], float] = {}
-    for (_ref, fab, p, _c, t), var in model.Deliver_T.items():
-        delivered[fab, p, t] = delivered.get((fab, p, t), 0.0) + float(var.value or 0.0)
+    for (_ref, fab, p, _c, t), x in values[model.Deliver_T].nonzero.items():
+        delivered[fab, p, t] = delivered.get((fab, p, t), 0.0) + x
+    unmet_t = values[model.Unmet_T].nonzero
     off, tiny = [], []
     for key, demand in sorted(data.demand_t.items()):
         if demand <= 0:
             continue
-        unmet = float(model.Unmet_T[key].value or 0.0) if key in model.Unmet_T else 0.0
+        unmet = unmet_t.get(key, 0.0)
         gap = delivered.get(key, 0.0) + unmet - demand
         if abs(gap) > DEMAND_RTOL * demand + SOLVER_TOL_T:
             fab, p, t = key
@@ -67,7 +73,10 @@ def magnitude_warnings(data: ModelData, objective_usd: float | None) -> list[str
         for column in ("opex_usd_per_t", "capex_usd_per_tpa"):
             if abs(getattr(ref, column)) > MAX_COST_USD_PER_T:
                 big.append(f"refinery {name} {column} {getattr(ref, column):g}")
-    for (a, b), arc in sorted({**data.mine_arcs, **data.fab_arcs}.items()):
+    # Arcs are many (every refinery-fab pair): the few above the limit are picked first, then sorted and tested.
+    arcs = {**data.mine_arcs, **data.fab_arcs}
+    for (a, b), arc in sorted((k, arc) for k, arc in arcs.items() if abs(arc.cost_usd_per_t) > MAX_COST_USD_PER_T
+                              or abs(arc.tariff_usd_per_t) > MAX_COST_USD_PER_T):
         if max(abs(arc.cost_usd_per_t), abs(arc.tariff_usd_per_t)) > MAX_COST_USD_PER_T:
             big.append(f"arc {a}>{b} cost {max(abs(arc.cost_usd_per_t), abs(arc.tariff_usd_per_t)):g}")
     for (fab, p), penalty in sorted(data.unmet_penalty_usd_per_t.items()):
@@ -79,6 +88,7 @@ def magnitude_warnings(data: ModelData, objective_usd: float | None) -> list[str
     return warnings
 
 
-def check_solution(model: Any, data: ModelData, objective_usd: float | None) -> list[str]:
+def check_solution(model: Any, data: ModelData, objective_usd: float | None,
+                   values: SolvedValues | None = None) -> list[str]:
     """Warnings about a usable solution (empty when it agrees with its input within the tolerances)."""
-    return demand_warnings(model, data) + magnitude_warnings(data, objective_usd)
+    return demand_warnings(model, data, values) + magnitude_warnings(data, objective_usd)

@@ -1,8 +1,9 @@
 """Solved model -> tidy result tables (pure: no I/O).
 
 Every table is sorted and rounded the same way every time, so that the same input gives byte-identical CSV files.
-Values are read once per variable family into arrays (:func:`solution`), and only the positive flows are turned
-into rows; sums are taken in the same order as before, so the numbers are the same to the last bit.
+Values are read once per variable family (:class:`optimizer.solver.values.SolvedValues`, shared by every table of
+one extract), and only the non-zero ones are looked at; sums are taken in the same order as the model's index, so
+the numbers are the same to the last bit as sums over every variable.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import pyomo.core as pyo
 
@@ -18,8 +18,9 @@ from optimizer.io.data import Cap, ModelData
 from optimizer.model.investment import capital_recovery_factor, last_year, online_period
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
-from optimizer.solver.compile import expression_value
 from optimizer.solver.highs import SolveResult
+from optimizer.solver.scope import nonempty_rows
+from optimizer.solver.values import SolvedValues, linear_value
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
 DECIMALS = 6
@@ -63,35 +64,16 @@ def _value(var: pyo.Var) -> float:
     return float(var.value or 0.0)
 
 
-def solution(component: pyo.Var) -> tuple[list, np.ndarray]:
-    """(indices, values) of a variable family, in index order (an unset value counts as 0)."""
-    keys = list(component.keys())
-    data = component._data  # the index -> variable dict behind component[index], read directly (a third the time)
-    values = np.fromiter((data[k]._value or 0.0 for k in keys), dtype=float, count=len(keys))
-    return keys, values
-
-
-def positive(component: pyo.Var) -> list[tuple[tuple, float]]:
-    """(index, value) of the variables above :data:`TOL`, in index order."""
-    keys, values = solution(component)
-    return [(keys[i], x) for i, x in zip(np.flatnonzero(values > TOL).tolist(), values[values > TOL].tolist())]
-
-
-def values_by_index(component: pyo.Var) -> dict:
-    """index -> value of a variable family."""
-    keys, values = solution(component)
-    return dict(zip(keys, values.tolist()))
-
-
-def flows_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+def flows_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | None = None) -> pd.DataFrame:
     """Every positive flow: concentrate to refineries, oxides to fabs, co-products sold."""
+    values = values or SolvedValues(m)
     rows = []
-    for (mine, ref, t), x in positive(m.Ore_T):
+    for (mine, ref, t), x in values[m.Ore_T].above(TOL):
         rows.append(("mine_to_refinery", mine, ref, "REO", data.mines[mine].country, t, x,
                      x * data.mine_arcs[mine, ref].cost_usd_per_t))
-    for (ref, fab, p, c, t), x in positive(m.Deliver_T):
+    for (ref, fab, p, c, t), x in values[m.Deliver_T].above(TOL):
         rows.append(("refinery_to_fab", ref, fab, p, c, t, x, x * data.fab_arcs[ref, fab].cost_usd_per_t))
-    for (ref, p, c, t), x in positive(m.Sell_T):
+    for (ref, p, c, t), x in values[m.Sell_T].above(TOL):
         market = data.markets[p]  # the index holds the market id
         rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
@@ -123,11 +105,12 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     return _clean(df, ["period", "refinery"])
 
 
-def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+def supply_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | None = None) -> pd.DataFrame:
     """Each fab's supply by provenance: (mine country, refinery country)."""
+    values = values or SolvedValues(m)
     tonnes: dict[tuple, float] = defaultdict(float)
     country = {r: v.country for r, v in data.refineries.items()}
-    for (ref, fab, p, c, t), x in positive(m.Deliver_T):
+    for (ref, fab, p, c, t), x in values[m.Deliver_T].above(TOL):
         tonnes[fab, p, t, c, country[ref]] += x
     rows = [(*k, v) for k, v in tonnes.items()]
     cols = ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"]
@@ -135,23 +118,34 @@ def supply_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
 
 
 def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
-                    deliver: dict | None = None) -> dict[int, tuple[float, float, float]]:
+                    values: SolvedValues | None = None) -> dict[int, tuple[float, float, float]]:
     """period -> (touched, delivered, demand) tonnes for a cap's scope, whether or not the cap is in the model.
 
-    ``deliver`` is :func:`values_by_index` of ``Deliver_T`` when the caller has it already.
+    The sums run over the deliveries with a non-zero value (:mod:`optimizer.solver.values`: the same numbers as over
+    all of them).  Where none is left in a period, the sum over all of them is ``0.0``, or ``0`` (as ``sum([])``)
+    when the cap has no delivery there at all.
     """
-    deliver = values_by_index(m.Deliver_T) if deliver is None else deliver
-    return {t: (sum(deliver[x] for x in row.touched), sum(deliver[x] for x in row.scope), row.demand_t)
-            for t, row in cap_rows(data, cap, m.DELIVERIES).items()}
+    deliver = (values or SolvedValues(m))[m.Deliver_T].nonzero
+    rows = cap_rows(data, cap, deliver)
+    nonempty: dict[int, tuple[bool, bool]] | None = None
+    out = {}
+    for t, row in rows.items():
+        if not (row.touched and row.scope) and nonempty is None:
+            nonempty = nonempty_rows(m, data, cap)
+        scope, touched = (True, True) if nonempty is None else nonempty[t]
+        out[t] = (sum(deliver[x] for x in row.touched) if row.touched else (0.0 if touched else 0),
+                  sum(deliver[x] for x in row.scope) if row.scope else (0.0 if scope else 0), row.demand_t)
+    return out
 
 
-def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> list[CapRealised]:
+def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult,
+                  values: SolvedValues | None = None) -> list[CapRealised]:
     """Each cap's realised share and its dual, per period."""
     out = []
-    deliver = values_by_index(m.Deliver_T)
+    values = values or SolvedValues(m)
     rows = m.Dependence_Cap
     for k, cap in data.caps.items():
-        for t, (touched, delivered, demand) in realised_shares(m, data, cap, deliver).items():
+        for t, (touched, delivered, demand) in realised_shares(m, data, cap, values).items():
             y = solved.duals.get(rows[k, t], 0.0) / period_weight(data, t) if (k, t) in rows else 0.0
             # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
             out.append(CapRealised(k, t, touched, delivered, demand, cap.share_in(t), y, -y * demand / 100.0))
@@ -172,7 +166,7 @@ def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     totals: dict[tuple[str, int], list[float]] = {}
     for name, terms in m.cost_terms.items():
         for key, expr in terms.items():
-            value = expression_value(expr)
+            value = linear_value(expr)
             entry = totals.setdefault((name, entry_period(key)), [0.0, 0.0])
             entry[0] += entry_weight(data, key) * value
             entry[1] += entry_weight(data, key, discounted=False) * value
@@ -210,6 +204,6 @@ def duals_table(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> p
     return _clean(pd.DataFrame(rows, columns=["constraint", "index", "value", "meaning"]), ["constraint", "index"])
 
 
-def unmet_demand(m: pyo.ConcreteModel) -> list[tuple[str, str, int, float]]:
+def unmet_demand(m: pyo.ConcreteModel, values: SolvedValues | None = None) -> list[tuple[str, str, int, float]]:
     """(fab, product, period, tonnes) for every demand not fully delivered."""
-    return sorted((f, p, t, _value(v)) for (f, p, t), v in m.Unmet_T.items() if _value(v) > TOL)
+    return sorted((f, p, t, x) for (f, p, t), x in (values or SolvedValues(m))[m.Unmet_T].above(TOL))

@@ -61,20 +61,25 @@ def single_sourced(supply: pd.DataFrame) -> list[dict[str, Any]]:
     positive = supply[supply["tonnes"] > 0]
     if not len(positive):
         return []
-    # Counted per group at once (a loop over thousands of groups took half a second on large cases); the tonnes
-    # are summed over the group's rows in their order, as Series.sum of the group did.
+    # Counted per group at once (a loop over thousands of groups took half a second on large cases), read as
+    # arrays (``counts`` and ``first`` share the groups' index); the tonnes are summed over the group's rows in
+    # their order, as Series.sum of the group did.
     by_group = positive.groupby(keys, sort=True)["refinery_country"]
     counts, first = by_group.nunique(), by_group.first()
     rows = supply.groupby(keys, sort=True).indices
     tonnes = supply["tonnes"].to_numpy()
-    return [{"fab": fab, "product": product, "period": int(period), "refinery_country": first[fab, product, period],
+    return [{"fab": fab, "product": product, "period": int(period), "refinery_country": country,
              "tonnes": round(float(tonnes[rows[fab, product, period]].sum()), 6)}
-            for (fab, product, period), n in counts.items() if n == 1]
+            for (fab, product, period), n, country in zip(counts.index, counts.to_numpy(), first.to_numpy())
+            if n == 1]
 
 
-def risk_summary(supply: pd.DataFrame) -> dict[str, Any]:
-    """The ``risk`` block of ``summary.json``: HHI and top share by product and stage, and single-sourced fabs."""
-    table = risk_table(supply)
+def risk_summary(supply: pd.DataFrame, table: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The ``risk`` block of ``summary.json``: HHI and top share by product and stage, and single-sourced fabs.
+
+    ``table`` is :func:`risk_table` of ``supply`` when the caller has it already.
+    """
+    table = risk_table(supply) if table is None else table
     return {
         "hhi_scale": "0-10000 (10000 = a single country)",
         "concentration": [{"product": r.product, "period": r.period, "stage": r.stage, "hhi": r.hhi,

@@ -37,6 +37,7 @@ from optimizer.solver.results import (
 )
 from optimizer.solver.risk import risk_summary, risk_table
 from optimizer.solver.two_stage import disrupted_unmet, disruptions_table, stockpiles_table, two_stage_summary
+from optimizer.solver.values import SolvedValues
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:@=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*(?:@\s*(?P<period>[^=\s]+))?\s*"
                      r"=\s*(?P<share>[^\s]+)\s*$")
@@ -125,12 +126,12 @@ class CaseRun:
         return self.result.outcome.usable
 
 
-def _china_shares(m: Any, data: ModelData) -> dict[int, float]:
+def _china_shares(m: Any, data: ModelData, values: SolvedValues | None = None) -> dict[int, float]:
     ref = china_reference(data)
     if ref is None:
         return {}
     return {t: touched / demand if demand > 1e-9 else 0.0
-            for t, (touched, _delivered, demand) in realised_shares(m, data, ref).items()}
+            for t, (touched, _delivered, demand) in realised_shares(m, data, ref, values).items()}
 
 
 def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) -> CaseRun:
@@ -141,19 +142,20 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
     extracting = time.perf_counter()
     run = CaseRun(data, result, times_s=dict(result.times_s))
     if run.ok:
+        values = SolvedValues(model)  # each variable family read once, for every table below
         run.tables = {
-            "flows": flows_table(model, data),
+            "flows": flows_table(model, data, values),
             "builds": builds_table(model, data),
-            "supply": supply_table(model, data),
+            "supply": supply_table(model, data, values),
             "costs": costs_table(model, data),
             "duals": duals_table(model, data, result),
         }
-        run.caps = caps_realised(model, data, result)
+        run.caps = caps_realised(model, data, result, values)
         run.tables["dependence"] = dependence_table(run.caps)
         run.tables["risk"] = risk_table(run.tables["supply"])
-        run.china_share = _china_shares(model, data)
-        run.unmet = unmet_demand(model)
-        run.warnings = check_solution(model, data, result.objective_usd)
+        run.china_share = _china_shares(model, data, values)
+        run.unmet = unmet_demand(model, values)
+        run.warnings = check_solution(model, data, result.objective_usd, values)
         if data.disruptions:
             run.tables["stockpiles"] = stockpiles_table(model, data)
             run.tables["disruptions"] = disruptions_table(model, data)
@@ -285,7 +287,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         doc["builds"] = _builds_list(builds[builds["built"].astype(bool)])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]
-        doc["risk"] = risk_summary(run.tables["supply"])
+        doc["risk"] = risk_summary(run.tables["supply"], run.tables.get("risk"))
         doc["geography"] = geography(run.data)
         if run.data.disruptions:
             doc.update(two_stage_summary(run.tables))

@@ -29,14 +29,18 @@ from optimizer.model import build_model
 from optimizer.model.network import operating_costs
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.results import _clean, _value
+from optimizer.solver.values import linear_value
 
 # What a tonne/yr short costs in a measurement where the input gives no price: far above any supply route, so that
 # unmet tonnes are physically short (as in ``paxsilica stress``).
 PROBE_PENALTY_USD_PER_T = 1e8
 
 
-def _annual(b: pyo.Block, data: ModelData, t: int) -> float:
-    return sum(float(pyo.value(terms[t])) for terms in operating_costs(b, data).values() if t in terms)
+def _annual(b: pyo.Block, data: ModelData) -> dict[int, float]:
+    """period -> the state's operating cost per year (its expressions are built once for every period: they span
+    the whole network)."""
+    costs = operating_costs(b, data)
+    return {t: sum(linear_value(terms[t]) for terms in costs.values() if t in terms) for t in b.operations.periods}
 
 
 def _drawn(m: pyo.ConcreteModel, data: ModelData, s: str, t: int) -> tuple[float, float]:
@@ -67,15 +71,20 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
                       without_plan: dict[tuple[str, int], float] | None = None) -> pd.DataFrame:
     """Every disruption and period it may happen in: unmet, drawn, cost while it lasts, expected annual cost."""
     rows = []
+    normal: dict[int, float] = {}  # normal operations' cost per year, by period (made once, when first needed)
     for b in getattr(m, "operating_copies", []):
         s = b.operations.state
         d = data.disruptions[s]
+        annual: dict[int, float] = {}
+        if not d.must_survive:
+            normal = normal or _annual(m, data)
+            annual = _annual(b, data)
         for t in b.operations.periods:
             unmet = sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items() if p == t)
             rate, refill = _drawn(m, data, s, t)
             # A must-survive copy weighs nothing in the objective: its flows are feasible, not cheapest, so its
             # cost is not a number of the plan.
-            cost = None if d.must_survive else d.duration_yr * (_annual(b, data, t) - _annual(m, data, t) + refill)
+            cost = None if d.must_survive else d.duration_yr * (annual[t] - normal[t] + refill)
             expected = 0.0 if cost is None else d.probability_per_yr * cost  # type: ignore[operator]
             missing = None if without_plan is None else without_plan.get((s, t))
             rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
