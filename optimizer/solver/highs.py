@@ -195,7 +195,12 @@ class HighsProgram:
 
     def _pass_model(self, form: StandardForm) -> None:
         """Hand the arrays to HiGHS in one call, which copies them from numpy's buffers (a ``HighsLp`` would first
-        copy each array element by element into its own vectors)."""
+        copy each array element by element into its own vectors).
+
+        This form of ``passModel`` always takes an integrality per column: an LP's are all continuous, which HiGHS
+        solves as the LP it is (the same iterations and the same bits as a ``HighsLp`` without integrality, checked
+        on the shipped inputs, generated chains and random networks).
+        """
         integrality = np.zeros(len(form.columns), dtype=np.int32)  # kContinuous
         integrality[form.integer_cols] = int(highspy.HighsVarType.kInteger)
         sense = highspy.ObjSense.kMaximize if form.sense == -1 else highspy.ObjSense.kMinimize
