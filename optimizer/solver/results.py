@@ -19,7 +19,6 @@ from optimizer.model.investment import capital_recovery_factor, last_year, onlin
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
-from optimizer.solver.scope import nonempty_rows
 from optimizer.solver.values import SolvedValues, linear_value
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
@@ -127,12 +126,12 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
     """
     deliver = (values or SolvedValues(m))[m.Deliver_T].nonzero
     rows = cap_rows(data, cap, deliver)
-    nonempty: dict[int, tuple[bool, bool]] | None = None
+    every: dict | None = None  # the rows over every delivery: kept on the model by the build, so asked only if needed
     out = {}
     for t, row in rows.items():
-        if not (row.touched and row.scope) and nonempty is None:
-            nonempty = nonempty_rows(m, data, cap)
-        scope, touched = (True, True) if nonempty is None else nonempty[t]
+        if not (row.touched and row.scope) and every is None:
+            every = cap_rows(data, cap, m.DELIVERIES)
+        scope, touched = (True, True) if every is None else (bool(every[t].scope), bool(every[t].touched))
         out[t] = (sum(deliver[x] for x in row.touched) if row.touched else (0.0 if touched else 0),
                   sum(deliver[x] for x in row.scope) if row.scope else (0.0 if scope else 0), row.demand_t)
     return out
