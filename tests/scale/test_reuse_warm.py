@@ -78,3 +78,21 @@ def test_a_structural_change_is_refused() -> None:
     assert not program.accepts(fewer_arcs)
     with pytest.raises(ValueError, match="structure differs"):
         program.load(fewer_arcs)
+
+
+def test_a_warm_milp_re_solve_of_the_default_dataset_reports_the_objective_of_its_plan() -> None:
+    # The default dataset is a MILP (lumpy builds) solved with HiGHS's user objective and bound scaling; a re-solve
+    # started from the anchor's incumbent must report what its plan costs, as a fresh solve does.
+    from optimizer.api import load
+
+    data = load().data
+    program = ReusableProgram(data)
+    assert program.solve(data).ok
+    warm = program.warm_start()
+    dearer = replace(data, mines=_frozen({k: replace(v, cost_usd_per_t=1.1 * v.cost_usd_per_t)
+                                          for k, v in data.mines.items()}))
+    warm_run = program.solve(dearer, warm=warm)
+    fresh = solve_case(dearer, baseline=False, marginals=False)
+    assert warm_run.result.objective_usd == pytest.approx(fresh.result.objective_usd, rel=1e-9)
+    # What the plan costs, read from the cost table, is what the run reports.
+    assert warm_run.tables["costs"]["usd"].sum() == pytest.approx(warm_run.result.objective_usd, rel=1e-9)
