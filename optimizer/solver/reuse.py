@@ -207,8 +207,7 @@ class ReusableProgram:
     def _set_warm(self, warm: WarmStart) -> None:
         h = self.program.highs
         if warm.col_value and len(warm.col_value) == len(self.program.columns):
-            n = len(warm.col_value)
-            h.setSolution(n, np.arange(n, dtype=np.int32), np.array(warm.col_value, dtype=float))
+            self.program.set_start(warm.col_value)
         elif warm.col_status and len(warm.row_status) == h.getNumRow():
             basis = highspy.HighsBasis()
             basis.col_status = [highspy.HighsBasisStatus(s) for s in warm.col_status]
