@@ -213,8 +213,9 @@ class HighsProgram:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS did not accept the compiled model")
 
-    def solve(self, options: SolveOptions | None = None) -> SolveResult:
-        """Run HiGHS, load the values into the Pyomo variables and collect duals."""
+    def solve(self, options: SolveOptions | None = None, objective_only: bool = False) -> SolveResult:
+        """Run HiGHS, load the values into the Pyomo variables and collect duals (with ``objective_only``, neither:
+        the model's variables keep their values, for a re-solve that asks only what the optimum costs)."""
         options = options or SolveOptions()
         h = self.highs
         method = chosen_method(options.method, self.is_mip, len(self.columns), resolve=self.solves > 0)
@@ -246,7 +247,7 @@ class HighsProgram:
                     "route": "model lists -> numpy standard form -> highspy.passModel"},
             times_s={"compile": self.compile_s, "solve": solve_s},
         )
-        if not outcome.usable:
+        if not outcome.usable or objective_only:
             return result
         solution = h.getSolution()
         self._load_values(solution.col_value)

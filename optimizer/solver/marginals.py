@@ -46,7 +46,7 @@ def _objective_at(program: HighsProgram, data: ModelData, k: str, t: int, share:
                   options: SolveOptions | None) -> float | None:
     con = program.model.Dependence_Cap[k, t]
     program.set_row_bounds(con, None, share * scope_demand_t(data, data.caps[k], t))
-    result = program.solve(options)
+    result = program.solve(options, objective_only=True)
     return result.objective_usd if result.outcome is Outcome.OPTIMAL else None
 
 
@@ -56,9 +56,11 @@ def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[Cap
 
     Each cap row in turn is moved one point tighter and one point looser, the others as given; the differences are
     per year of the row's period.  A point tighter is not measured below a share of 0; a difference is ``None``
-    where the moved case has no proven optimum.  Rows with more than a point of slack in an LP cost nothing either
-    way (the plan stays optimal) and are not re-solved.  Call it right after the solve that gave ``objective_usd``;
-    the program's rows are put back, but the model's variables hold the last re-solve's values.
+    where the moved case has no proven optimum.  A row with more than a point of slack costs nothing one point
+    tighter (the plan stays feasible in a smaller feasible set, so it stays optimal; in an LP or a MILP) and, in an
+    LP, nothing one point looser either: those are not re-solved.  In a MILP a looser row can still let another
+    combination of builds win, so that side is re-solved.  Call it right after the solve that gave
+    ``objective_usd``; the program's rows are put back and the model's variables keep that solve's values.
     """
     compiled = set(program.model.CAP_PERIODS)
     out = []
@@ -69,12 +71,15 @@ def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[Cap
             continue
         weight = period_weight(data, c.period)
         slack = c.max_share * c.demand_t - c.touched_t
-        if not program.is_mip and slack > POINT * c.demand_t + SLACK_TOL_T:
+        slack_point = slack > POINT * c.demand_t + SLACK_TOL_T
+        if not program.is_mip and slack_point:
             out.append(replace(c, usd_per_pct_tighter=0.0, usd_per_pct_looser=0.0))
             continue
         measured += 1
         tighter = looser = None
-        if c.max_share >= POINT:
+        if slack_point:
+            tighter = 0.0
+        elif c.max_share >= POINT:
             at = _objective_at(program, data, c.cap, c.period, c.max_share - POINT, options)
             tighter = None if at is None else (at - objective_usd) / weight
         at = _objective_at(program, data, c.cap, c.period, c.max_share + POINT, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,43 @@ def test_the_uncapped_baseline_from_the_compiled_program_equals_a_cold_uncapped_
         assert capped.uncapped is not None and cold.result.objective_usd is not None
         assert capped.uncapped["objective_usd"] == pytest.approx(cold.result.objective_usd, rel=1e-9, abs=1e-6)
         assert capped.uncapped["china_share"] == pytest.approx(cold.china_share)
+
+
+def test_a_milp_row_with_slack_is_not_re_solved_tighter_and_costs_nothing_tighter(monkeypatch) -> None:
+    # The kink case with China's mine limited to 30 t: China 30 t (a cap of 40% leaves 10 points of slack), the
+    # lumpy US plant 70 t: 30 x 20 + 70 x 50 + 70 x 10 + 2,000 = 6,800.  One point tighter the same plan is still
+    # feasible and so still optimal: no re-solve is needed for that side; the looser side is re-solved (in a MILP a
+    # looser row may let another set of builds win), and here costs nothing too.
+    from optimizer.solver import marginals
+
+    data = make_data(
+        countries={**COUNTRIES, "AUS": "pax_silica"},
+        mines={"mC": Mine("CHN", 30, 10), "mA": Mine("AUS", 1000, 10)},
+        composition={("mC", "P"): 1.0, ("mA", "P"): 1.0},
+        refineries={
+            "rC": Refinery("CHN", 1000, 10, 1.0),
+            "rU": Refinery("USA", 0, 40, 1.0, max_new_tpa=200, capex_usd_per_tpa=100, fixed_capex_usd=20_000,
+                           min_build_tpa=60, build="lumpy", lifetime_yr=10),
+        },
+        fabs=[("f", "USA", "P", 100, None)],
+        mine_arcs={("mC", "rC"): 0, ("mA", "rU"): 0},
+        fab_arcs={("rC", "f"): 0, ("rU", "f"): 0},
+        caps=[("china", "CHN", "any", 0.4)],
+    )
+    shares: list[float] = []
+    measure = marginals._objective_at
+
+    def counted(program, data, k, t, share, options):  # type: ignore[no-untyped-def]
+        shares.append(round(share, 6))
+        return measure(program, data, k, t, share, options)
+
+    monkeypatch.setattr(marginals, "_objective_at", counted)
+    run = solve_case(data, baseline=False)
+    assert run.result.is_mip
+    assert run.result.objective_usd == pytest.approx(6800)
+    (cap,) = run.caps
+    assert shares == [0.41]  # the looser side only
+    assert cap.usd_per_pct_tighter == 0.0
+    assert cap.usd_per_pct_looser == pytest.approx(0, abs=1e-6)
+    tighter = data.with_caps({"china": replace(data.caps["china"], max_share=0.39)})
+    assert solve_case(tighter, baseline=False, marginals=False).result.objective_usd == pytest.approx(6800)
