@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ, which also loads every solver plugin
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
