@@ -46,11 +46,6 @@ def _objective_at(program: HighsProgram, data: ModelData, k: str, t: int, share:
                   options: SolveOptions | None) -> float | None:
     con = program.model.Dependence_Cap[k, t]
     program.set_row_bounds(con, None, share * scope_demand_t(data, data.caps[k], t))
-    if program.is_mip:
-        # HiGHS starts a MILP from the plan it holds when that plan is still feasible (it is, one point looser), and
-        # after such a start HiGHS 1.16 with user scaling can report an objective that is not its plan's (US$1.3M
-        # off on the default dataset, 37 times the marginal).  Each moved case is solved from scratch instead.
-        program.highs.clearSolver()
     result = program.solve(options, objective_only=True)
     return result.objective_usd if result.outcome is Outcome.OPTIMAL else None
 

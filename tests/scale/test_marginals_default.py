@@ -16,7 +16,7 @@ def test_milp_marginals_of_the_default_dataset_match_fresh_solves_of_the_moved_c
     from optimizer.api import load
 
     data = load().data
-    run = solve_case(data, baseline=False)
+    run = solve_case(data)
     assert run.result.is_mip
     base = run.result.objective_usd
     measured = [c for c in run.caps if c.usd_per_pct_looser not in (None, 0.0)]
@@ -27,3 +27,7 @@ def test_milp_marginals_of_the_default_dataset_match_fresh_solves_of_the_moved_c
         fresh = solve_case(looser, baseline=False, marginals=False).result.objective_usd
         expected = (base - fresh) / period_weight(data, c.period)
         assert c.usd_per_pct_looser == pytest.approx(expected, rel=1e-4, abs=1.0), (c.cap, c.period)
+    # The uncapped baseline, solved on the same program after the marginals, is what a cold uncapped solve gives.
+    uncapped = data.with_caps({})
+    assert run.uncapped["objective_usd"] == pytest.approx(
+        solve_case(uncapped, baseline=False, marginals=False).result.objective_usd, rel=1e-9)
