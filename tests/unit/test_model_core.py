@@ -106,16 +106,12 @@ def test_a_re_solve_refuses_a_model_with_an_undeclared_constraint_family(monkeyp
     assert ReusableProgram(china_only(1.0)).solve(china_only(1.0)).result.objective_usd == pytest.approx(1000)
 
 
-def test_at_a_kink_tightening_and_loosening_a_cap_are_priced_apart() -> None:
-    # 100 t demanded; China's route costs 20/t (mine 10 + opex 10); the US route 50/t (mine 10 + opex 40) and needs a
-    # lumpy US plant: at least 60 t/yr, 100 USD per t/yr + 20,000 fixed over 10 years at 0% (10 per t/yr + 2,000/yr).
-    # China capped at 40%: 40 t from China, 60 t from the US plant at its minimum size:
-    #     40 x 20 + 60 x 50 + 60 x 10 + 2,000 = 6,400.
-    # One point tighter (39%): the plant grows to 61 t: 6,440, +40.  One point looser (41%): 59 t through a plant
-    # that cannot be smaller than 60: 6,370, -30.  A single dual would state one of the two.
-    data = make_data(
+def kink_case(china_mine_t: float) -> ModelData:
+    """100 t of P demanded by a US fab; China's route (a mine of ``china_mine_t``) at 20/t, the US route at 50/t
+    through a lumpy US plant of at least 60 t/yr (10 per t/yr + 2,000 per year); China capped at 40%."""
+    return make_data(
         countries={**COUNTRIES, "AUS": "pax_silica"},
-        mines={"mC": Mine("CHN", 1000, 10), "mA": Mine("AUS", 1000, 10)},
+        mines={"mC": Mine("CHN", china_mine_t, 10), "mA": Mine("AUS", 1000, 10)},
         composition={("mC", "P"): 1.0, ("mA", "P"): 1.0},
         refineries={
             "rC": Refinery("CHN", 1000, 10, 1.0),
@@ -127,6 +123,16 @@ def test_at_a_kink_tightening_and_loosening_a_cap_are_priced_apart() -> None:
         fab_arcs={("rC", "f"): 0, ("rU", "f"): 0},
         caps=[("china", "CHN", "any", 0.4)],
     )
+
+
+def test_at_a_kink_tightening_and_loosening_a_cap_are_priced_apart() -> None:
+    # 100 t demanded; China's route costs 20/t (mine 10 + opex 10); the US route 50/t (mine 10 + opex 40) and needs a
+    # lumpy US plant: at least 60 t/yr, 100 USD per t/yr + 20,000 fixed over 10 years at 0% (10 per t/yr + 2,000/yr).
+    # China capped at 40%: 40 t from China, 60 t from the US plant at its minimum size:
+    #     40 x 20 + 60 x 50 + 60 x 10 + 2,000 = 6,400.
+    # One point tighter (39%): the plant grows to 61 t: 6,440, +40.  One point looser (41%): 59 t through a plant
+    # that cannot be smaller than 60: 6,370, -30.  A single dual would state one of the two.
+    data = kink_case(china_mine_t=1000)
     run = solve_case(data, baseline=False)
     assert run.result.objective_usd == pytest.approx(6400)
     (cap,) = run.caps
@@ -153,20 +159,7 @@ def test_a_milp_row_with_slack_is_not_re_solved_tighter_and_costs_nothing_tighte
     # looser row may let another set of builds win), and here costs nothing too.
     from optimizer.solver import marginals
 
-    data = make_data(
-        countries={**COUNTRIES, "AUS": "pax_silica"},
-        mines={"mC": Mine("CHN", 30, 10), "mA": Mine("AUS", 1000, 10)},
-        composition={("mC", "P"): 1.0, ("mA", "P"): 1.0},
-        refineries={
-            "rC": Refinery("CHN", 1000, 10, 1.0),
-            "rU": Refinery("USA", 0, 40, 1.0, max_new_tpa=200, capex_usd_per_tpa=100, fixed_capex_usd=20_000,
-                           min_build_tpa=60, build="lumpy", lifetime_yr=10),
-        },
-        fabs=[("f", "USA", "P", 100, None)],
-        mine_arcs={("mC", "rC"): 0, ("mA", "rU"): 0},
-        fab_arcs={("rC", "f"): 0, ("rU", "f"): 0},
-        caps=[("china", "CHN", "any", 0.4)],
-    )
+    data = kink_case(china_mine_t=30)
     shares: list[float] = []
     measure = marginals._objective_at
 
