@@ -33,9 +33,9 @@ import pyomo.core as pyo
 from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.base.var import VarData
 
-from optimizer.solver.terms import Bodies, expression_value, ids_of, linear_terms, object_array
+from optimizer.solver.terms import Bodies, ids_of, linear_terms, object_array
 
-__all__ = ["StandardForm", "compile_model", "expression_value", "linear_terms"]
+__all__ = ["StandardForm", "compile_model", "linear_terms"]
 
 
 @dataclass

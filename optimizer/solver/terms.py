@@ -137,26 +137,6 @@ def linear_terms(expr: Any) -> tuple[list[VarData], np.ndarray, float]:
     return terms.vars, terms.coef_array(), float(constant)
 
 
-def expression_value(expr: Any) -> float:
-    """``pyo.value(expr)`` to the last bit, read with numpy for a LinearExpression of variables and monomials.
-
-    Pyomo evaluates such a sum as ``coef * value`` per term, added left to right with ``sum()``: the same products,
-    added by the same ``sum()``, give the same number whichever Python runs.  Anything else is evaluated by Pyomo.
-    """
-    if expr.__class__ is not LinearExpression or not expr.nargs():
-        return float(pyo.value(expr))
-    terms = _Terms()
-    args = expr._args_[: expr._nargs]
-    if terms._linear(args) != 0.0 or len(terms.vars) != len(args):
-        return float(pyo.value(expr))  # a constant among the terms: keep Pyomo's order of additions
-    values = [v.value for v in terms.vars]
-    if any(x is None for x in values):
-        return float(pyo.value(expr))  # Pyomo's error for an unset variable
-    products = (terms.coef_array() * np.array(values, dtype=float)).tolist()
-    rest = iter(products)
-    return float(sum(rest, start=next(rest)))
-
-
 # What an argument of a body is, by its class: the bulk of them are variables and ``coef * variable`` terms.
 _MONO, _VAR, _NUMBER, _OTHER = 0, 1, 2, 3
 
