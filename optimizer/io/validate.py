@@ -9,62 +9,35 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from optimizer.errors import Problem
+from optimizer.io.cells import (
+    Record,
+    as_number,
+    column_values,
+    is_given,
+    joined,
+    known_values,
+    row_number,
+    rows_of,
+)
 from optimizer.io.read import format_number, parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS, TABLES
-from optimizer.io.tables import ROW, InputTables
+from optimizer.io.tables import InputTables
+from optimizer.io.validate_disruptions import disruption_problems, stockpile_problems
+from optimizer.io.validate_time import check_cap_periods, check_periods, check_plant_years
 
-Record = dict[str, object]
 SHARE_TOLERANCE = 1e-9
-
-
-def _records(tables: InputTables, sheet: str) -> list[Record]:
-    frame = tables.get(sheet)
-    return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
-
-
-def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
-def _values(tables: InputTables, sheet: str, column: str) -> set[object]:
-    return {r[column] for r in _records(tables, sheet) if _given(r.get(column))}
-
-
-def _known(tables: InputTables, sheet: str, column: str) -> set[object] | None:
-    """The values of a referenced column, or None when the sheet or column could not be read.
-
-    References to an unreadable sheet are not checked: the reader already reported it, and a user gains nothing
-    from one "unknown" message per row that refers to it.
-    """
-    header = tables.headers.get(sheet)
-    if tables.get(sheet) is None or (header is not None and column not in header):
-        return None
-    return _values(tables, sheet, column)
-
-
-def _row(record: Record) -> int:
-    return int(_num(record[ROW]))
-
-
-def _num(value: object) -> float:
-    """A cell already coerced to a number by the reader (the records are typed ``object``)."""
-    return float(value)  # type: ignore[arg-type]
-
-
-def _join(items: Iterable[object]) -> str:
-    return ", ".join(str(i) for i in items)
 
 
 def check_required_rows(tables: InputTables) -> list[Problem]:
     """Every required sheet that is present holds at least one row (a missing sheet is reported by the reader)."""
     problems = []
     for spec in TABLES:
-        if spec.optional or tables.get(spec.name) is None or _records(tables, spec.name):
+        if spec.optional or tables.get(spec.name) is None or rows_of(tables, spec.name):
             continue
-        if spec.name == "lanes" and _records(tables, "arcs"):
+        if spec.name == "lanes" and rows_of(tables, "arcs"):
             continue  # node-level arcs alone can connect the network
         problems.append(tables.problem(spec.name, None, None, "no data rows: this sheet needs at least one"))
     return problems
@@ -77,17 +50,17 @@ def check_duplicate_keys(tables: InputTables) -> list[Problem]:
         if not spec.key or spec.name == "demand":
             continue
         first: dict[tuple[object, ...], int] = {}
-        for rec in _records(tables, spec.name):
+        for rec in rows_of(tables, spec.name):
             key = tuple(rec[k] for k in spec.key)
-            if not all(_given(k) for k in key):
+            if not all(is_given(k) for k in key):
                 continue
             if key in first:
                 shown = key[0] if len(key) == 1 else key
                 column = spec.key[0] if len(spec.key) == 1 else None
-                problems.append(tables.problem(spec.name, _row(rec), column, f"duplicate {' and '.join(spec.key)} "
+                problems.append(tables.problem(spec.name, row_number(rec), column, f"duplicate {' and '.join(spec.key)} "
                                                f"{shown!r}: already on row {first[key]}"))
             else:
-                first[key] = _row(rec)
+                first[key] = row_number(rec)
     return problems
 
 
@@ -97,101 +70,101 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
     owner: dict[object, tuple[str, int]] = {}
     fab_country: dict[object, tuple[object, int]] = {}
     for sheet, column in (("mines", "mine"), ("refineries", "refinery"), ("fabs", "fab")):
-        for rec in _records(tables, sheet):
+        for rec in rows_of(tables, sheet):
             node = rec[column]
-            if not _given(node):
+            if not is_given(node):
                 continue
             if sheet == "fabs" and node in fab_country:
                 country, first_row = fab_country[node]
-                if _given(rec["country"]) and _given(country) and rec["country"] != country:
-                    problems.append(tables.problem(sheet, _row(rec), "country", f"fab {node!r} is in {country!r} on "
+                if is_given(rec["country"]) and is_given(country) and rec["country"] != country:
+                    problems.append(tables.problem(sheet, row_number(rec), "country", f"fab {node!r} is in {country!r} on "
                                                    f"row {first_row}; a fab has one country, got {rec['country']!r}"))
                 continue
             if sheet == "fabs":
-                fab_country[node] = (rec["country"], _row(rec))
+                fab_country[node] = (rec["country"], row_number(rec))
             if node in owner and owner[node][0] != sheet:  # repeats within a sheet are duplicate keys
                 other_sheet, other_row = owner[node]
-                problems.append(tables.problem(sheet, _row(rec), column, f"id {node!r} is already used in "
+                problems.append(tables.problem(sheet, row_number(rec), column, f"id {node!r} is already used in "
                                                f"{tables.place(other_sheet, other_row)} (node ids must be unique "
                                                "across mines, refineries and fabs)"))
-            owner.setdefault(node, (sheet, _row(rec)))
+            owner.setdefault(node, (sheet, row_number(rec)))
     return problems
 
 
 def check_countries(tables: InputTables) -> list[Problem]:
     """Every country code used by a node or a lane is in the countries sheet (lanes may also use ``*``)."""
     problems = []
-    for rec in _records(tables, "countries"):
+    for rec in rows_of(tables, "countries"):
         if rec["country"] == "*":
-            problems.append(tables.problem("countries", _row(rec), "country", "'*' is reserved as the wildcard "
+            problems.append(tables.problem("countries", row_number(rec), "country", "'*' is reserved as the wildcard "
                                                                               "of lanes; use a country code"))
-    known = _known(tables, "countries", "country")
+    known = known_values(tables, "countries", "country")
     if known is None:
         return problems
     known -= {"*"}
     uses = [("mines", "country"), ("refineries", "country"), ("fabs", "country"),
             ("lanes", "from_country"), ("lanes", "to_country")]
     for sheet, column in uses:
-        for rec in _records(tables, sheet):
+        for rec in rows_of(tables, sheet):
             value = rec[column]
-            if not _given(value) or value in known or (sheet == "lanes" and value == "*"):
+            if not is_given(value) or value in known or (sheet == "lanes" and value == "*"):
                 continue
             expected = "a country code in countries, or *" if sheet == "lanes" else "not in countries"
-            problems.append(tables.problem(sheet, _row(rec), column, f"unknown country {value!r} ({expected})"))
+            problems.append(tables.problem(sheet, row_number(rec), column, f"unknown country {value!r} ({expected})"))
     return problems
 
 
 def check_products(tables: InputTables) -> list[Problem]:
     """Every product named in composition, fabs, markets, caps and demand is in the products sheet."""
     problems: list[Problem] = []
-    known = _known(tables, "products", "product")
+    known = known_values(tables, "products", "product")
     if known is None:
         return problems
     starred = ("caps", "disruptions")
     for sheet in ("composition", "fabs", "markets", "caps", "demand", "disruptions", "stockpiles"):
-        for rec in _records(tables, sheet):
+        for rec in rows_of(tables, sheet):
             value = rec.get("product")
-            if not _given(value) or value in known or (sheet in starred and value == "*"):
+            if not is_given(value) or value in known or (sheet in starred and value == "*"):
                 continue
             expected = "a product in products, or *" if sheet in starred else "not in products"
-            problems.append(tables.problem(sheet, _row(rec), "product", f"unknown product {value!r} ({expected})"))
+            problems.append(tables.problem(sheet, row_number(rec), "product", f"unknown product {value!r} ({expected})"))
     return problems
 
 
 def check_composition(tables: InputTables) -> list[Problem]:
     """Composition rows name known mines, and each mine's shares sum to at most 1."""
     problems = []
-    mines = _known(tables, "mines", "mine")
+    mines = known_values(tables, "mines", "mine")
     by_mine: dict[object, list[Record]] = defaultdict(list)
-    for rec in _records(tables, "composition"):
-        if not _given(rec["mine"]):
+    for rec in rows_of(tables, "composition"):
+        if not is_given(rec["mine"]):
             continue
         if mines is not None and rec["mine"] not in mines:
-            problems.append(tables.problem("composition", _row(rec), "mine",
+            problems.append(tables.problem("composition", row_number(rec), "mine",
                                            f"unknown mine {rec['mine']!r} (not in mines)"))
         by_mine[rec["mine"]].append(rec)
     for mine, recs in by_mine.items():
-        total = math.fsum(_num(r["share"]) for r in recs if _given(r["share"]))
+        total = math.fsum(as_number(r["share"]) for r in recs if is_given(r["share"]))
         if total > 1 + SHARE_TOLERANCE:
-            rows = [_row(r) for r in recs]
+            rows = [row_number(r) for r in recs]
             problems.append(tables.problem("composition", rows[0], "share", f"shares of mine {mine!r} sum to "
-                                           f"{total:.6g}, more than 1 (rows {_join(rows)})"))
+                                           f"{total:.6g}, more than 1 (rows {joined(rows)})"))
     return problems
 
 
 def check_fab_supply(tables: InputTables) -> list[Problem]:
     """Every product a fab needs is contained (share > 0) in at least one known mine."""
-    mines = _known(tables, "mines", "mine")
-    known = _known(tables, "products", "product")
-    if mines is None or known is None or _known(tables, "composition", "share") is None:
+    mines = known_values(tables, "mines", "mine")
+    known = known_values(tables, "products", "product")
+    if mines is None or known is None or known_values(tables, "composition", "share") is None:
         return []
-    produced = {r["product"] for r in _records(tables, "composition")
-                if r["mine"] in mines and _given(r["share"]) and _num(r["share"]) > 0}
+    produced = {r["product"] for r in rows_of(tables, "composition")
+                if r["mine"] in mines and is_given(r["share"]) and as_number(r["share"]) > 0}
     problems = []
-    for rec in _records(tables, "fabs"):
+    for rec in rows_of(tables, "fabs"):
         product = rec["product"]
-        if _given(product) and product in known and product not in produced:
-            problems.append(tables.problem("fabs", _row(rec), "product", f"no mine produces product {product!r} "
+        if is_given(product) and product in known and product not in produced:
+            problems.append(tables.problem("fabs", row_number(rec), "product", f"no mine produces product {product!r} "
                                            "(no composition row with share > 0 for it)"))
     return problems
 
@@ -201,22 +174,22 @@ def check_arcs(tables: InputTables) -> list[Problem]:
     kind: dict[object, str] = {}
     for sheet, column, name in (("fabs", "fab", "fab"), ("refineries", "refinery", "refinery"),
                                 ("mines", "mine", "mine")):
-        nodes = _known(tables, sheet, column)
+        nodes = known_values(tables, sheet, column)
         if nodes is None:
             return []
         kind.update((node, name) for node in nodes)
     problems = []
-    for rec in _records(tables, "arcs"):
+    for rec in rows_of(tables, "arcs"):
         ends = {}
         for column in ("from", "to"):
             node = rec[column]
-            if _given(node) and node not in kind:
-                problems.append(tables.problem("arcs", _row(rec), column, f"unknown node {node!r} (not a mine, "
+            if is_given(node) and node not in kind:
+                problems.append(tables.problem("arcs", row_number(rec), column, f"unknown node {node!r} (not a mine, "
                                                "refinery or fab)"))
-            elif _given(node):
+            elif is_given(node):
                 ends[column] = kind[node]
         if len(ends) == 2 and (ends["from"], ends["to"]) not in (("mine", "refinery"), ("refinery", "fab")):
-            problems.append(tables.problem("arcs", _row(rec), "to", f"arc from {ends['from']} {rec['from']!r} to "
+            problems.append(tables.problem("arcs", row_number(rec), "to", f"arc from {ends['from']} {rec['from']!r} to "
                                            f"{ends['to']} {rec['to']!r} is not allowed: arcs run mine -> refinery "
                                            "or refinery -> fab"))
     return problems
@@ -225,79 +198,79 @@ def check_arcs(tables: InputTables) -> list[Problem]:
 def check_builds(tables: InputTables) -> list[Problem]:
     """A lumpy build has a size (max_new_tpa > 0) and its minimum build does not exceed it."""
     problems = []
-    for rec in _records(tables, "refineries"):
+    for rec in rows_of(tables, "refineries"):
         if rec["build"] != "lumpy":
             continue
         largest, smallest = rec["max_new_tpa"], rec["min_build_tpa"]
-        if _given(largest) and _num(largest) <= 0:
-            problems.append(tables.problem("refineries", _row(rec), "max_new_tpa", "a lumpy build needs "
-                                           f"max_new_tpa > 0, got {format_number(_num(largest))}"))
-        elif _given(largest) and _given(smallest) and _num(smallest) > _num(largest):
-            problems.append(tables.problem("refineries", _row(rec), "min_build_tpa", "must be <= max_new_tpa ("
-                                           f"{format_number(_num(largest))}), got "
-                                           f"{format_number(_num(smallest))}"))
+        if is_given(largest) and as_number(largest) <= 0:
+            problems.append(tables.problem("refineries", row_number(rec), "max_new_tpa", "a lumpy build needs "
+                                           f"max_new_tpa > 0, got {format_number(as_number(largest))}"))
+        elif is_given(largest) and is_given(smallest) and as_number(smallest) > as_number(largest):
+            problems.append(tables.problem("refineries", row_number(rec), "min_build_tpa", "must be <= max_new_tpa ("
+                                           f"{format_number(as_number(largest))}), got "
+                                           f"{format_number(as_number(smallest))}"))
     return problems
 
 
 def check_caps(tables: InputTables) -> list[Problem]:
     """A cap's supplier is a country or a bloc; its importer is a country, a bloc or ``*``."""
-    countries = _known(tables, "countries", "country")
-    blocs = _known(tables, "countries", "bloc") or set()
+    countries = known_values(tables, "countries", "country")
+    blocs = known_values(tables, "countries", "bloc") or set()
     problems: list[Problem] = []
     if countries is None:
         return problems
-    for rec in _records(tables, "caps"):
+    for rec in rows_of(tables, "caps"):
         for column in ("supplier", "importer"):
             value = rec[column]
-            if not _given(value) or value in countries or value in blocs or (column == "importer" and value == "*"):
+            if not is_given(value) or value in countries or value in blocs or (column == "importer" and value == "*"):
                 continue
             star = ", or *" if column == "importer" else ""
-            problems.append(tables.problem("caps", _row(rec), column, f"unknown {column} {value!r} (not a country "
+            problems.append(tables.problem("caps", row_number(rec), column, f"unknown {column} {value!r} (not a country "
                                            f"code or bloc label in countries{star})"))
     return problems
 
 
 def check_demand(tables: InputTables) -> list[Problem]:
     """Per-period demand names a known fab, one of its products, and a period of the periods sheet."""
-    records = _records(tables, "demand")
+    records = rows_of(tables, "demand")
     if not records:
         return []
     problems = []
-    periods = {_num(p) for p in _values(tables, "periods", "period")}
+    periods = {as_number(p) for p in column_values(tables, "periods", "period")}
     if not periods:
         problems.append(tables.problem("demand", None, None, "per-period demand needs a periods sheet "
                                                              "listing the years"))
     fab_products: dict[object, list[object]] = defaultdict(list)
-    for rec in _records(tables, "fabs"):
-        if _given(rec["fab"]) and _given(rec["product"]):
+    for rec in rows_of(tables, "fabs"):
+        if is_given(rec["fab"]) and is_given(rec["product"]):
             fab_products[rec["fab"]].append(rec["product"])
     first: dict[tuple[object, object, float], int] = {}
     for rec in records:
         fab, product, period = rec["fab"], rec["product"], rec["period"]
-        row = _row(rec)
-        if _given(period) and periods and _num(period) not in periods:
-            problems.append(tables.problem("demand", row, "period", f"period {format_number(_num(period))} is "
-                                           f"not in periods ({_join(format_number(p) for p in sorted(periods))})"))
-        if not _given(fab):
+        row = row_number(rec)
+        if is_given(period) and periods and as_number(period) not in periods:
+            problems.append(tables.problem("demand", row, "period", f"period {format_number(as_number(period))} is "
+                                           f"not in periods ({joined(format_number(p) for p in sorted(periods))})"))
+        if not is_given(fab):
             continue
-        if fab not in fab_products and _known(tables, "fabs", "fab") is not None:
+        if fab not in fab_products and known_values(tables, "fabs", "fab") is not None:
             problems.append(tables.problem("demand", row, "fab", f"unknown fab {fab!r} (not in fabs)"))
             continue
         if fab not in fab_products:
             continue
         products = fab_products[fab]
-        if not _given(product):
+        if not is_given(product):
             if len(products) > 1:
                 problems.append(tables.problem("demand", row, "product", f"blank, but fab {fab!r} uses several "
-                                               f"products ({_join(products)}): name one"))
+                                               f"products ({joined(products)}): name one"))
                 continue
             product = products[0]
         elif product not in products:
             problems.append(tables.problem("demand", row, "product", f"fab {fab!r} has no fabs row for product "
                                            f"{product!r}"))
             continue
-        if _given(period):
-            key = (fab, product, _num(period))
+        if is_given(period):
+            key = (fab, product, as_number(period))
             if key in first:
                 problems.append(tables.problem("demand", row, None, f"duplicate demand for fab {fab!r}, product "
                                                f"{product!r}, period {format_number(key[2])}: already on row "
@@ -309,39 +282,35 @@ def check_demand(tables: InputTables) -> list[Problem]:
 def check_parameters(tables: InputTables) -> list[Problem]:
     """Parameter names are known; numeric ones hold numbers; the discount rate is in [0, 1)."""
     problems = []
-    for rec in _records(tables, "parameters"):
+    for rec in rows_of(tables, "parameters"):
         name, value = rec["name"], rec["value"]
-        if not _given(name):
+        if not is_given(name):
             continue
         if name not in PARAMETERS:
-            problems.append(tables.problem("parameters", _row(rec), "name", f"unknown parameter {name!r} "
-                                           f"(known: {_join(sorted(PARAMETERS))})"))
+            problems.append(tables.problem("parameters", row_number(rec), "name", f"unknown parameter {name!r} "
+                                           f"(known: {joined(sorted(PARAMETERS))})"))
             continue
-        if name not in NUMERIC_PARAMETERS or not _given(value):
+        if name not in NUMERIC_PARAMETERS or not is_given(value):
             continue
         number, message = parse_number(value)
         if number is None:
-            problems.append(tables.problem("parameters", _row(rec), "value", f"{name}: {message}"))
+            problems.append(tables.problem("parameters", row_number(rec), "value", f"{name}: {message}"))
         elif name == "discount_rate" and not 0 <= number < 1:
-            problems.append(tables.problem("parameters", _row(rec), "value", "discount_rate must be >= 0 and < 1,"
+            problems.append(tables.problem("parameters", row_number(rec), "value", "discount_rate must be >= 0 and < 1,"
                                            f" got {format_number(number)}"))
         elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t") and number < 0:
-            problems.append(tables.problem("parameters", _row(rec), "value", f"{name} must be >= 0, got "
+            problems.append(tables.problem("parameters", row_number(rec), "value", f"{name} must be >= 0, got "
                                            f"{format_number(number)}"))
     return problems
 
 
 def check_disruptions(tables: InputTables) -> list[Problem]:
     """Disruptions and stockpiles: see :mod:`optimizer.io.validate_disruptions`."""
-    from optimizer.io.validate_disruptions import disruption_problems
-
     return disruption_problems(tables)
 
 
 def check_stockpiles(tables: InputTables) -> list[Problem]:
     """A stockpile's holder is a country or a bloc with a fab that uses its product."""
-    from optimizer.io.validate_disruptions import stockpile_problems
-
     return stockpile_problems(tables)
 
 
@@ -351,8 +320,6 @@ def check_uncertainty(tables: InputTables) -> list[Problem]:
 
     return distributions(tables)[1]
 
-
-from optimizer.io.validate_time import check_cap_periods, check_periods, check_plant_years  # noqa: E402
 
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from optimizer.errors import Problem
+from optimizer.io.cells import as_number, is_given, known_values, row_number, rows_of
 from optimizer.io.read import format_number
 from optimizer.io.tables import InputTables
-from optimizer.io.validate import _given, _known, _num, _records, _row
 
 EXPECTED_TOLERANCE = 1e-9
 
 
 def _labels(tables: InputTables) -> tuple[set[object], set[object]] | None:
-    countries = _known(tables, "countries", "country")
+    countries = known_values(tables, "countries", "country")
     if countries is None:
         return None
-    return countries, _known(tables, "countries", "bloc") or set()
+    return countries, known_values(tables, "countries", "bloc") or set()
 
 
 def _removal_problem(item: str, countries: set[object], mines: set[object], refineries: set[object],
@@ -42,24 +42,24 @@ def _removal_problem(item: str, countries: set[object], mines: set[object], refi
 def disruption_problems(tables: InputTables) -> list[Problem]:
     """Supplier, importer, period and removals are known; something is stopped; duration > 0; and in every period
     the expected time in disruptions, sum of probability_per_yr x duration_months / 12, is at most one year."""
-    records = _records(tables, "disruptions")
+    records = rows_of(tables, "disruptions")
     labels = _labels(tables)
     if not records or labels is None:
         return []
     countries, blocs = labels
-    mines = _known(tables, "mines", "mine") or set()
-    refineries = _known(tables, "refineries", "refinery") or set()
-    fabs = _known(tables, "fabs", "fab") or set()
-    periods = {_num(p) for p in _values_of(tables, "periods", "period")}
+    mines = known_values(tables, "mines", "mine") or set()
+    refineries = known_values(tables, "refineries", "refinery") or set()
+    fabs = known_values(tables, "fabs", "fab") or set()
+    periods = {as_number(p) for p in _values_of(tables, "periods", "period")}
     problems: list[Problem] = []
     expected: dict[float | None, list[tuple[float, int]]] = defaultdict(list)
     for rec in records:
-        row = _row(rec)
+        row = row_number(rec)
         supplier, importer, period = rec["supplier"], rec["importer"], rec["period"]
-        if _given(supplier) and supplier and supplier not in countries and supplier not in blocs:
+        if is_given(supplier) and supplier and supplier not in countries and supplier not in blocs:
             problems.append(tables.problem("disruptions", row, "supplier", f"unknown supplier {supplier!r} (not a "
                                            "country code or bloc label in countries)"))
-        if _given(importer) and importer != "*" and importer not in countries and importer not in blocs:
+        if is_given(importer) and importer != "*" and importer not in countries and importer not in blocs:
             problems.append(tables.problem("disruptions", row, "importer", f"unknown importer {importer!r} (not a "
                                            "country code or bloc label in countries, or *)"))
         items = [x.strip() for x in rec["removes"].split(";") if x.strip()] if isinstance(rec["removes"], str) else []
@@ -67,23 +67,23 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
             message = _removal_problem(item, countries, mines, refineries, fabs)
             if message:
                 problems.append(tables.problem("disruptions", row, "removes", message))
-        if not (_given(supplier) and supplier) and not items:
+        if not (is_given(supplier) and supplier) and not items:
             problems.append(tables.problem("disruptions", row, "supplier", "stops nothing: give a supplier whose "
                                            "deliveries stop, or what it removes"))
         duration = rec["duration_months"]
-        if _given(duration) and _num(duration) <= 0:
+        if is_given(duration) and as_number(duration) <= 0:
             problems.append(tables.problem("disruptions", row, "duration_months", "must be > 0 (a disruption lasts "
-                                           f"some time, at most 12 months), got {format_number(_num(duration))}"))
-        if _given(period):
+                                           f"some time, at most 12 months), got {format_number(as_number(duration))}"))
+        if is_given(period):
             if not periods:
                 problems.append(tables.problem("disruptions", row, "period", "a period needs a periods sheet listing "
                                                "the years; leave it blank for a one-period plan"))
-            elif _num(period) not in periods:
+            elif as_number(period) not in periods:
                 problems.append(tables.problem("disruptions", row, "period", f"period "
-                                               f"{format_number(_num(period))} is not in periods"))
-        if _given(rec["probability_per_yr"]) and _given(duration):
-            share = _num(rec["probability_per_yr"]) * _num(duration) / 12.0
-            years: list[float | None] = [_num(period)] if _given(period) else [*sorted(periods)] or [None]
+                                               f"{format_number(as_number(period))} is not in periods"))
+        if is_given(rec["probability_per_yr"]) and is_given(duration):
+            share = as_number(rec["probability_per_yr"]) * as_number(duration) / 12.0
+            years: list[float | None] = [as_number(period)] if is_given(period) else [*sorted(periods)] or [None]
             for year in years:
                 expected[year].append((share, row))
     for t, shares in expected.items():
@@ -99,29 +99,29 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
 
 
 def _values_of(tables: InputTables, sheet: str, column: str) -> list[object]:
-    return [r[column] for r in _records(tables, sheet) if _given(r.get(column))]
+    return [r[column] for r in rows_of(tables, sheet) if is_given(r.get(column))]
 
 
 def stockpile_problems(tables: InputTables) -> list[Problem]:
     """A stockpile's holder is a country or bloc, and some fab of the holder uses its product."""
-    records = _records(tables, "stockpiles")
+    records = rows_of(tables, "stockpiles")
     labels = _labels(tables)
     if not records or labels is None:
         return []
     countries, blocs = labels
-    country_bloc = {r["country"]: r["bloc"] for r in _records(tables, "countries")}
-    fab_rows = [(r["country"], r["product"]) for r in _records(tables, "fabs")]
+    country_bloc = {r["country"]: r["bloc"] for r in rows_of(tables, "countries")}
+    fab_rows = [(r["country"], r["product"]) for r in rows_of(tables, "fabs")]
     problems: list[Problem] = []
     for rec in records:
         holder, product = rec["holder"], rec["product"]
-        if not _given(holder):
+        if not is_given(holder):
             continue
         if holder not in countries and holder not in blocs:
-            problems.append(tables.problem("stockpiles", _row(rec), "holder", f"unknown holder {holder!r} (not a "
+            problems.append(tables.problem("stockpiles", row_number(rec), "holder", f"unknown holder {holder!r} (not a "
                                            "country code or bloc label in countries)"))
             continue
         served = {c for c in countries if c == holder or country_bloc.get(c) == holder}
-        if _given(product) and not any(c in served and p == product for c, p in fab_rows):
-            problems.append(tables.problem("stockpiles", _row(rec), "product", f"no fab of {holder!r} uses "
+        if is_given(product) and not any(c in served and p == product for c, p in fab_rows):
+            problems.append(tables.problem("stockpiles", row_number(rec), "product", f"no fab of {holder!r} uses "
                                            f"{product!r}: this stockpile would serve nobody"))
     return problems

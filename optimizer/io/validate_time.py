@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from optimizer.errors import Problem
+from optimizer.io.cells import Record, as_number, is_given, row_number, rows_of
 from optimizer.io.read import format_number
 from optimizer.io.tables import InputTables
-from optimizer.io.validate import Record, _given, _num, _records, _row
 
 CAP_SCOPE = ("supplier", "stage", "product", "importer")
 
@@ -25,19 +25,19 @@ def check_periods(tables: InputTables) -> list[Problem]:
     """Periods are whole years covering whole numbers of years, one after another without overlap or gap."""
     problems = []
     rows: list[tuple[float, float, int]] = []
-    for rec in _records(tables, "periods"):
+    for rec in rows_of(tables, "periods"):
         period, count = rec["period"], rec["years_represented"]
         ok = True
-        if _given(period) and not _num(period).is_integer():
-            problems.append(tables.problem("periods", _row(rec), "period", f"must be a whole year, got "
-                                           f"{format_number(_num(period))}"))
+        if is_given(period) and not as_number(period).is_integer():
+            problems.append(tables.problem("periods", row_number(rec), "period", f"must be a whole year, got "
+                                           f"{format_number(as_number(period))}"))
             ok = False
-        if _given(count) and not _num(count).is_integer():
-            problems.append(tables.problem("periods", _row(rec), "years_represented", "must be a whole number of "
-                                           f"years, got {format_number(_num(count))}"))
+        if is_given(count) and not as_number(count).is_integer():
+            problems.append(tables.problem("periods", row_number(rec), "years_represented", "must be a whole number of "
+                                           f"years, got {format_number(as_number(count))}"))
             ok = False
-        if ok and _given(period) and _given(count):
-            rows.append((_num(period), _num(count), _row(rec)))
+        if ok and is_given(period) and is_given(count):
+            rows.append((as_number(period), as_number(count), row_number(rec)))
     rows.sort()
     for (year, count, row), (after, _, next_row) in zip(rows, rows[1:]):
         end = year + count
@@ -57,30 +57,30 @@ def check_periods(tables: InputTables) -> list[Problem]:
 def check_cap_periods(tables: InputTables) -> list[Problem]:
     """A cap's rows share one scope, at most one of them has a blank period, and a period is one of the periods."""
     problems = []
-    periods = {_num(r["period"]) for r in _records(tables, "periods") if _given(r["period"])}
+    periods = {as_number(r["period"]) for r in rows_of(tables, "periods") if is_given(r["period"])}
     by_cap: dict[object, list[Record]] = defaultdict(list)
-    for rec in _records(tables, "caps"):
-        if _given(rec["cap"]):
+    for rec in rows_of(tables, "caps"):
+        if is_given(rec["cap"]):
             by_cap[rec["cap"]].append(rec)
     for cap, recs in by_cap.items():
         first = recs[0]
-        blank = [r for r in recs if not _given(r.get("period"))]
+        blank = [r for r in recs if not is_given(r.get("period"))]
         for rec in blank[1:]:
-            problems.append(tables.problem("caps", _row(rec), "period", f"cap {cap!r} already has a row for every "
-                                           f"period (row {_row(blank[0])}); give this row a period"))
+            problems.append(tables.problem("caps", row_number(rec), "period", f"cap {cap!r} already has a row for every "
+                                           f"period (row {row_number(blank[0])}); give this row a period"))
         for rec in recs:
             period = rec.get("period")
-            if _given(period) and not periods:
-                problems.append(tables.problem("caps", _row(rec), "period", "a cap for one period needs a periods "
+            if is_given(period) and not periods:
+                problems.append(tables.problem("caps", row_number(rec), "period", "a cap for one period needs a periods "
                                                "sheet listing the years"))
-            elif _given(period) and _num(period) not in periods:
-                problems.append(tables.problem("caps", _row(rec), "period", f"period {format_number(_num(period))} "
+            elif is_given(period) and as_number(period) not in periods:
+                problems.append(tables.problem("caps", row_number(rec), "period", f"period {format_number(as_number(period))} "
                                                "is not in periods ("
                                                + ", ".join(format_number(p) for p in sorted(periods)) + ")"))
             for column in CAP_SCOPE:
-                if rec is not first and _given(rec[column]) and _given(first[column]) and rec[column] != first[column]:
-                    problems.append(tables.problem("caps", _row(rec), column, f"cap {cap!r} has {column} "
-                                                   f"{first[column]!r} on row {_row(first)}; the rows of one cap "
+                if rec is not first and is_given(rec[column]) and is_given(first[column]) and rec[column] != first[column]:
+                    problems.append(tables.problem("caps", row_number(rec), column, f"cap {cap!r} has {column} "
+                                                   f"{first[column]!r} on row {row_number(first)}; the rows of one cap "
                                                    f"share their scope, got {rec[column]!r}"))
     return problems
 
@@ -88,10 +88,10 @@ def check_cap_periods(tables: InputTables) -> list[Problem]:
 def check_plant_years(tables: InputTables) -> list[Problem]:
     """``retire_year`` and ``earliest_online_year`` of refineries are whole years."""
     problems = []
-    for rec in _records(tables, "refineries"):
+    for rec in rows_of(tables, "refineries"):
         for column in ("retire_year", "earliest_online_year"):
             value = rec.get(column)
-            if _given(value) and not _num(value).is_integer():
-                problems.append(tables.problem("refineries", _row(rec), column, "must be a whole year, got "
-                                               f"{format_number(_num(value))}"))
+            if is_given(value) and not as_number(value).is_integer():
+                problems.append(tables.problem("refineries", row_number(rec), column, "must be a whole year, got "
+                                               f"{format_number(as_number(value))}"))
     return problems
