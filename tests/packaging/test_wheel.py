@@ -28,7 +28,9 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subpr
 @pytest.mark.wheel
 def test_the_wheel_installed_in_a_fresh_venv_solves_the_embedded_dataset_from_another_folder(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO)], cwd=tmp_path)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(REPO)], cwd=tmp_path)
+    # Every folder below a package is listed in pyproject.toml (setuptools warns of each one that is not).
+    assert "Package would be ignored" not in built.stdout + built.stderr
     wheel = next(dist.glob("paxsilica-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
