@@ -1,6 +1,6 @@
 """paxsilica: optimise the rare-earth supply chain (mines -> refineries -> chip fabs) under dependence caps.
 
-The Python API (see :mod:`optimizer.api`)::
+The Python API (see :mod:`optimizer.api`), also importable as ``import paxsilica as px``::
 
     import optimizer as px
     case = px.load()                            # or px.load("my_case.xlsx"); the embedded dataset by default
@@ -23,17 +23,24 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 if TYPE_CHECKING:
     from optimizer.api import Case, Result, Run, load, solve, stress, sweep
+    from optimizer.api_commands import batch, sensitivity, validate
+    from optimizer.api_model import Model, build
 
-_API = ("Case", "Result", "Run", "load", "solve", "stress", "sweep")
+# Each name of the API, and the module that defines it.  ``report`` is ``paxsilica.report`` only: here the name is the
+# subpackage optimizer.report.
+_API = {**dict.fromkeys(("Case", "Result", "Run", "load", "solve", "stress", "sweep"), "optimizer.api"),
+        **dict.fromkeys(("Model", "build"), "optimizer.api_model"),
+        **dict.fromkeys(("batch", "report", "sensitivity", "validate"), "optimizer.api_commands")}
 
 
 def __getattr__(name: str) -> Any:
     # The API imports pandas and Pyomo: loaded on first use, so that `paxsilica --version` stays quick.
-    if name in _API:
-        from optimizer import api
+    if name in _API and name != "report":
+        from importlib import import_module
 
-        return getattr(api, name)
+        return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'optimizer' has no attribute {name!r}")
 
 
-__all__ = ["Case", "Result", "Run", "__version__", "load", "solve", "stress", "sweep"]
+__all__ = ["Case", "Model", "Result", "Run", "__version__", "batch", "build", "load", "sensitivity", "solve", "stress",
+           "sweep", "validate"]

@@ -18,13 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from optimizer.io.data import ModelData
 from optimizer.solver.highs import SolveOptions
 from optimizer.solver.run import CaseRun
+
+if TYPE_CHECKING:
+    from optimizer.api_model import Model
 
 PathLike = str | Path
 
@@ -150,14 +153,27 @@ def _options(time_limit: float | None, mip_gap: float | None, method: str = "aut
                         solver_options=tuple((solver_options or {}).items()))
 
 
-def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None = None,
+def scenario_solver_options(case: Case, method: str, solver_options: Mapping[str, Any] | None
+                            ) -> tuple[str, Mapping[str, Any] | None]:
+    """The method and HiGHS options of a solve: as given, else the scenario file's ``[solver]`` section."""
+    if method == "auto" and not solver_options and case.extra.get("scenario_file"):
+        from optimizer.scenarios.scenario import scenario_solver
+
+        given = scenario_solver(str(case.extra["scenario_file"]["path"])) or {}  # the file's [solver] section
+        return given.get("method", method), given.get("options")
+    return method, solver_options
+
+
+def solve(case: Case | Model | PathLike | None = None, caps: Mapping[str, float] | None = None,
           time_limit: float | None = None, mip_gap: float | None = None, scenario: str | None = None,
-          baseline: bool = True, method: str = "auto", solver_options: Mapping[str, Any] | None = None) -> Run:
+          baseline: bool = True, method: str = "auto", solver_options: Mapping[str, Any] | None = None,
+          fastest: bool = True) -> Run:
     """Solve a case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     Parameters
     ----------
-    case : a :class:`Case` from :func:`load`, or a path (None: the embedded dataset).
+    case : a :class:`Case` from :func:`load`, or a path (None: the embedded dataset); or a :class:`Model` from
+        :func:`build`, perhaps changed (then give its caps and scenario to :func:`build`, not here).
     caps : ``{"SUPPLIER:STAGE": max_share}``, e.g. ``{"CHN:any": 0.5}``, as ``--cap CHN:any=0.5``: replaces the
         input's whole-scope cap of that supplier and stage, or adds one.
     time_limit, mip_gap : solver settings (seconds; relative gap).
@@ -166,28 +182,22 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     method : HiGHS method, as ``--method``: ``"auto"`` (interior point with crossover for large LPs, simplex
         otherwise), ``"simplex"``, ``"ipm"`` or ``"pdlp"``.
     solver_options : further HiGHS options by name, as ``--solver-option``, e.g. ``{"presolve": "off"}``.
+    fastest : on a pathway, also find how fast China's share can fall (``tables["pathway"]``, as ``--fastest``).
 
     Returns
     -------
     Run
         Check ``run.status``: a case with no plan returns a run without tables (see :meth:`Run.diagnosis`).
     """
-    from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case, summary
+    from optimizer.api_model import Model, build, solve_model
 
-    case = _case(case)
-    if scenario is not None:
-        case = load(case.path, scenario)
-    overrides = [CapOverride.parse(f"{key}={value}") for key, value in (caps or {}).items()]
-    data = apply_cap_overrides(case.data, overrides)
-    if method == "auto" and not solver_options and case.extra.get("scenario_file"):
-        from optimizer.scenarios.scenario import scenario_solver
-
-        given = scenario_solver(str(case.extra["scenario_file"]["path"])) or {}  # the file's [solver] section
-        method, solver_options = given.get("method", method), given.get("options")
-    options = _options(time_limit, mip_gap, method, solver_options)
-    done = solve_case(data, options, baseline=baseline)
-    doc = {**summary(done, case.scenario), **case.extra}
-    return Run(dict(done.tables), doc, case=case, run=done, options=options)
+    if isinstance(case, Model):
+        if caps or scenario is not None:
+            raise ValueError("a built model's caps and scenario are given to px.build(case, caps=..., scenario=...)")
+        model = case
+    else:
+        model = build(case, caps, scenario)
+    return solve_model(model, time_limit, mip_gap, baseline, method, solver_options, fastest)
 
 
 def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: float = 1.0, stop: float = 0.0,

@@ -242,3 +242,35 @@ def sensitivity_summary(tornado: Tornado) -> dict[str, Any]:
             "cap_cost_max_usd": max(costs + ([base] if base is not None else []), default=None),
             "ranges": len(tornado.rows), "ends_without_plan": no_plan, "input": tornado.input,
             "package": {"name": "paxsilica", "version": __version__}}
+
+
+def read_ranges(input_path: Path, ranges_path: Path | None) -> tuple[InputTables, list[Range], str]:
+    """The input's tables, the ranges to solve and where they come from (``paxsilica sensitivity`` and
+    ``px.sensitivity``): ``ranges_path``, else the input's ``uncertainty`` sheet, else the shipped
+    ``models/sensitivity/<input-name>.toml``.
+
+    Raises
+    ------
+    InputError
+        The input cannot be read, or no ranges are found for it.
+    """
+    from optimizer.io.read import read_tables
+    from optimizer.resources import embedded
+    from optimizer.solver.run import input_name
+
+    tables, problems = read_tables(input_path)
+    if problems:
+        raise InputError(problems)
+    if ranges_path is None and tables.get("uncertainty") is None:
+        ranges_path = embedded(Path("models") / "sensitivity" / f"{input_name(input_path)}.toml")
+        if ranges_path is None:
+            raise InputError([Problem(str(input_path), "no uncertainty sheet and no shipped ranges for this "
+                                                       "input: give --ranges FILE.toml")])
+    ranges = ranges_from_toml(ranges_path) if ranges_path else ranges_from_uncertainty(tables)
+    return tables, ranges, str(ranges_path or "uncertainty sheet")
+
+
+def sensitivity_document(tornado: Tornado, ranges_from: str, caps: Iterable[CapOverride]) -> dict[str, Any]:
+    """The ``summary.json`` of a sensitivity run."""
+    return {"ranges_from": ranges_from, "caps": [f"{c.supplier}:{c.stage}={c.max_share:g}" for c in caps],
+            **sensitivity_summary(tornado)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError
 
 
 def _usd(x: float | None) -> str:
@@ -35,17 +35,9 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     results.xlsx and summary.json (the base answer and its lowest and highest value over the ranges). Exits 1 if
     the base case has no plan.
     """
-    from optimizer.analysis.sensitivity import (
-        ranges_from_toml,
-        ranges_from_uncertainty,
-        run_sensitivity,
-        sensitivity_summary,
-        tornado_table,
-    )
-    from optimizer.io.read import read_tables
+    from optimizer.analysis.sensitivity import read_ranges, run_sensitivity, sensitivity_document, tornado_table
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
-    from optimizer.resources import embedded
     from optimizer.solver.highs import SolveOptions
     from optimizer.solver.run import CapOverride, default_input, input_name
 
@@ -55,15 +47,7 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
         raise click.BadParameter(str(err), param_hint="--cap") from None
     try:
         input_path = Path(input_path or default_input())
-        tables, problems = read_tables(input_path)
-        if problems:
-            raise InputError(problems)
-        if ranges_path is None and tables.get("uncertainty") is None:
-            ranges_path = embedded(Path("models") / "sensitivity" / f"{input_name(input_path)}.toml")
-            if ranges_path is None:
-                raise InputError([Problem(str(input_path), "no uncertainty sheet and no shipped ranges for this "
-                                                           "input: give --ranges FILE.toml")])
-        ranges = ranges_from_toml(ranges_path) if ranges_path else ranges_from_uncertainty(tables)
+        tables, ranges, ranges_from = read_ranges(input_path, ranges_path)
     except InputError as err:
         fail_on_bad_input(err)
     out_dir = out_dir or Path("outputs") / input_name(input_path) / "sensitivity"
@@ -74,7 +58,7 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
         bar.advance()
 
     with track(1 + 2 * len(ranges), "sensitivity", quiet) as bar:
-        bar.row(f"paxsilica sensitivity: {input_path}, {len(ranges)} range(s) from {ranges_path or 'uncertainty sheet'}")
+        bar.row(f"paxsilica sensitivity: {input_path}, {len(ranges)} range(s) from {ranges_from}")
         bar.row(f"  {'case':<40} {'cost of caps':>16} {'total cost':>18}  status")
         try:
             tornado = run_sensitivity(tables, ranges, overrides, SolveOptions(time_limit=time_limit), on_point=show)
@@ -84,9 +68,7 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
         click.echo(f"{input_path}: the base case has no plan ({tornado.base.status}). Run `paxsilica solve` for a "
                    f"diagnosis. No results written; anything already in {out_dir} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
-    summary = {"ranges_from": str(ranges_path or "uncertainty sheet"),
-               "caps": [f"{c.supplier}:{c.stage}={c.max_share:g}" for c in overrides],
-               **sensitivity_summary(tornado)}
+    summary = sensitivity_document(tornado, ranges_from, overrides)
     table = tornado_table(tornado)
     write_results(out_dir, {"tornado": table}, summary)
     if quiet:

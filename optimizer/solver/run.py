@@ -165,15 +165,19 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
 
 
 def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: bool = True,
-               marginals: bool = True) -> CaseRun:
+               marginals: bool = True, model: Any = None) -> CaseRun:
     """Build and solve ``data``.
 
     With ``marginals``, each cap's cost of one point tighter and one point looser is measured by re-solving
     (:func:`optimizer.solver.marginals.measure_cap_marginals`); with ``baseline``, the same compiled program is
     re-solved with every cap lifted, for comparison.  Both re-use the compiled program (no second build).
+
+    ``model`` is the Pyomo model of ``data`` when the caller built it (and perhaps added constraints of its own,
+    which then hold in every solve here, the baseline's too); its variables hold the plan's values on return.
     """
     start = time.perf_counter()
-    model = build_model(data)
+    given = model is not None
+    model = model if given else build_model(data)
     built = time.perf_counter()
     program = HighsProgram(model)
     result = program.solve(options)
@@ -195,6 +199,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
         run.times_s["marginals"] = time.perf_counter() - measuring
     if baseline:
         solving = time.perf_counter()
+        plan = [v.value for v in program.columns] if given else None
         free = solve_uncapped(program, data, options)
         if free.outcome.usable:
             free_builds = builds_table(model, data)
@@ -202,6 +207,8 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
                             "china_share": _china_shares(model, data),
                             "costs": costs_table(model, data),
                             "builds": free_builds[free_builds["built"].astype(bool)]}
+        for var, value in zip(program.columns, plan or []):  # the caller's model shows the plan, not the baseline
+            var.set_value(value, skip_validation=True)
         run.times_s["baseline"] = time.perf_counter() - solving
     run.times_s["total"] = time.perf_counter() - start
     return run
