@@ -42,9 +42,11 @@ def test_the_wheel_installed_in_a_fresh_venv_solves_the_embedded_dataset_from_an
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
 
-    where = _run([str(bin_dir / "python"), "-c", "import optimizer, optimizer.resources as r; "
-                  "print(optimizer.__file__); print(r.default_input())"], cwd=elsewhere, env=env).stdout.split()
+    where = _run([str(bin_dir / "python"), "-c", "import optimizer, optimizer.resources as r, paxsilica as px; "
+                  "print(optimizer.__file__); print(r.default_input()); print(px.__file__, callable(px.build))"],
+                 cwd=elsewhere, env=env).stdout.split()
     assert Path(where[0]).is_relative_to(env_dir), "the package must come from the wheel, not the checkout"
+    assert Path(where[2]).is_relative_to(env_dir) and where[3] == "True", "import paxsilica as px works from the wheel"
     assert Path(where[1]).is_relative_to(env_dir) and Path(where[1]).name == "pax_silica_2025"
 
     _run([str(bin_dir / "paxsilica"), "solve", "--quiet"], cwd=elsewhere, env=env)
