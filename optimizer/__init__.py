@@ -9,6 +9,7 @@ The Python API (see :mod:`optimizer.api`)::
     run.write("outputs/capped")                 # the files of `paxsilica solve --out outputs/capped`
     px.sweep(case, cap="CHN:any").tables["frontier"]
     px.stress(case, n_1="country").tables["stress"]
+    px.alternatives(case, slack=0.05).tables["alternatives"]
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 if TYPE_CHECKING:
-    from optimizer.api import Case, Result, Run, load, solve, stress, sweep
+    from optimizer.api import Case, Result, Run, alternatives, load, solve, stress, sweep
 
-_API = ("Case", "Result", "Run", "load", "solve", "stress", "sweep")
+_API = ("Case", "Result", "Run", "alternatives", "load", "solve", "stress", "sweep")
 
 
 def __getattr__(name: str) -> Any:
@@ -36,4 +37,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'optimizer' has no attribute {name!r}")
 
 
-__all__ = ["Case", "Result", "Run", "__version__", "load", "solve", "stress", "sweep"]
+__all__ = ["Case", "Result", "Run", "__version__", "alternatives", "load", "solve", "stress", "sweep"]
