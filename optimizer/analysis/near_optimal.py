@@ -53,8 +53,13 @@ class ExtremeOptions(SolveOptions):
     def highs_options(self) -> dict[str, Any]:
         options = super().highs_options()
         options["mip_abs_gap"] = GAP_T
-        if self.primal and "simplex_strategy" not in dict(self.solver_options):
+        given = dict(self.solver_options)
+        if self.primal and "simplex_strategy" not in given:
             options["simplex_strategy"] = 4  # primal
+        if not self.primal and "presolve" not in given:
+            # HiGHS 1.16's presolve of the default dataset's MILP with the cost row ran past any time limit (killed
+            # after 100 s); without it each extreme took about 3 s.
+            options["presolve"] = "off"
         return options
 
 

@@ -27,8 +27,8 @@ def _candidate(country: str, opex: float) -> Refinery:
                     lifetime_yr=10)
 
 
-def hand_case() -> ModelData:
-    """The case of the module docstring."""
+def hand_case(periods: dict[int, float] | None = None) -> ModelData:
+    """The case of the module docstring (over ``periods``, {year: years represented}, when given)."""
     return make_data(
         countries={"AUS": "pax_silica", "JPN": "pax_silica", "KOR": "pax_silica"},
         mines={"mA": Mine("AUS", 1000.0, 10.0)},
@@ -37,6 +37,7 @@ def hand_case() -> ModelData:
         fabs=[("f", "JPN", "Y", 100.0, None)],
         mine_arcs={("mA", "rJ"): 1.0, ("mA", "rK"): 1.0},
         fab_arcs={("rJ", "f"): 1.0, ("rK", "f"): 1.0},
+        periods=periods,
     )
 
 

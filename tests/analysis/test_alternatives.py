@@ -138,3 +138,30 @@ def test_a_request_that_cannot_be_answered_is_refused_naming_the_option(kwargs: 
     with pytest.raises(InputError) as err:
         run_alternatives(hand_case(), **kwargs)
     assert err.value.problems[0].where == where and words in err.value.problems[0].message
+
+
+def test_on_a_pathway_each_period_s_decisions_are_a_group_and_period_keeps_one() -> None:
+    two = hand_case({2025: 5.0, 2030: 5.0})
+    alt = run_alternatives(two, 0.05)
+    assert [(g.name, g.period) for g in alt.groups] == [("JPN", 2025), ("KOR", 2025), ("JPN", 2030), ("KOR", 2030)]
+    table = alternatives_table(alt)
+    assert (table["least_tpa"] <= table["optimum_tpa"] + 1e-6).all()
+    assert (table["optimum_tpa"] <= table["most_tpa"] + 1e-6).all()
+    only = run_alternatives(two, 0.05, period=2030)
+    assert [(g.name, g.period) for g in only.groups] == [("JPN", 2030), ("KOR", 2030)]
+    assert flat(ranges(alternatives_table(only))) == pytest.approx(flat(ranges(table[table["period"] == 2030])))
+
+
+
+def test_extremes_use_primal_simplex_for_an_lp_and_no_presolve_for_a_milp_unless_the_user_says() -> None:
+    from optimizer.analysis.near_optimal import GAP_T, extreme_options
+    from optimizer.solver.highs import SolveOptions
+
+    lp = extreme_options(SolveOptions()).highs_options()
+    assert lp["simplex_strategy"] == 4 and "presolve" not in lp and lp["mip_abs_gap"] == GAP_T
+    milp = extreme_options(SolveOptions(), is_mip=True).highs_options()
+    assert milp["presolve"] == "off" and "simplex_strategy" not in milp
+    own = extreme_options(SolveOptions(solver_options={"presolve": "on", "simplex_strategy": 1}), is_mip=True)
+    assert own.highs_options()["presolve"] == "on"
+    assert extreme_options(SolveOptions(solver_options={"simplex_strategy": 1})).highs_options()[
+        "simplex_strategy"] == 1
