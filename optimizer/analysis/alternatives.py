@@ -241,7 +241,8 @@ def builds_table(alt: Alternatives) -> pd.DataFrame:
         add(g, MOST, hi)
     columns = ["group", "group_kind", "group_period", "plan", "kind", "site", "country", "period", "new_tpa"]
     df = pd.DataFrame(rows, columns=columns)
-    df["group_period"] = df["group_period"].astype(object).where(df["group_period"].notna(), None)
+    # A year, blank for the optimum's rows: whole numbers and None in an object column (as builds.csv's years).
+    df["group_period"] = pd.Series([r["group_period"] for r in rows], index=df.index, dtype=object)
     return df
 
 

@@ -22,6 +22,11 @@ from optimizer.errors import InputError
 SLACK = FiniteFloat(0, None)
 
 
+def _usd(x: float) -> str:
+    """Whole dollars, with cents for a small figure (the bound of a small case would round away its slack)."""
+    return f"{x:,.0f}" if abs(x) >= 1e5 else f"{x:,.2f}"
+
+
 @click.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
 @click.option("--slack", type=SLACK, default=0.05, show_default=True,
@@ -101,8 +106,8 @@ def alternatives(input_path: Path | None, slack: float, by: str, period: int | N
         tables = {"alternatives": alternatives_table(alt), "alternatives_builds": builds_table(alt)}
         write_results(out_dir, tables, document, protect=(input_path, scenario_file))
     if not quiet:
-        cost = alt.optimum.cost_usd or 0.0
-        click.echo(f"  optimum {cost:,.0f} USD; near-optimal: at most {alt.bound_usd:,.0f} USD "
+        cost, bound = alt.optimum.cost_usd or 0.0, alt.bound_usd or 0.0
+        click.echo(f"  optimum {_usd(cost)} USD; near-optimal: at most {_usd(bound)} USD "
                    f"({len(alt.groups)} group(s), {2 * len(alt.groups)} extremes in {alt.times_s['total']:.2f} s)")
         for line in group_lines(alt):
             click.echo(f"  {line}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -165,3 +166,15 @@ def test_extremes_use_primal_simplex_for_an_lp_and_no_presolve_for_a_milp_unless
     assert own.highs_options()["presolve"] == "on"
     assert extreme_options(SolveOptions(solver_options={"simplex_strategy": 1})).highs_options()[
         "simplex_strategy"] == 1
+
+
+def test_a_pathway_s_tables_are_written_as_csv_and_workbook(tmp_path: Path) -> None:
+    from optimizer.io.write import write_results
+
+    alt = run_alternatives(hand_case({2025: 5.0, 2030: 5.0}), 0.05)
+    tables = {"alternatives": alternatives_table(alt), "alternatives_builds": builds_table(alt)}
+    write_results(tmp_path / "out", tables, alternatives_summary(alt))
+    builds = (tmp_path / "out" / "alternatives_builds.csv").read_text().splitlines()
+    assert builds[1].startswith(",,,optimum,refinery,rJ,JPN,2025,")
+    assert any(line.startswith("JPN,refinery,2030,least,") for line in builds)
+    assert (tmp_path / "out" / "results.xlsx").stat().st_size > 0
