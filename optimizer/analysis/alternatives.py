@@ -109,7 +109,7 @@ def check_request(data: ModelData, slack: float, by: str, period: int | None) ->
 
 
 def _chunks(extremes: list[tuple[int, str]], workers: int) -> list[tuple[tuple[int, str], ...]]:
-    size = -(-len(extremes) // max(1, workers))
+    size = max(1, -(-len(extremes) // max(1, workers)))  # at least 1: a case without candidates has no extremes
     return [tuple(extremes[i:i + size]) for i in range(0, len(extremes), size)]
 
 

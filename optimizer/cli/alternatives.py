@@ -111,6 +111,9 @@ def alternatives(input_path: Path | None, slack: float, by: str, period: int | N
                    f"({len(alt.groups)} group(s), {2 * len(alt.groups)} extremes in {alt.times_s['total']:.2f} s)")
         for line in group_lines(alt):
             click.echo(f"  {line}")
+        if not alt.groups:
+            click.echo("  no new capacity can be decided" + (f" in {period}" if period is not None else "")
+                       + ": the case has no build candidates (max_new_tpa and build)")
         click.echo(f"  results: {out_dir}")
     if alt.failed:
         click.echo("no plan for: " + "; ".join(alt.failed) + ". Raise --time-limit or loosen --mip-gap.", err=True)

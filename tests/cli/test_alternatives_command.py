@@ -80,3 +80,13 @@ def test_the_api_writes_what_the_command_writes(case: Path, tmp_path: Path) -> N
     assert run(str(case), "--slack", "0.05", "--out", str(tmp_path / "cli"), "-q").exit_code == 0
     for name in ("alternatives.csv", "alternatives_builds.csv"):
         assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+
+
+def test_a_case_without_build_candidates_says_so(tmp_path: Path) -> None:
+    from tests.analysis.cases import write_chain_csv
+
+    case = write_chain_csv(tmp_path / "chain", us_max=0.0)
+    result = run(str(case), "--out", str(tmp_path / "alt"))
+    assert result.exit_code == 0, result.output
+    assert "no new capacity can be decided: the case has no build candidates" in result.output
+    assert pd.read_csv(tmp_path / "alt" / "alternatives.csv").empty
