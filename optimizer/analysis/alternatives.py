@@ -66,7 +66,7 @@ class Alternatives:
     is_mip: bool = False
     groups: list[Group] = field(default_factory=list)
     members: list[list[int]] = field(default_factory=list)
-    options: list[Any] = field(default_factory=list)  # the build options (kind, site, country, period)
+    options: list[tuple[str, str, str, int]] = field(default_factory=list)  # (kind, site, country, period)
     least: list[Plan] = field(default_factory=list)
     most: list[Plan] = field(default_factory=list)
     times_s: dict[str, float] = field(default_factory=dict)

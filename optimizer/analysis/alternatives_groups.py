@@ -20,7 +20,7 @@ two kinds: their capacities are of different things (t of ore, t of oxide).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +107,3 @@ def groups(options: list[BuildOption], by: str = "country", period: int | None =
         members.setdefault((order.get(o.kind, len(order)), o.period, group_key(o, by), o.kind), []).append(o)
     return [Group(name, kind, t, tuple(found)) for (_, t, name, kind), found in sorted(members.items())]
 
-
-def iter_terms(group: Group) -> Iterator[Any]:
-    """The expressions whose sum is the group's new capacity."""
-    return (o.expr for o in group.options)
