@@ -107,7 +107,8 @@ def alternatives(input_path: Path | None, slack: float, by: str, period: int | N
         write_results(out_dir, tables, document, protect=(input_path, scenario_file))
     if not quiet:
         cost, bound = alt.optimum.cost_usd or 0.0, alt.bound_usd or 0.0
-        click.echo(f"  optimum {_usd(cost)} USD; near-optimal: at most {_usd(bound)} USD "
+        when = "present value over the horizon" if data.multi_period else "a year"
+        click.echo(f"  optimum {_usd(cost)} USD ({when}); near-optimal: at most {_usd(bound)} USD "
                    f"({len(alt.groups)} group(s), {2 * len(alt.groups)} extremes in {alt.times_s['total']:.2f} s)")
         for line in group_lines(alt):
             click.echo(f"  {line}")

@@ -42,6 +42,7 @@ def test_the_command_writes_each_group_s_hand_computed_range(case: Path, tmp_pat
 def test_the_terminal_says_which_group_every_near_optimal_plan_builds(case: Path, tmp_path: Path) -> None:
     result = run(str(case), "--slack", "0.005", "--out", str(tmp_path / "alt"))
     lines = result.output.splitlines()
+    assert "  optimum 2,700.00 USD (a year); near-optimal: at most 2,713.50 USD" in result.output
     assert "  JPN refinery: 86.5 to 101.35 t/yr (optimum 100): built in every near-optimal plan" in lines
     kor = [line for line in lines if line.startswith("  KOR refinery")]
     assert kor and "built in every" not in kor[0] and "0 to 13.5 t/yr" in kor[0]
@@ -90,3 +91,13 @@ def test_a_case_without_build_candidates_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "no new capacity can be decided: the case has no build candidates" in result.output
     assert pd.read_csv(tmp_path / "alt" / "alternatives.csv").empty
+
+
+def test_a_case_without_a_plan_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.analysis.cases import write_chain_csv
+
+    case = write_chain_csv(tmp_path / "chain", share=0.1)  # the allied routes carry at most 80 t of 100
+    out = tmp_path / "alt"
+    result = run(str(case), "--out", str(out))
+    assert result.exit_code == 1
+    assert "no plan (infeasible), so no alternatives" in result.output and not out.exists()
