@@ -9,6 +9,7 @@ The Python API (see :mod:`optimizer.api`), also importable as ``import paxsilica
     run.write("outputs/capped")                 # the files of `paxsilica solve --out outputs/capped`
     px.sweep(case, cap="CHN:any").tables["frontier"]
     px.stress(case, n_1="country").tables["stress"]
+    px.alternatives(case, slack=0.05).tables["alternatives"]
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 if TYPE_CHECKING:
-    from optimizer.api import Case, Result, Run, load, solve, stress, sweep
+    from optimizer.api import Case, Result, Run, alternatives, load, solve, stress, sweep
     from optimizer.api_commands import batch, sensitivity, validate
     from optimizer.api_model import Model, build
 
 # Each name of the API, and the module that defines it.  ``report`` is ``paxsilica.report`` only: here the name is the
 # subpackage optimizer.report.
-_API = {**dict.fromkeys(("Case", "Result", "Run", "load", "solve", "stress", "sweep"), "optimizer.api"),
+_API = {**dict.fromkeys(("Case", "Result", "Run", "alternatives", "load", "solve", "stress", "sweep"), "optimizer.api"),
         **dict.fromkeys(("Model", "build"), "optimizer.api_model"),
         **dict.fromkeys(("batch", "report", "sensitivity", "validate"), "optimizer.api_commands")}
 
@@ -42,5 +43,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'optimizer' has no attribute {name!r}")
 
 
-__all__ = ["Case", "Model", "Result", "Run", "__version__", "batch", "build", "load", "sensitivity", "solve", "stress",
-           "sweep", "validate"]
+__all__ = ["Case", "Model", "Result", "Run", "__version__", "alternatives", "batch", "build", "load", "sensitivity",
+           "solve", "stress", "sweep", "validate"]

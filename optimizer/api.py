@@ -255,4 +255,46 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
     return Result(tables, stress_summary(result))
 
 
-__all__ = ["Case", "Result", "Run", "load", "solve", "stress", "sweep"]
+def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: str = "country",
+                 period: int | None = None, caps: Mapping[str, float] | None = None, workers: int = 1,
+                 time_limit: float | None = None, mip_gap: float | None = None, scenario: str | None = None,
+                 method: str = "auto", solver_options: Mapping[str, Any] | None = None) -> Result:
+    """Near-optimal alternatives (``paxsilica alternatives``): each group's least and most new capacity in the plans
+    that cost at most ``slack`` more than the optimum, every cap kept: ``tables["alternatives"]`` (a group whose
+    ``built_in_every_plan`` is true is built in every one of them) and ``tables["alternatives_builds"]``.
+
+    Parameters
+    ----------
+    slack : the cost allowed above the optimum, as a fraction of its magnitude (0.05: 5%).
+    by : group new capacity by ``"country"``, ``"site"`` or ``"stage"``.
+    period : on a pathway, only the capacity decided in this period.
+    caps : ``{"SUPPLIER:STAGE": max_share}``, as for :func:`solve`.
+    workers : processes that solve the extremes.
+    time_limit : seconds, for each solve.
+    scenario : apply this scenario to the case's input first (as ``paxsilica alternatives INPUT --scenario NAME``).
+
+    Raises
+    ------
+    InputError
+        A slack below 0, an unknown grouping or a period the case does not have (named as the command's option).
+    """
+    from optimizer.analysis.alternatives import (
+        alternatives_summary,
+        alternatives_table,
+        builds_table,
+        run_alternatives,
+    )
+    from optimizer.solver.run import CapOverride, apply_cap_overrides
+
+    case = _case(case)
+    if scenario is not None:
+        case = load(case.path, scenario)
+    data = apply_cap_overrides(case.data, [CapOverride.parse(f"{k}={v}") for k, v in (caps or {}).items()])
+    alt = run_alternatives(data, slack, by, period, _options(time_limit, mip_gap, method, solver_options), workers)
+    if not alt.ok:
+        return Result({}, {**alternatives_summary(alt), "scenario": case.scenario})
+    tables = {"alternatives": alternatives_table(alt), "alternatives_builds": builds_table(alt)}
+    return Result(tables, {**alternatives_summary(alt), "scenario": case.scenario, **case.extra})
+
+
+__all__ = ["Case", "Result", "Run", "alternatives", "load", "solve", "stress", "sweep"]

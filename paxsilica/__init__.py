@@ -27,7 +27,7 @@ from optimizer import __version__
 # The API's names are listed, with their modules, in optimizer._API.
 
 if TYPE_CHECKING:
-    from optimizer.api import Case, Result, Run, load, solve, stress, sweep
+    from optimizer.api import Case, Result, Run, alternatives, load, solve, stress, sweep
     from optimizer.api_commands import batch, report, sensitivity, validate
     from optimizer.api_model import Model, build
     from optimizer.errors import InputError
@@ -48,5 +48,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'paxsilica' has no attribute {name!r}")
 
 
-__all__ = ["Case", "InputError", "Model", "Result", "Run", "__version__", "batch", "build", "load", "report",
+__all__ = ["Case", "InputError", "Model", "Result", "Run", "__version__", "alternatives", "batch", "build", "load", "report",
            "sensitivity", "solve", "stress", "sweep", "validate"]

@@ -17,6 +17,7 @@ def main() -> None:
     """Optimise the rare-earth supply chain: mines -> refineries -> chip fabs, under dependence caps."""
 
 
+from optimizer.cli.alternatives import alternatives  # noqa: E402
 from optimizer.cli.batch import batch  # noqa: E402
 from optimizer.cli.compare import compare  # noqa: E402
 from optimizer.cli.report import report  # noqa: E402
@@ -36,3 +37,4 @@ main.add_command(stress)
 main.add_command(compare)
 main.add_command(batch)
 main.add_command(sensitivity)
+main.add_command(alternatives)

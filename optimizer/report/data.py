@@ -34,12 +34,13 @@ COLUMNS: dict[str, list[str]] = {
     "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
                     "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
+    "alternatives": ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa", "built_in_every_plan"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
 _ESCAPED = ("'=", "'+", "'-", "'@")
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
          "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
-         "stockpile", "must_survive"}
+         "stockpile", "must_survive", "group", "built_in_every_plan"}
 
 
 class ReportError(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from optimizer.report import caps, charts, disruptions, pathway
+from optimizer.report import alternatives, caps, charts, disruptions, pathway
 from optimizer.report import data as rd
 from optimizer.report.terminal import pct, usd
 
@@ -62,6 +62,12 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
                 "Each point is one solve of the sweep: the cheapest plan with the cap there. ")
         out.append(Section("frontier", "What independence costs", lead + "Annotations mark where the plan changes.",
                            charts.frontier_figure(fr, rd.swept_label(run), over)))
+    if run.has("alternatives") and len(run.tables["alternatives"]):
+        out.append(Section("alternatives", "What every near-optimal plan builds",
+                           "Each bar runs from the least to the most new capacity of a group over every plan within "
+                           "the cost slack; the diamond is the optimum. Blue: built in every one of those plans.",
+                           alternatives.alternatives_figure(alternatives.alternatives_rows(run),
+                                                            run.summary.get("slack"))))
     if run.has("stress"):
         out.append(Section("stress", "Chokepoints",
                            "Each bar removes one supplier, site or route and re-solves: the longer, the worse.",
