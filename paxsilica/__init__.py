@@ -48,5 +48,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'paxsilica' has no attribute {name!r}")
 
 
-__all__ = ["Case", "InputError", "Model", "Result", "Run", "__version__", "alternatives", "batch", "build", "load", "report",
-           "sensitivity", "solve", "stress", "sweep", "validate"]
+__all__ = ["Case", "InputError", "Model", "Result", "Run", "__version__", "alternatives", "batch", "build", "load",
+           "report", "sensitivity", "solve", "stress", "sweep", "validate"]
