@@ -1,0 +1,47 @@
+"""How many rows paxsilica reads from one CSV file: as many as the memory available can hold as a case.
+
+A CSV file has no fixed row limit (OR-Library's capa has 100,000 arcs; a real case can have millions).  What bounds
+it is the memory the case will take once read, built into a model and handed to HiGHS: about
+:data:`BYTES_PER_CSV_ROW` per row (measured on ``benchmarks/orlib.py``'s capa case, one arc per row, whose solve
+peaks near 2 GB).  The rows are counted before the file is parsed (line ends: an upper bound on its records), so a
+file of millions of empty lines is refused before it costs anything.  A workbook keeps its fixed limits
+(:mod:`optimizer.io.workbook`): its cells are expanded from a zip, and its bounds are part of the defence against
+hostile files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BYTES_PER_CSV_ROW = 16 * 2**10
+MEMINFO = Path("/proc/meminfo")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux's ``MemAvailable``); ``None`` where it is not known."""
+    try:
+        for line in MEMINFO.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def csv_row_limit() -> int | None:
+    """The most rows one CSV file may have on this machine now (``None``: no limit known beyond the file size)."""
+    available = available_memory()
+    return None if available is None else available // BYTES_PER_CSV_ROW
+
+
+def csv_rows_problem(data: bytes) -> str | None:
+    """Why a CSV file's content is too long to read here, or ``None`` when it is not."""
+    limit = csv_row_limit()
+    if limit is None:
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines <= limit:
+        return None
+    return (f"{lines:,} rows: above the {limit:,} rows this machine's available memory "
+            f"({available_memory() / 2**30:,.1f} GiB, about {BYTES_PER_CSV_ROW // 2**10} KiB per row once "
+            "built into a model) can hold")
