@@ -36,12 +36,13 @@ def csv_row_limit() -> int | None:
 
 def csv_rows_problem(data: bytes) -> str | None:
     """Why a CSV file's content is too long to read here, or ``None`` when it is not."""
-    limit = csv_row_limit()
-    if limit is None:
+    available = available_memory()
+    if available is None:
         return None
+    limit = available // BYTES_PER_CSV_ROW
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if lines <= limit:
         return None
     return (f"{lines:,} rows: above the {limit:,} rows this machine's available memory "
-            f"({available_memory() / 2**30:,.1f} GiB, about {BYTES_PER_CSV_ROW // 2**10} KiB per row once "
+            f"({available / 2**30:,.1f} GiB, about {BYTES_PER_CSV_ROW // 2**10} KiB per row once "
             "built into a model) can hold")
