@@ -7,7 +7,8 @@ The converter follows the format OR-Library publishes in ``capinfo.txt``::
     for each customer j (j=1,...,n): demand, cost of allocating all of the demand of j to warehouse i (i=1,...,m)
 
 In capa, capb and capc the word ``capacity`` stands in for each warehouse's capacity, to be replaced by a value of
-Table 1 of the paper (four problems per file); :func:`read_cap` takes it as ``capacity``.  Numbers may wrap over
+Table 1 of the paper (four problems per file); :func:`read_cap` takes it as ``capacity``, or, without one, as the
+total demand: the uncapacitated problem, whose optima OR-Library publishes in ``uncapopt``.  Numbers may wrap over
 lines, so the file is read as a stream of tokens.
 
 Mapping: a warehouse is a lumpy greenfield refinery (``max_new_tpa`` = capacity, ``fixed_capex_usd`` = fixed cost,
@@ -16,12 +17,15 @@ customer is a fab of one product whose demand must be met; allocating costs ``co
 from the warehouse; one mine of ample capacity supplies every warehouse at no cost.  The optimum of the case is the
 optimum of the warehouse problem (demand may be split between warehouses, as in Beasley's problems).
 
-The OR-Library files themselves cannot be downloaded from where this benchmark was written; :func:`generate_cap`
-writes instances *in the same format* with the shape of capa/capb/capc (100 sites, 1,000 customers), so that the
-converter reads exactly what it would read from OR-Library.  With the real files::
+cap71, cap101 and cap131 are in ``tests/data/orlib``; capa, capb and capc (1.2 MB each) in the project's reference
+folder.  :func:`generate_cap` writes instances in the same format, of any size::
 
-    python benchmarks/orlib.py --file capa --capacity 8000 --out /tmp/capa     # then: paxsilica solve /tmp/capa
-    python benchmarks/orlib.py --generate 100 1000 --seed 1 --solve             # a generated capa-like instance
+    python benchmarks/orlib.py --compare capa.txt capb.txt capc.txt --time-limit 300   # paxsilica vs strong highspy
+    python benchmarks/orlib.py --file capa.txt --out /tmp/capa      # the CSV case; then: paxsilica solve /tmp/capa
+    python benchmarks/orlib.py --generate 100 1000 --seed 1 --solve  # a generated instance, with and without links
+
+``--compare`` runs ``paxsilica solve`` on each file's CSV case in its own process (what a user runs) beside the
+strong formulation written directly in highspy (:mod:`benchmarks.orlib_strong`), with the same HiGHS options.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import highspy
 import numpy as np
 
 from benchmarks.orlib import CapInstance
+from optimizer.solver.methods import quiet_highs
 
 # paxsilica's defaults (optimizer/solver/highs.py), so that both routes stop at the same proof.
 OPTIONS: dict[str, Any] = {"output_flag": False, "random_seed": 0, "threads": 1, "mip_rel_gap": 1e-7,
@@ -67,7 +68,7 @@ def solve_strong(instance: CapInstance, time_limit: float | None = None, relaxat
     """Build and solve the strong formulation; status, objective, gap and times (build, HiGHS's solve)."""
     start = time.perf_counter()
     arrays = strong_model(instance)
-    h = highspy.Highs()
+    h = quiet_highs()
     for name, option in OPTIONS.items():
         h.setOptionValue(name, option)
     if time_limit is not None:

@@ -2,8 +2,9 @@
 
 A CSV file has no fixed row limit (OR-Library's capa has 100,000 arcs; a real case can have millions).  What bounds
 it is the memory the case will take once read, built into a model and handed to HiGHS: about
-:data:`BYTES_PER_CSV_ROW` per row (measured on ``benchmarks/orlib.py``'s capa case, one arc per row, whose solve
-peaks near 2 GB).  The rows are counted before the file is parsed (line ends: an upper bound on its records), so a
+:data:`BYTES_PER_CSV_ROW` per row: OR-Library's capa as a CSV case (``benchmarks/orlib.py``, 101,215 rows, nearly
+all of them arcs) peaks at 0.8 GB in ``paxsilica solve``, about 8 KiB a row, taken twice over for branch and bound
+and the result tables.  The rows are counted before the file is parsed (line ends: an upper bound on its records), so a
 file of millions of empty lines is refused before it costs anything.  A workbook keeps its fixed limits
 (:mod:`optimizer.io.workbook`): its cells are expanded from a zip, and its bounds are part of the defence against
 hostile files.
