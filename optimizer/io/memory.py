@@ -41,7 +41,8 @@ def csv_rows_problem(data: bytes) -> str | None:
     if available is None:
         return None
     limit = available // BYTES_PER_CSV_ROW
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    # Line ends of either kind (a file saved with CR alone is read as CSV too); a last line may lack one.
+    lines = max(data.count(b"\n"), data.count(b"\r")) + (0 if data.endswith((b"\n", b"\r")) else 1)
     if lines <= limit:
         return None
     return (f"{lines:,} rows: above the {limit:,} rows this machine's available memory "

@@ -44,6 +44,8 @@ def test_a_file_of_empty_lines_is_refused_before_it_is_parsed(tmp_path: Path, mo
     assert memory.csv_rows_problem(b"\n" * 70_000) is not None
     assert memory.csv_rows_problem(b"a,b\n" * 65_536) is None
     assert memory.csv_rows_problem(b"a,b\n" * 65_536 + b"a,b") is not None  # a last line without its line end
+    assert memory.csv_rows_problem(b"a,b\r" * 70_000) is not None  # line ends of an old Mac
+    assert memory.csv_rows_problem(b"a,b\r\n" * 65_536) is None
 
 
 def test_without_meminfo_only_the_file_size_bounds_a_csv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
