@@ -19,9 +19,10 @@ from typing import Literal
 import pandas as pd
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.memory import csv_rows_problem
 from optimizer.io.schema import REQUIRED, TABLES, ColumnSpec, TableSpec
 from optimizer.io.tables import ROW, InputTables, _excel_column
-from optimizer.io.workbook import MAX_COLUMNS, MAX_ROWS, check_file_size, read_workbook
+from optimizer.io.workbook import MAX_COLUMNS, check_file_size, read_workbook
 from optimizer.io.workbook import RawSheet as _RawSheet
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -165,6 +166,10 @@ def _read_csv_dir(path: Path) -> tuple[dict[str, _RawSheet], str, list[Problem]]
 
 
 def _parse_csv(name: str, stem: str, data: bytes, problems: list[Problem]) -> _RawSheet:
+    too_long = csv_rows_problem(data)
+    if too_long:
+        problems.append(Problem(name, too_long, stem))
+        return _RawSheet(name, unreadable=True)
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -177,10 +182,9 @@ def _parse_csv(name: str, stem: str, data: bytes, problems: list[Problem]) -> _R
         problems.append(Problem(name, f"cannot be read as CSV: {err}", stem))
         return _RawSheet(name, unreadable=True)
     wide = next((i for i, rec in enumerate(records) if len(rec) > MAX_COLUMNS), None)
-    if len(records) > MAX_ROWS or wide is not None:
-        where = f"row {wide + 1} has {len(records[wide])} columns" if wide is not None else f"{len(records):,} rows"
-        problems.append(Problem(name, f"{where}: above the {MAX_ROWS:,} rows and {MAX_COLUMNS} columns paxsilica "
-                                      "reads from one file", stem))
+    if wide is not None:
+        problems.append(Problem(name, f"row {wide + 1} has {len(records[wide])} columns: above the {MAX_COLUMNS} "
+                                      "columns paxsilica reads from one file", stem))
         return _RawSheet(name, unreadable=True)
     # Row numbers are record numbers, which is what a spreadsheet shows when it opens the file.
     return _RawSheet(name, [(i + 1, list(rec)) for i, rec in enumerate(records)])

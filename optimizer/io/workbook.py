@@ -20,7 +20,7 @@ from optimizer.errors import InputError, Problem
 
 MAX_FILE_BYTES = 100 * 2**20  # an input file on disk (a workbook, or one CSV file)
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # a workbook's contents once unzipped
-MAX_ROWS = 100_000  # rows of one sheet (or CSV file), header included
+MAX_ROWS = 100_000  # rows of one sheet, header included (a CSV file: optimizer.io.memory)
 MAX_COLUMNS = 200  # columns of one sheet (or CSV file)
 
 
