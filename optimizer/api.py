@@ -58,13 +58,15 @@ class Result:
 
     tables: dict[str, pd.DataFrame]
     summary: dict[str, Any]
+    inputs: tuple[Path, ...] = ()  # what the results were made from: ``write`` refuses a folder that is or holds one
 
     def write(self, out_dir: PathLike) -> Path:
         """Write the result files into ``out_dir`` (CSV files, ``results.xlsx``, ``summary.json``), with the same
-        safe writer as the command line: only the tool's own files are replaced, all at once."""
+        safe writer as the command line: only the tool's own files are replaced, all at once, and a folder that is
+        or holds the input is refused (:class:`optimizer.io.outdir.OutputError`)."""
         from optimizer.io.write import write_results
 
-        return write_results(Path(out_dir), self.tables, self.summary)
+        return write_results(Path(out_dir), self.tables, self.summary, protect=self.inputs)
 
 
 @dataclass
@@ -143,11 +145,26 @@ def _case(case: Case | PathLike | None) -> Case:
     return case if isinstance(case, Case) else load(case)
 
 
+def _inputs(case: Case) -> tuple[Path, ...]:
+    """The files a case was read from: its input, and its scenario file when it has one."""
+    scenario_file = (case.extra.get("scenario_file") or {}).get("path")
+    return (case.path, *([Path(str(scenario_file))] if scenario_file else []))
+
+
 def _options(time_limit: float | None, mip_gap: float | None, method: str = "auto",
              solver_options: Mapping[str, Any] | None = None) -> SolveOptions:
-    """Raises ValueError naming an unknown method, HiGHS option or a value HiGHS refuses."""
-    return SolveOptions(time_limit=time_limit, mip_gap=mip_gap, method=method,
-                        solver_options=tuple((solver_options or {}).items()))
+    """Raises :class:`optimizer.arguments.ArgumentError` (a ValueError) naming the argument: a time limit or gap out
+    of range, an unknown method, HiGHS option or a value HiGHS refuses."""
+    from optimizer import arguments
+    from optimizer.solver.methods import METHODS
+
+    limit, gap = arguments.time_limit(time_limit), arguments.mip_gap(mip_gap)
+    method = arguments.choice(method, "method", METHODS)
+    given = arguments.options(solver_options)
+    try:
+        return SolveOptions(time_limit=limit, mip_gap=gap, method=method, solver_options=tuple(given.items()))
+    except ValueError as err:
+        raise arguments.ArgumentError("solver_options", str(err)) from None
 
 
 def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None = None,
@@ -172,12 +189,18 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     Run
         Check ``run.status``: a case with no plan returns a run without tables (see :meth:`Run.diagnosis`).
     """
+    from optimizer import arguments
     from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case, summary
 
+    caps = arguments.caps(caps)
+    _options(time_limit, mip_gap, method, solver_options)  # refuse bad arguments before reading anything
     case = _case(case)
     if scenario is not None:
         case = load(case.path, scenario)
-    overrides = [CapOverride.parse(f"{key}={value}") for key, value in (caps or {}).items()]
+    try:
+        overrides = [CapOverride.parse(f"{key}={value}") for key, value in caps.items()]
+    except ValueError as err:
+        raise arguments.ArgumentError("caps", str(err).replace("--cap ", "", 1)) from None
     data = apply_cap_overrides(case.data, overrides)
     if method == "auto" and not solver_options and case.extra.get("scenario_file"):
         from optimizer.scenarios.scenario import scenario_solver
@@ -187,7 +210,7 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     options = _options(time_limit, mip_gap, method, solver_options)
     done = solve_case(data, options, baseline=baseline)
     doc = {**summary(done, case.scenario), **case.extra}
-    return Run(dict(done.tables), doc, case=case, run=done, options=options)
+    return Run(dict(done.tables), doc, inputs=_inputs(case), case=case, run=done, options=options)
 
 
 def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: float = 1.0, stop: float = 0.0,
@@ -201,12 +224,17 @@ def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: floa
     cap : ``SUPPLIER:STAGE`` whose whole-scope cap is swept (added if the input has none).
     start, stop, steps : the grid of max_share, loosest first (ignored when ``shares`` is given).
     """
+    from optimizer import arguments
     from optimizer.analysis.sweep import SweptCap, frontier_table, run_sweep, sweep_shares, sweep_summary
 
+    if not isinstance(cap, str):
+        raise arguments.ArgumentError("cap", f"expected a text such as 'CHN:any', got {cap!r}")
+    grid = arguments.shares(shares) if shares is not None else sweep_shares(
+        arguments.share(start, "start"), arguments.share(stop, "stop"), arguments.steps(steps))
+    options = _options(time_limit, mip_gap, method, solver_options)
     case = _case(case)
-    grid = list(shares) if shares is not None else sweep_shares(start, stop, steps)
-    result = run_sweep(case.data, SweptCap.parse(cap), grid, _options(time_limit, mip_gap, method, solver_options))
-    return Result({"frontier": frontier_table(result)}, sweep_summary(result))
+    result = run_sweep(case.data, SweptCap.parse(cap), grid, options)
+    return Result({"frontier": frontier_table(result)}, sweep_summary(result), inputs=_inputs(case))
 
 
 def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = None, n_1: str | None = None,
@@ -222,6 +250,7 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
     reoptimize : let investments change too (default: fixed at the base plan).
     drop_caps : lift the dependence caps in the disrupted cases.
     """
+    from optimizer import arguments
     from optimizer.analysis.stress import (
         n_minus_1,
         parse_disruption,
@@ -231,16 +260,18 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
         stress_table,
     )
 
-    removals = list(remove or [])
+    removals = arguments.text_list(remove, "remove") if remove is not None else []
+    if n_1 is not None:
+        arguments.choice(n_1, "n_1", arguments.N_1_KINDS)
     if bool(removals) == bool(n_1):
         raise ValueError("give either remove=[...] (one case) or n_1='country'|'refinery'|'mine'")
+    options = _options(time_limit, mip_gap, method, solver_options)
     case = _case(case)
     cases = [[parse_disruption(case.data, text) for text in removals]] if removals else [
         [d] for d in n_minus_1(case.data, n_1)]  # type: ignore[arg-type]
-    result = run_stress(case.data, cases, reoptimize, _options(time_limit, mip_gap, method, solver_options),
-                        keep_caps=not drop_caps)
+    result = run_stress(case.data, cases, reoptimize, options, keep_caps=not drop_caps)
     tables = {"stress": stress_table(result), "stress_detail": stress_detail_table(result)}
-    return Result(tables, stress_summary(result))
+    return Result(tables, stress_summary(result), inputs=_inputs(case))
 
 
 __all__ = ["Case", "Result", "Run", "load", "solve", "stress", "sweep"]

@@ -66,7 +66,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset. Exit codes: 0 a
-    plan, 1 no usable plan, 2 bad input or usage, 3 a plan that is numerically doubtful (see its warnings).
+    plan, 1 no usable plan or a plan that is numerically doubtful (see its warnings), 2 bad input or usage.
     """
     from optimizer.analysis.diagnose import explain_failure
     from optimizer.io.outdir import check_out_dir, out_lock

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from optimizer.arguments import MAX_STEPS
 from optimizer.cli.common import (
     EXIT_NO_SOLUTION,
     MIP_GAP,
@@ -18,8 +19,6 @@ from optimizer.cli.common import (
     solver_choice,
 )
 from optimizer.errors import InputError
-
-MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing more, and each point is a solve
 
 
 @click.command()
@@ -59,6 +58,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         run_sweep,
         sweep_shares,
         sweep_summary,
+        swept_period,
     )
     from optimizer.io.load import load_case
     from optimizer.io.outdir import check_out_dir, out_lock
@@ -75,6 +75,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
+        swept_period(data, period)  # before any folder is made
     except InputError as err:
         fail_on_bad_input(err)
     when = f"-{period or data.periods[-1]}" if data.multi_period else ""
