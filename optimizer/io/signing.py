@@ -20,6 +20,7 @@ run treats them as files it did not write.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -48,11 +49,13 @@ def _key_at(path: Path) -> bytes:
     except OSError:
         pass
     fresh = secrets.token_hex(KEY_BYTES).encode()
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(fresh)
+        os.link(tmp, path)  # the key appears whole, or not at all; fails when another run made one first
     except FileExistsError:  # another run made it first (or it is a link, which is refused): use it if readable
         try:
             return _read_existing(path)
@@ -60,6 +63,9 @@ def _key_at(path: Path) -> bytes:
             return fresh
     except OSError:
         return fresh  # no place for a key: this process's own (see the module's note)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return fresh
 
 

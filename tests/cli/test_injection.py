@@ -97,3 +97,15 @@ def test_a_carriage_return_in_an_id_is_refused(tmp_path: Path) -> None:
     with_mine_id(case, "\"mt\r=cmd\"")
     result = CliRunner().invoke(main, ["validate", str(case)])
     assert result.exit_code == 2 and "mines.csv row 3, column mine" in result.output and "\r" not in result.output
+
+
+@pytest.mark.parametrize("command", [["validate"], ["sweep", "--cap", "CHN:any", "--steps", "2"],
+                                     ["stress", "--remove", "AUS"]])
+def test_every_command_prints_a_folder_name_escaped(tmp_path: Path, command: list[str]) -> None:
+    case = tmp_path / "in\x1b]0;title\x07"
+    shutil.copytree(EXAMPLE, case)
+    out = ["--out", str(tmp_path / "out\u202e")] if command[0] != "validate" else []
+    result = CliRunner().invoke(main, [command[0], str(case), *command[1:], *out])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    assert "in\\x1b]0;title\\x07" in result.output
