@@ -275,10 +275,11 @@ def _acquire(lock_path: Path, out_dir: Path) -> int:
                 raise OutputError(f"{lock_path} is a symbolic link, not paxsilica's lock; remove it (nothing was "
                                   "changed)") from None
             raise err
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:  # a hard link to a user's file would be truncated
             os.close(fd)
-            raise OutputError(f"{lock_path} is not a regular file, not paxsilica's lock; remove it (nothing was "
-                              "changed)")
+            what = "is not a regular file" if not stat.S_ISREG(found.st_mode) else "has other names (a hard link)"
+            raise OutputError(f"{lock_path} {what}, not paxsilica's lock; remove it (nothing was changed)")
         try:
             _lock_fd(fd)
         except BlockingIOError:

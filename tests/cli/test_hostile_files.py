@@ -51,6 +51,17 @@ def test_a_lock_file_that_is_a_link_is_not_followed(case: Path, tmp_path: Path) 
     assert (out / ".paxsilica.lock").is_symlink()  # not ours to remove either
 
 
+def test_a_lock_file_that_is_a_hard_link_to_a_users_file_is_not_truncated(case: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = out / "notes.txt"
+    victim.write_text("precious")
+    (out / ".paxsilica.lock").hardlink_to(victim)
+    result = solve(str(case), "--out", str(out))
+    assert result.exit_code == 2 and "hard link" in result.output, result.output
+    assert victim.read_text() == "precious"
+
+
 def test_out_that_is_a_link_is_refused(case: Path, tmp_path: Path) -> None:
     real = tmp_path / "real"
     real.mkdir()
