@@ -14,8 +14,9 @@ key) would not do: anyone can hash the file they want removed.
 
 The key is 32 random bytes in ``$PAXSILICA_KEY_FILE``, else ``$XDG_CONFIG_HOME/paxsilica/manifest.key``, else
 ``~/.config/paxsilica/manifest.key``, made on first use with mode 0600 (a symbolic link there is refused).  When it
-cannot be made (a read-only home), this process signs with a key of its own: its results are written, and a later
-run treats them as files it did not write.
+cannot be made there (a home that is not writable), it is kept in ``$TMPDIR/paxsilica-<uid>/``, a folder only this
+user may enter (one made by someone else is not used); failing that too, this process signs with a key of its own:
+its results are written, and a later run treats them as files it did not write.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import hmac
 import json
 import os
 import secrets
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +45,25 @@ def key_path() -> Path:
     return Path(config) / "paxsilica" / "manifest.key"
 
 
+def _fallback_path() -> Path | None:
+    """``$TMPDIR/paxsilica-<uid>/manifest.key`` when the configuration folder cannot hold the key (a home that is
+    not writable): used only when that folder is this user's own, a real folder, and closed to others."""
+    if not hasattr(os, "getuid"):
+        return None
+    folder = Path(tempfile.gettempdir()) / f"paxsilica-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return None  # someone else made it (or opened it to others): not a place for this user's key
+    return folder / "manifest.key"
+
+
 @functools.cache
-def _key_at(path: Path) -> bytes:
+def _key_at(path: Path) -> bytes | None:
+    """The key kept at ``path``, made there if missing; None when it can be neither read nor made."""
     try:
         return _read_existing(path)
     except OSError:
@@ -60,9 +80,9 @@ def _key_at(path: Path) -> bytes:
         try:
             return _read_existing(path)
         except OSError:
-            return fresh
+            return None
     except OSError:
-        return fresh  # no place for a key: this process's own (see the module's note)
+        return None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -78,9 +98,17 @@ def _read_existing(path: Path) -> bytes:
     return key
 
 
+_PROCESS_KEY = secrets.token_bytes(KEY_BYTES)
+
+
 def user_key() -> bytes:
-    """The user's signing key (made on first use)."""
-    return _key_at(key_path())
+    """The user's signing key: kept at :func:`key_path` (made on first use), else in the user's own folder of the
+    temporary folder, else this process's own (see the module's note)."""
+    key = _key_at(key_path())
+    if key is None and not os.environ.get("PAXSILICA_KEY_FILE"):
+        fallback = _fallback_path()
+        key = _key_at(fallback) if fallback is not None else None
+    return key if key is not None else _PROCESS_KEY
 
 
 def signature(doc: dict[str, Any]) -> str:
@@ -102,8 +130,6 @@ def tag(text: str) -> str:
 
 def file_sha256(path: Path) -> str | None:
     """SHA-256 of a regular file's bytes, never following a symbolic link; None when it is not a regular file."""
-    import stat
-
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:

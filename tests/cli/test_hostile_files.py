@@ -205,3 +205,36 @@ def test_api_write_refuses_the_input_folder_as_the_cli_does(case: Path) -> None:
     with pytest.raises(OutputError, match="input"):
         frontier.write(case)
     assert tree(case) == before
+
+
+def test_without_a_writable_config_folder_a_second_run_still_replaces_its_own_files(case: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    (tmp_path / "tmp").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PAXSILICA_KEY_FILE"}
+    env.update(XDG_CONFIG_HOME=str(blocker / "config"), TMPDIR=str(tmp_path / "tmp"))
+    out = tmp_path / "out"
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", "from optimizer.cli import main; main()", "solve", str(case),
+                               "--out", str(out), "-q", "--no-baseline"], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    key = tmp_path / "tmp" / f"paxsilica-{os.getuid()}" / "manifest.key"
+    assert key.is_file() and (key.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_key_folder_in_the_temporary_folder_made_by_someone_else_is_not_used(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from optimizer.io import signing
+
+    monkeypatch.setattr(signing.tempfile, "gettempdir", lambda: str(tmp_path))
+    planted = tmp_path / f"paxsilica-{os.getuid()}"
+    planted.mkdir(mode=0o777)
+    planted.chmod(0o777)  # open to everyone: whoever made it could read the key
+    assert signing._fallback_path() is None
