@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.io.files import read_regular
+
 BUILD_KEY = ["refinery", "period"]
 FLOW_KEY = ["stage", "from", "to", "product", "origin_country", "period"]
 # Every result table of a solve and columns it must have: a run whose tables cannot be read is not compared.
@@ -146,7 +148,7 @@ def read_run(path: Path, flows: bool = False) -> RunFolder:
     if not path.is_dir():
         raise UnreadableRun(f"{path}: not a folder")
     try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads(read_regular(path / "summary.json").decode("utf-8"))  # a FIFO there is refused
     except FileNotFoundError:
         raise UnreadableRun(f"{path / 'summary.json'}: missing") from None
     except (OSError, ValueError) as err:

@@ -134,3 +134,13 @@ def test_solver_options_out_of_range_are_refused(tmp_path: Path, option: str) ->
     assert result.exit_code == 2, result.output
     assert option.split("=")[0] in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_compare_refuses_a_fifo_named_summary_json(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        os.mkfifo(tmp_path / name / "summary.json")
+    result = cli("compare", str(tmp_path / "a"), str(tmp_path / "b"), timeout=60)
+    assert result.returncode == 2, result.stderr + result.stdout
+    assert "summary.json" in result.stderr and "not a regular file (a FIFO)" in result.stderr
