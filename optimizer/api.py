@@ -63,13 +63,15 @@ class Result:
 
     tables: dict[str, pd.DataFrame]
     summary: dict[str, Any]
+    inputs: tuple[Path, ...] = ()  # what the results were made from: ``write`` refuses a folder that is or holds one
 
     def write(self, out_dir: PathLike) -> Path:
         """Write the result files into ``out_dir`` (CSV files, ``results.xlsx``, ``summary.json``), with the same
-        safe writer as the command line: only the tool's own files are replaced, all at once."""
+        safe writer as the command line: only the tool's own files are replaced, all at once, and a folder that is
+        or holds the input is refused (:class:`optimizer.io.outdir.OutputError`)."""
         from optimizer.io.write import write_results
 
-        return write_results(Path(out_dir), self.tables, self.summary)
+        return write_results(Path(out_dir), self.tables, self.summary, protect=self.inputs)
 
 
 @dataclass
@@ -148,11 +150,26 @@ def _case(case: Case | PathLike | None) -> Case:
     return case if isinstance(case, Case) else load(case)
 
 
+def _inputs(case: Case) -> tuple[Path, ...]:
+    """The files a case was read from: its input, and its scenario file when it has one."""
+    scenario_file = (case.extra.get("scenario_file") or {}).get("path")
+    return (case.path, *([Path(str(scenario_file))] if scenario_file else []))
+
+
 def _options(time_limit: float | None, mip_gap: float | None, method: str = "auto",
              solver_options: Mapping[str, Any] | None = None) -> SolveOptions:
-    """Raises ValueError naming an unknown method, HiGHS option or a value HiGHS refuses."""
-    return SolveOptions(time_limit=time_limit, mip_gap=mip_gap, method=method,
-                        solver_options=tuple((solver_options or {}).items()))
+    """Raises :class:`optimizer.arguments.ArgumentError` (a ValueError) naming the argument: a time limit or gap out
+    of range, an unknown method, HiGHS option or a value HiGHS refuses."""
+    from optimizer import arguments
+    from optimizer.solver.methods import METHODS
+
+    limit, gap = arguments.time_limit(time_limit), arguments.mip_gap(mip_gap)
+    method = arguments.choice(method, "method", METHODS)
+    given = arguments.options(solver_options)
+    try:
+        return SolveOptions(time_limit=limit, mip_gap=gap, method=method, solver_options=tuple(given.items()))
+    except ValueError as err:
+        raise arguments.ArgumentError("solver_options", str(err)) from None
 
 
 def scenario_solver_options(case: Case, method: str, solver_options: Mapping[str, Any] | None
@@ -196,8 +213,10 @@ def solve(case: Case | Model | PathLike | None = None, caps: Mapping[str, float]
     if isinstance(case, Model):
         if caps or scenario is not None:
             raise ValueError("a built model's caps and scenario are given to px.build(case, caps=..., scenario=...)")
+        _options(time_limit, mip_gap, method, solver_options)  # refuse bad arguments before solving anything
         model = case
     else:
+        _options(time_limit, mip_gap, method, solver_options)  # refuse bad arguments before reading anything
         model = build(case, caps, scenario)
     return solve_model(model, time_limit, mip_gap, baseline, method, solver_options, fastest)
 
@@ -213,12 +232,17 @@ def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: floa
     cap : ``SUPPLIER:STAGE`` whose whole-scope cap is swept (added if the input has none).
     start, stop, steps : the grid of max_share, loosest first (ignored when ``shares`` is given).
     """
+    from optimizer import arguments
     from optimizer.analysis.sweep import SweptCap, frontier_table, run_sweep, sweep_shares, sweep_summary
 
+    if not isinstance(cap, str):
+        raise arguments.ArgumentError("cap", f"expected a text such as 'CHN:any', got {cap!r}")
+    grid = arguments.shares(shares) if shares is not None else sweep_shares(
+        arguments.share(start, "start"), arguments.share(stop, "stop"), arguments.steps(steps))
+    options = _options(time_limit, mip_gap, method, solver_options)
     case = _case(case)
-    grid = list(shares) if shares is not None else sweep_shares(start, stop, steps)
-    result = run_sweep(case.data, SweptCap.parse(cap), grid, _options(time_limit, mip_gap, method, solver_options))
-    return Result({"frontier": frontier_table(result)}, sweep_summary(result))
+    result = run_sweep(case.data, SweptCap.parse(cap), grid, options)
+    return Result({"frontier": frontier_table(result)}, sweep_summary(result), inputs=_inputs(case))
 
 
 def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = None, n_1: str | None = None,
@@ -234,6 +258,7 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
     reoptimize : let investments change too (default: fixed at the base plan).
     drop_caps : lift the dependence caps in the disrupted cases.
     """
+    from optimizer import arguments
     from optimizer.analysis.stress import (
         n_minus_1,
         parse_disruption,
@@ -243,16 +268,18 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
         stress_table,
     )
 
-    removals = list(remove or [])
+    removals = arguments.text_list(remove, "remove") if remove is not None else []
+    if n_1 is not None:
+        arguments.choice(n_1, "n_1", arguments.N_1_KINDS)
     if bool(removals) == bool(n_1):
         raise ValueError("give either remove=[...] (one case) or n_1='country'|'refinery'|'mine'")
+    options = _options(time_limit, mip_gap, method, solver_options)
     case = _case(case)
     cases = [[parse_disruption(case.data, text) for text in removals]] if removals else [
         [d] for d in n_minus_1(case.data, n_1)]  # type: ignore[arg-type]
-    result = run_stress(case.data, cases, reoptimize, _options(time_limit, mip_gap, method, solver_options),
-                        keep_caps=not drop_caps)
+    result = run_stress(case.data, cases, reoptimize, options, keep_caps=not drop_caps)
     tables = {"stress": stress_table(result), "stress_detail": stress_detail_table(result)}
-    return Result(tables, stress_summary(result))
+    return Result(tables, stress_summary(result), inputs=_inputs(case))
 
 
 def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: str = "country",
@@ -278,6 +305,7 @@ def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: s
     InputError
         A slack below 0, an unknown grouping or a period the case does not have (named as the command's option).
     """
+    from optimizer import arguments
     from optimizer.analysis.alternatives import (
         alternatives_summary,
         alternatives_table,
@@ -286,11 +314,13 @@ def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: s
     )
     from optimizer.solver.run import CapOverride, apply_cap_overrides
 
+    caps = arguments.caps(caps)
+    options = _options(time_limit, mip_gap, method, solver_options)  # refuse bad arguments before reading anything
     case = _case(case)
     if scenario is not None:
         case = load(case.path, scenario)
-    data = apply_cap_overrides(case.data, [CapOverride.parse(f"{k}={v}") for k, v in (caps or {}).items()])
-    alt = run_alternatives(data, slack, by, period, _options(time_limit, mip_gap, method, solver_options), workers)
+    data = apply_cap_overrides(case.data, [CapOverride.parse(f"{k}={v}") for k, v in caps.items()])
+    alt = run_alternatives(data, slack, by, period, options, workers)
     if not alt.ok:
         return Result({}, {**alternatives_summary(alt), "scenario": case.scenario})
     tables = {"alternatives": alternatives_table(alt), "alternatives_builds": builds_table(alt)}

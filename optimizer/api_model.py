@@ -80,14 +80,19 @@ def build(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     Model
         ``m.pyomo`` to change, then ``px.solve(m)``.
     """
+    from optimizer import arguments
     from optimizer.api import _case, load
     from optimizer.model import build_model
     from optimizer.solver.run import CapOverride, apply_cap_overrides
 
+    caps = arguments.caps(caps)
     case = _case(case)
     if scenario is not None:
         case = load(case.path, scenario)
-    overrides = [CapOverride.parse(f"{key}={value}") for key, value in (caps or {}).items()]
+    try:
+        overrides = [CapOverride.parse(f"{key}={value}") for key, value in caps.items()]
+    except ValueError as err:
+        raise arguments.ArgumentError("caps", str(err).replace("--cap ", "", 1)) from None
     data = apply_cap_overrides(case.data, overrides)
     return Model(case, data, build_model(data))
 
@@ -96,7 +101,7 @@ def solve_model(model: Model, time_limit: float | None = None, mip_gap: float | 
                 baseline: bool = True, method: str = "auto", solver_options: Mapping[str, Any] | None = None,
                 fastest: bool = True) -> Run:
     """Solve a built (and perhaps changed) model: what ``px.solve(m)`` calls; the options as in ``px.solve``."""
-    from optimizer.api import Run, _options, scenario_solver_options
+    from optimizer.api import Run, _inputs, _options, scenario_solver_options
     from optimizer.solver.run import solve_case, summary
 
     method, solver_options = scenario_solver_options(model.case, method, solver_options)
@@ -108,7 +113,7 @@ def solve_model(model: Model, time_limit: float | None = None, mip_gap: float | 
 
         extra = add_pathway(done, options)
     doc = {**summary(done, model.case.scenario), **model.case.extra, **extra}
-    return Run(dict(done.tables), doc, case=model.case, run=done, options=options)
+    return Run(dict(done.tables), doc, inputs=_inputs(model.case), case=model.case, run=done, options=options)
 
 
 __all__ = ["Model", "build", "solve_model"]

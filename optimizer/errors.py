@@ -21,6 +21,14 @@ def cut_ids(message: str) -> str:
     return _QUOTED.sub(cut, message)
 
 
+def shown(message: str) -> str:
+    """``message`` as it may reach a terminal: long ids cut (:func:`cut_ids`), control characters and bidi controls
+    written as escapes (:func:`optimizer.safe_text.visible`), line breaks kept."""
+    from optimizer.safe_text import visible
+
+    return visible(cut_ids(message), one_line=False)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input.
@@ -37,7 +45,7 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        return cut_ids(f"{self.where}: {self.message}" if self.where else self.message)
+        return shown(f"{self.where}: {self.message}" if self.where else self.message)
 
 
 class InputError(Exception):

@@ -15,11 +15,14 @@ A missing cost component, cap, build row or flow counts as zero on that side.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from optimizer.io.files import read_regular
 
 BUILD_KEY = ["refinery", "period"]
 FLOW_KEY = ["stage", "from", "to", "product", "origin_country", "period"]
@@ -88,7 +91,39 @@ def _csv(path: Path, key: list[str], value: str) -> pd.DataFrame:
     missing = [c for c in [*key, value] if c not in df.columns]
     if missing:
         raise UnreadableRun(f"{path}: no column {', '.join(missing)}")
+    for column in [value, *(c for c in key if c == "period")]:
+        numbers = pd.to_numeric(df[column], errors="coerce")
+        bad = df.index[(numbers.isna() & df[column].notna()) | numbers.isin([math.inf, -math.inf])]
+        if len(bad):
+            raise UnreadableRun(f"{path} row {bad[0] + 2}, column {column}: expected a finite number, got "
+                                f"{df[column].iloc[bad[0]]!r}")
     return df
+
+
+def _finite(where: str, value: Any, optional: bool = False) -> None:
+    """A number of summary.json that is compared: a finite number (``Infinity`` would be 'close' to anything)."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise UnreadableRun(f"{where}: expected a finite number, got {value!r}")
+
+
+def _check_summary(path: Path, s: dict[str, Any]) -> None:
+    """Every number of ``s`` that :func:`compare_runs` reads is a finite number; UnreadableRun naming it otherwise."""
+    _finite(f"{path}, objective_usd", s.get("objective_usd"), optional=True)
+    _finite(f"{path}, unmet_t", s.get("unmet_t"), optional=True)
+    for section in ("cost_breakdown_usd", "china_share"):
+        part = s.get(section) or {}
+        if not isinstance(part, dict):
+            raise UnreadableRun(f"{path}, {section}: expected a table of numbers")
+        for key, value in part.items():
+            _finite(f"{path}, {section}, {key}", value, optional=True)
+    caps = s.get("caps") or []
+    if not isinstance(caps, list) or not all(isinstance(c, dict) for c in caps):
+        raise UnreadableRun(f"{path}, caps: expected a list of caps")
+    for i, c in enumerate(caps):
+        for key in ("share", "max_share"):
+            _finite(f"{path}, caps[{i}].{key}", c.get(key), optional=True)
 
 
 def _listed_files(path: Path) -> set[str]:
@@ -113,13 +148,14 @@ def read_run(path: Path, flows: bool = False) -> RunFolder:
     if not path.is_dir():
         raise UnreadableRun(f"{path}: not a folder")
     try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads(read_regular(path / "summary.json").decode("utf-8"))  # a FIFO there is refused
     except FileNotFoundError:
         raise UnreadableRun(f"{path / 'summary.json'}: missing") from None
     except (OSError, ValueError) as err:
         raise UnreadableRun(f"{path / 'summary.json'}: not valid JSON ({err})") from None
     if not isinstance(summary, dict) or "status" not in summary or "objective_usd" not in summary:
         raise UnreadableRun(f"{path / 'summary.json'}: not the summary of a solve (no status or objective_usd)")
+    _check_summary(path / "summary.json", summary)
     listed = _listed_files(path)
     for name, columns in RESULT_COLUMNS.items():
         csv = path / f"{name}.csv"

@@ -121,6 +121,26 @@ def sweep_shares(start: float, stop: float, steps: int) -> list[float]:
     return [round(float(s), 12) for s in np.linspace(start, stop, steps)]
 
 
+def swept_period(data: ModelData, period: int | None) -> int | None:
+    """The period whose share is swept: ``period``, or the last one on a pathway; None without a periods sheet.
+
+    Raises
+    ------
+    InputError
+        ``period`` is not a period of the case, or is given for a case without a periods sheet.
+    """
+    if not data.multi_period:
+        if period is not None:
+            raise InputError([Problem("--period", f"{period}: the case has no periods sheet, so there is no period to "
+                                                  "sweep; leave --period out")])
+        return None
+    period = data.periods[-1] if period is None else period
+    if period not in data.periods:
+        raise InputError([Problem("--period", f"{period} is not a period of the case (periods: "
+                                              + ", ".join(str(t) for t in data.periods) + ")")])
+    return period
+
+
 def swept_cap(data: ModelData, cap: SweptCap, share: float, period: int | None = None) -> tuple[ModelData, str, bool]:
     """The case with the swept cap at ``share``, the cap's id, and whether it had to be added.
 
@@ -187,13 +207,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         raise ValueError("no shares to sweep")
     options = options or SolveOptions()
     start = time.perf_counter()
-    if data.multi_period:
-        period = data.periods[-1] if period is None else period
-        if period not in data.periods:
-            raise InputError([Problem("--period", f"{period} is not a period of the case (periods: "
-                                                  + ", ".join(str(t) for t in data.periods) + ")")])
-    else:
-        period = None
+    period = swept_period(data, period)
     data, name, added = swept_cap(data, cap, shares[0], period)
     if not data.caps[name].supplier_countries:
         raise InputError([Problem("--cap", f"supplier {cap.supplier!r} matches no country")])

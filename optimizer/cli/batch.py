@@ -19,6 +19,7 @@ from optimizer.cli.common import (
     solver_choice,
 )
 from optimizer.errors import InputError
+from optimizer.safe_text import visible
 
 if TYPE_CHECKING:
     from optimizer.solver.highs import SolveOptions
@@ -74,7 +75,7 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
         except MissingExtra as err:
             fail(str(err))
     if not source.exists():
-        raise click.BadParameter(f"{source}: not found", param_hint="SCENARIOS.toml|INPUT")
+        raise click.BadParameter(f"{visible(str(source))}: not found", param_hint="SCENARIOS.toml|INPUT")
     if scheduler is not None and not _SCHEDULER.match(scheduler):
         raise click.BadParameter(f"{scheduler[:80]!r} is not a scheduler address (e.g. tcp://10.0.0.5:8786)",
                                  param_hint="--scheduler")
@@ -109,7 +110,7 @@ def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, schedule
     what = "sample(s)" if samples else "scenario(s)"
     try:
         with track(total, f"batch: {total} {what}", quiet) as bar:
-            bar.row(f"paxsilica batch: {total} {what} of {source} on {where}")
+            bar.row(f"paxsilica batch: {total} {what} of {visible(str(source))} on {where}")
             result = run_batch(entries, out_dir, workers=workers, scheduler=scheduler,
                                options=options, warm=warm,
                                progress=progress)

@@ -1,14 +1,14 @@
 """What every command shares: exit codes, how problems are reported, and option types that refuse nonsense.
 
 Exit codes (also in the README): 0 a plan (or the command's output) is ready; 1 no usable plan (infeasible, time-out
-without a plan, failed batch scenarios, a regression found by ``compare``); 2 bad input or usage, or results that
-cannot be written (the message says why, in one line); 3 a plan was written but is numerically doubtful (its
-``summary.json`` lists the warnings); 130 interrupted (Ctrl-C), nothing written.
+without a plan, failed batch scenarios, a regression found by ``compare``), or a plan that was written but is
+numerically doubtful (its ``summary.json`` lists the warnings); 2 bad input or usage, or results that cannot be written
+(the message says why, in one line); 130 interrupted (Ctrl-C), nothing written.  :data:`EXIT_CODES` is that list,
+which every command's help repeats.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from optimizer.errors import InputError, cut_ids
+from optimizer.errors import InputError, shown
 
 if TYPE_CHECKING:
     from optimizer.solver.highs import SolveOptions
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 # A numerically doubtful plan is not a usable one: the contract's exit 1, with the warnings said and written.
 EXIT_DOUBTFUL = EXIT_NO_SOLUTION
+EXIT_CODES = (EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT, EXIT_INTERRUPTED)  # every code a command exits with
 
 T = TypeVar("T")
 _abandoned: list[threading.Thread] = []  # solves left running on Ctrl-C (see interruptible)
@@ -46,7 +47,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """One line on stderr, naming the command, then exit ``code`` (2 unless told)."""
     ctx = click.get_current_context(silent=True)
     name = ctx.command_path if ctx is not None else "paxsilica"
-    click.echo(f"{name}: {cut_ids(message)}", err=True)
+    click.echo(f"{name}: {shown(message)}", err=True)
     sys.exit(code)
 
 
@@ -59,17 +60,13 @@ class FiniteFloat(click.ParamType):
         self.low, self.high, self.low_open = low, high, low_open
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from optimizer.arguments import ArgumentError, finite_number  # the rule the API applies too
+
         try:
-            x = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        if not math.isfinite(x):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        if self.low is not None and (x < self.low or (self.low_open and x == self.low)):
-            self.fail(f"{value} must be {'>' if self.low_open else '>='} {self.low:g}", param, ctx)
-        if self.high is not None and x > self.high:
-            self.fail(f"{value} must be <= {self.high:g}", param, ctx)
-        return x
+            return finite_number(param.name if param is not None and param.name else "value", value, self.low,
+                                 self.high, self.low_open)
+        except ArgumentError as err:
+            self.fail(err.reason, param, ctx)
 
     def __repr__(self) -> str:
         return f"FiniteFloat({self.low}, {self.high})"
@@ -150,7 +147,7 @@ def _exit_now() -> NoReturn:
 
 def _one_line(ctx: click.Context, message: str) -> NoReturn:
     sub = ctx.invoked_subcommand
-    click.echo(f"{ctx.command_path}{' ' + sub if sub else ''}: {cut_ids(message)}", err=True)
+    click.echo(f"{ctx.command_path}{' ' + sub if sub else ''}: {shown(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

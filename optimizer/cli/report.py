@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from optimizer.cli.common import EXIT_BAD_INPUT
+from optimizer.safe_text import visible
 
 
 @click.command()
@@ -35,4 +36,4 @@ def report(run_dir: Path, out: Path | None, png: bool, period: int | None, produ
         click.echo(f"paxsilica report: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for path in written if not quiet else []:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {visible(str(path))}")

@@ -9,6 +9,7 @@ import click
 
 from optimizer.cli.common import EXIT_NO_SOLUTION, fail_on_bad_input
 from optimizer.errors import InputError
+from optimizer.safe_text import visible
 
 
 def _usd(x: float | None) -> str:
@@ -58,15 +59,17 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
         bar.advance()
 
     with track(1 + 2 * len(ranges), "sensitivity", quiet) as bar:
-        bar.row(f"paxsilica sensitivity: {input_path}, {len(ranges)} range(s) from {ranges_from}")
+        bar.row(f"paxsilica sensitivity: {visible(str(input_path))}, {len(ranges)} range(s) from "
+                f"{visible(str(ranges_from))}")
         bar.row(f"  {'case':<40} {'cost of caps':>16} {'total cost':>18}  status")
         try:
             tornado = run_sensitivity(tables, ranges, overrides, SolveOptions(time_limit=time_limit), on_point=show)
         except InputError as err:
             fail_on_bad_input(err)
     if not tornado.base.usable:
-        click.echo(f"{input_path}: the base case has no plan ({tornado.base.status}). Run `paxsilica solve` for a "
-                   f"diagnosis. No results written; anything already in {out_dir} is untouched.", err=True)
+        click.echo(f"{visible(str(input_path))}: the base case has no plan ({tornado.base.status}). Run `paxsilica "
+                   "solve` for a diagnosis. No results written; anything already in "
+                   f"{visible(str(out_dir))} is untouched.", err=True)
         sys.exit(EXIT_NO_SOLUTION)
     summary = sensitivity_document(tornado, ranges_from, overrides)
     table = tornado_table(tornado)
@@ -78,4 +81,4 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
                "over a pathway's horizon), "
                f"{_usd(summary['cap_cost_min_usd'])} to {_usd(summary['cap_cost_max_usd'])} over the ranges"
                + (f"; no plan at {', '.join(summary['ends_without_plan'])}" if summary["ends_without_plan"] else ""))
-    click.echo(f"  results: {out_dir}")
+    click.echo(f"  results: {visible(str(out_dir))}")

@@ -21,6 +21,7 @@ from optimizer.cli.common import (
     solver_choice,
 )
 from optimizer.errors import InputError
+from optimizer.safe_text import visible
 
 
 def run_label(label: str, caps: tuple[str, ...], each_country: str | None) -> str:
@@ -66,7 +67,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
     """Solve one case: the cheapest plan within the dependence caps, and the refineries it builds.
 
     INPUT is an .xlsx workbook or a directory of CSV files; it defaults to the embedded dataset. Exit codes: 0 a
-    plan, 1 no usable plan, 2 bad input or usage, 3 a plan that is numerically doubtful (see its warnings).
+    plan, 1 no usable plan or a plan that is numerically doubtful (see its warnings), 2 bad input or usage.
     """
     from optimizer.analysis.diagnose import explain_failure
     from optimizer.io.outdir import check_out_dir, out_lock
@@ -106,7 +107,7 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
         except ReportError as err:
             fail(str(err))
     with out_lock(out_dir):
-        with spinner(f"solving {input_path}", quiet):
+        with spinner(f"solving {visible(str(input_path))}", quiet):
             run = interruptible(lambda: solve_case(data, options, baseline=baseline))
         if not run.ok:
             _explain(run, data, input_path, out_dir, options, explain_failure)
@@ -133,11 +134,11 @@ def solve(input_path: Path | None, out_dir: Path | None, caps: tuple[str, ...], 
 
 def _explain(run: Any, data: Any, input_path: Path, out_dir: Path, options: Any, explain: Any) -> None:
     why = explain(data, run.result.outcome.value, run.result.solver_status, options)
-    click.echo(f"{input_path}: {run.result.outcome.value}. "
+    click.echo(f"{visible(str(input_path))}: {run.result.outcome.value}. "
                + (f"No plan meets every demand{_within(data)}:" if why else run.result.message), err=True)
     for line in why:
         click.echo(f"  {line}", err=True)
-    click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+    click.echo(f"No results written; anything already in {visible(str(out_dir))} is untouched.", err=True)
     sys.exit(EXIT_NO_SOLUTION)
 
 

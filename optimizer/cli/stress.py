@@ -17,6 +17,7 @@ from optimizer.cli.common import (
     solver_choice,
 )
 from optimizer.errors import InputError
+from optimizer.safe_text import visible
 
 SHOWN = 10  # cases printed; every case is in stress.csv
 
@@ -95,14 +96,16 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             bar.advance()
 
         with track(len(cases), f"stress: {len(cases)} case(s)", quiet) as bar:
-            bar.row(f"paxsilica stress: {input_path}, {len(cases)} case(s), investments {held}, caps {caps}")
+            bar.row(f"paxsilica stress: {visible(str(input_path))}, {len(cases)} case(s), investments {held}, "
+                    f"caps {caps}")
             if cases:
                 bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
             result = interruptible(lambda: run_stress(data, cases, reoptimize, options, keep_caps=not drop_caps, on_case=show))
         if not result.base.usable:
-            click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica solve` "
+            click.echo(f"{visible(str(input_path))}: the base plan is {result.base.status}; nothing to disrupt. "
+                       "Run `paxsilica solve` "
                        "for a diagnosis.", err=True)
-            click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+            click.echo(f"No results written; anything already in {visible(str(out_dir))} is untouched.", err=True)
             sys.exit(EXIT_NO_SOLUTION)
         table = stress_table(result)
         tables = {"stress": table, "stress_detail": stress_detail_table(result)}
@@ -118,7 +121,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
                 shown = ["no plan" if x is None else f"{x:,.1f} t" for x in (with_stock, bare)]
                 click.echo(f"  {name}{when}: {shown[0]} with stockpiles, {shown[1]} without")
         if not result.cases:
-            click.echo(f"  results: {out_dir}")
+            click.echo(f"  results: {visible(str(out_dir))}")
             return
         click.echo("Chokepoints, worst first:")
         click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")
@@ -132,4 +135,4 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             click.echo(f"  {case:>4}  {removed:<28}{row['unmet_t']:>10,.1f}{row['cost_increase_usd']:>16,.0f}{china:>8}")
         if len(table) > SHOWN + 1:
             click.echo(f"  ... {len(table) - SHOWN - 1} more in stress.csv")
-        click.echo(f"  results: {out_dir}")
+        click.echo(f"  results: {visible(str(out_dir))}")

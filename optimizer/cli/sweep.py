@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from optimizer.arguments import MAX_STEPS
 from optimizer.cli.common import (
     EXIT_NO_SOLUTION,
     MIP_GAP,
@@ -18,8 +19,7 @@ from optimizer.cli.common import (
     solver_choice,
 )
 from optimizer.errors import InputError
-
-MAX_STEPS = 1001  # a frontier finer than 0.1 percentage point tells nothing more, and each point is a solve
+from optimizer.safe_text import visible
 
 
 @click.command()
@@ -59,6 +59,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
         run_sweep,
         sweep_shares,
         sweep_summary,
+        swept_period,
     )
     from optimizer.io.load import load_case
     from optimizer.io.outdir import check_out_dir, out_lock
@@ -75,6 +76,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
     try:
         input_path = input_path or default_input()
         data = load_case(input_path)
+        swept_period(data, period)  # before any folder is made
     except InputError as err:
         fail_on_bad_input(err)
     when = f"-{period or data.periods[-1]}" if data.multi_period else ""
@@ -96,7 +98,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
             bar.advance()
 
         with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
-            bar.row(f"paxsilica sweep: {input_path}, cap {cap.supplier}:{cap.stage}"
+            bar.row(f"paxsilica sweep: {visible(str(input_path))}, cap {cap.supplier}:{cap.stage}"
                     + (f" in {period or data.periods[-1]}" if data.multi_period else "") + f", {len(shares)} point(s)")
             bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
             try:
@@ -104,9 +106,9 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
             except InputError as err:
                 fail_on_bad_input(err)
         if not result.solved:
-            click.echo(f"{input_path}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
+            click.echo(f"{visible(str(input_path))}: no plan even at {cap.supplier}:{cap.stage} <= {100 * start:g}% "
                        f"({result.points[0].status}). Run `paxsilica solve` for a diagnosis.", err=True)
-            click.echo(f"No results written; anything already in {out_dir} is untouched.", err=True)
+            click.echo(f"No results written; anything already in {visible(str(out_dir))} is untouched.", err=True)
             sys.exit(EXIT_NO_SOLUTION)
         write_results(out_dir, {"frontier": frontier_table(result)}, sweep_summary(result), protect=(input_path,))
         if quiet:
@@ -115,4 +117,5 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
                    + f"; tightest feasible share: {100 * result.tightest_feasible:.1f}%"  # type: ignore[operator]
                    + (f" ({100 * result.first_infeasible:.1f}% is infeasible)" if result.first_infeasible is not None
                       else ""))
-        click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; results: {out_dir}")
+        click.echo(f"  {len(result.solved)} points in {result.times_s['total']:.2f} s; "
+                   f"results: {visible(str(out_dir))}")

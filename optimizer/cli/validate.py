@@ -8,6 +8,7 @@ import click
 
 from optimizer.cli.common import fail_on_bad_input
 from optimizer.errors import InputError
+from optimizer.safe_text import visible
 
 
 @click.command()
@@ -25,5 +26,6 @@ def validate(input_path: Path, quiet: bool) -> None:
     except InputError as err:
         fail_on_bad_input(err, to_stdout=True)  # the report is this command's output
     if not quiet:
-        click.echo(f"{input_path}: no problems found ({len(data.mines)} mines, {len(data.refineries)} refineries, "
+        click.echo(f"{visible(str(input_path))}: no problems found ({len(data.mines)} mines, "
+                   f"{len(data.refineries)} refineries, "
                    f"{len(data.fab_country)} fabs, {len(data.mine_arcs) + len(data.fab_arcs)} arcs)")

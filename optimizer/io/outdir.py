@@ -1,32 +1,35 @@
 """What a results folder (``--out DIR``) may be, who owns its files, and who may write it now.
 
-The tool owns only the files it wrote: their names are kept in ``DIR/.paxsilica-manifest.json``, and nothing else in
-``DIR`` is ever replaced or removed.  A folder is refused before anything is written when writing there could harm
-the user (it is, or holds, the input; it is ``.``, ``/`` or the home folder; it is a file).  A lock file
+The tool owns only the files it wrote: their names and the SHA-256 of their bytes are kept in
+``DIR/.paxsilica-manifest.json``, signed with the user's key (:mod:`optimizer.io.signing`), and nothing else in
+``DIR`` is ever replaced or removed: not a file a manifest it did not sign lists, not a file whose bytes changed since,
+not a symbolic link, not a folder named like its staging folders.  A folder is refused before anything is written
+when writing there could harm the user (it is, or holds, the input; it is ``.``, ``/`` or the home folder; it is a
+file).  A lock file
 (``DIR/.paxsilica.lock``, held with ``flock`` while a run writes ``DIR``) keeps two runs from writing one folder at
-the same time; the kernel releases it when a run dies, so a killed run never leaves the folder locked.
+the same time; the kernel releases it when a run dies, so a killed run never leaves the folder locked.  No path in
+``DIR`` is followed when it is a symbolic link (the lock, the manifest, the files), and ``DIR`` itself may not be one.
+This module is the one place that decides what may be written or deleted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Iterator
+import secrets
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 MANIFEST = ".paxsilica-manifest.json"
 LOCK = ".paxsilica.lock"
 STAGING_PREFIX = ".paxsilica-tmp-"
-# Result files an earlier version wrote before folders had a manifest (it replaced the whole folder).
-LEGACY_NAMES = frozenset({
-    "summary.json", "flows.csv", "builds.csv", "supply.csv", "dependence.csv", "costs.csv", "duals.csv", "risk.csv",
-    "frontier.csv", "stress.csv", "stress_detail.csv", "report.html", "results.xlsx",
-})
-_LEGACY_PNG = re.compile(r"^report-[a-z_]+\.png$")
+_STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(?:manifest-)?([0-9a-f]{{16}})-([0-9a-f]{{16}})$")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 _held: dict[Path, tuple[int, int, bool]] = {}  # folder -> (fd, depth, created by us), of process _held_pid
 _held_pid = os.getpid()
@@ -67,6 +70,8 @@ def check_out_dir(out_dir: Path, protect: Iterable[Path | None] = ()) -> Path:
     OutputError
         ``out_dir`` is ``.``, ``/``, the home folder, a file, below a file, or is or holds a protected path.
     """
+    if Path(out_dir).is_symlink():
+        raise OutputError(f"--out {out_dir}: is a symbolic link; give the folder itself (paxsilica follows no link)")
     target = _resolved(out_dir)
     if target == Path(target.anchor):
         raise OutputError(f"--out {out_dir}: refusing to write results into the root folder")
@@ -95,9 +100,15 @@ def check_out_dir(out_dir: Path, protect: Iterable[Path | None] = ()) -> Path:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest, or None when there is none (or it is unreadable, which counts as none)."""
+    """The folder's manifest as written, or None when there is none (or it is unreadable, which counts as none).
+
+    Its signature is not checked here: :func:`owned_files` decides what the tool may replace or remove."""
     try:
-        doc = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+        fd = os.open(Path(folder) / MANIFEST, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            doc = json.loads(fh.read(8 * 2**20).decode("utf-8"))
     except (OSError, ValueError):
         return None
     files = doc.get("files") if isinstance(doc, dict) else None
@@ -110,69 +121,93 @@ def _plain_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
 
 
-def _legacy_results(folder: Path) -> bool:
-    """A results folder of a version that wrote no manifest: its summary.json says paxsilica wrote it."""
-    try:
-        doc = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and isinstance(doc.get("package"), dict) and doc["package"].get("name") == "paxsilica"
+def _signed_hashes(folder: Path) -> dict[str, str]:
+    """Name -> SHA-256 of the files the folder's manifest lists, when the user's key signed it; else nothing."""
+    from optimizer.io.signing import signed_by_user
+
+    manifest = read_manifest(folder)
+    if manifest is None or not signed_by_user(manifest):
+        return {}
+    hashes = manifest.get("sha256")
+    if not isinstance(hashes, dict):
+        return {}
+    return {name: h for name, h in hashes.items() if name in manifest["files"] and isinstance(h, str)}
 
 
 def owned_files(folder: Path) -> set[str]:
-    """Names of the files in ``folder`` that the tool wrote (and so may replace or remove)."""
+    """Names of the files in ``folder`` that the tool may replace or remove: listed in a manifest the user's key
+    signed, and either gone or still a regular file (not a link) with the bytes the tool wrote."""
+    from optimizer.io.signing import file_sha256
+
     folder = Path(folder)
-    manifest = read_manifest(folder)
-    if manifest is not None:
-        return set(manifest["files"])
-    if _legacy_results(folder):
-        return {p.name for p in folder.iterdir() if p.is_file() and (p.name in LEGACY_NAMES or _LEGACY_PNG.match(
-            p.name))}
-    return set()
+    owned = set()
+    for name, digest in _signed_hashes(folder).items():
+        path = folder / name
+        if not (path.exists() or path.is_symlink()) or file_sha256(path) == digest:
+            owned.add(name)
+    return owned
 
 
 def tool_wrote(path: Path) -> bool:
-    """True when ``path`` is a file the tool wrote (listed in its folder's manifest)."""
+    """True when ``path`` is a file the tool wrote and may replace (see :func:`owned_files`)."""
     path = Path(path)
     return path.name in owned_files(path.parent)
 
 
-def write_manifest(folder: Path, files: Iterable[str], complete: bool) -> None:
-    """Replace the manifest in one rename; ``complete`` is False while files are being moved into place."""
-    from optimizer import __version__
+def file_hashes(folder: Path, names: Iterable[str]) -> dict[str, str]:
+    """Name -> SHA-256 of each named regular file in ``folder`` (links and missing files left out)."""
+    from optimizer.io.signing import file_sha256
 
-    doc = {"written_by": "paxsilica", "version": __version__, "complete": complete,
-           "files": sorted(set(files))}
-    fd, tmp = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}manifest-", dir=folder)
+    found = {name: file_sha256(Path(folder) / name) for name in names}
+    return {name: digest for name, digest in found.items() if digest is not None}
+
+
+def staging_name(kind: str = "") -> str:
+    """A fresh name for a staging folder (or ``kind="manifest-"`` file), tagged with the user's key so that
+    :func:`clean_debris` removes only what a run of this user made."""
+    from optimizer.io.signing import tag
+
+    token = secrets.token_hex(8)
+    return f"{STAGING_PREFIX}{kind}{token}-{tag(token)}"
+
+
+def _ours(name: str) -> bool:
+    from optimizer.io.signing import tag
+
+    found = _STAGING.match(name)
+    return found is not None and hmac.compare_digest(found.group(2), tag(found.group(1)))
+
+
+def write_manifest(folder: Path, hashes: Mapping[str, str], complete: bool) -> None:
+    """Replace the manifest in one rename, signed with the user's key; ``hashes`` maps each file the tool wrote to
+    the SHA-256 of its bytes; ``complete`` is False while files are being moved into place."""
+    from optimizer import __version__
+    from optimizer.io.signing import signature
+
+    doc: dict[str, Any] = {"written_by": "paxsilica", "version": __version__, "complete": complete,
+                           "files": sorted(hashes), "sha256": dict(sorted(hashes.items()))}
+    doc["signature"] = signature(doc)
+    tmp = Path(folder) / staging_name("manifest-")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)  # the usual mode (umask)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=2)
             fh.write("\n")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, folder / MANIFEST)
+        os.replace(tmp, Path(folder) / MANIFEST)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def clean_debris(folder: Path) -> list[Path]:
-    """Remove what killed runs left behind: staging folders in ``folder``, and the ``.NAME.tmp-*`` /
-    ``.NAME.old-*`` folders that earlier versions staged beside it.  Call only while holding the folder's lock."""
+    """Remove the staging folders and files that killed runs of this user left in ``folder`` (their names carry a
+    tag under the user's key: a folder a user named like one is left alone).  Call only while holding the lock."""
     import shutil
 
     folder = Path(folder)
     removed = []
-    inside = [p for p in folder.iterdir() if p.name.startswith(STAGING_PREFIX)] if folder.is_dir() else []
-    # Earlier versions staged beside the folder with tempfile.mkdtemp: ".NAME.tmp-XXXXXXXX", ".NAME.old-XXXXXXXX".
-    old_style = re.compile(rf"^\.{re.escape(folder.name)}\.(tmp|old)-[A-Za-z0-9_]{{8}}$")
-    beside = [p for p in folder.parent.iterdir() if old_style.match(p.name)] if folder.parent.is_dir() else []
-    for path in inside + beside:
+    inside = [p for p in folder.iterdir() if _ours(p.name)] if folder.is_dir() else []
+    for path in inside:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -233,7 +268,18 @@ def out_lock(out_dir: Path) -> Iterator[Path]:
 
 def _acquire(lock_path: Path, out_dir: Path) -> int:
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), 0o666)
+        except OSError as err:
+            if os.path.islink(lock_path):
+                raise OutputError(f"{lock_path} is a symbolic link, not paxsilica's lock; remove it (nothing was "
+                                  "changed)") from None
+            raise err
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:  # a hard link to a user's file would be truncated
+            os.close(fd)
+            what = "is not a regular file" if not stat.S_ISREG(found.st_mode) else "has other names (a hard link)"
+            raise OutputError(f"{lock_path} {what}, not paxsilica's lock; remove it (nothing was changed)")
         try:
             _lock_fd(fd)
         except BlockingIOError:

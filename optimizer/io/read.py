@@ -13,17 +13,20 @@ import difflib
 import hashlib
 import io
 import math
+import os
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.files import open_regular
 from optimizer.io.memory import csv_rows_problem
 from optimizer.io.schema import REQUIRED, TABLES, ColumnSpec, TableSpec
 from optimizer.io.tables import ROW, InputTables, _excel_column
 from optimizer.io.workbook import MAX_COLUMNS, check_file_size, read_workbook
 from optimizer.io.workbook import RawSheet as _RawSheet
+from optimizer.safe_text import unsafe_character
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -134,7 +137,8 @@ def _match_sheets(names: list[str]) -> tuple[dict[str, str], dict[str, list[str]
 
 def _read_csv_dir(path: Path) -> tuple[dict[str, _RawSheet], str, list[Problem]]:
     try:
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+        # Not only regular files: a FIFO or device named like a sheet is reported, not skipped (nor read for ever).
+        files = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() == ".csv")
     except OSError as err:
         raise InputError([Problem(str(path), f"cannot read the directory: {err.strerror or err}")]) from None
     if not files:
@@ -147,12 +151,15 @@ def _read_csv_dir(path: Path) -> tuple[dict[str, _RawSheet], str, list[Problem]]
     for stem, file in sorted(by_stem.items()):
         is_schema_sheet = stem in matched.values()
         try:
-            too_big = check_file_size(file, file.stat().st_size) if is_schema_sheet else None
-            if too_big:
-                problems.append(too_big)
-                raw[stem] = _RawSheet(file.name, unreadable=True)
-                continue
-            data = file.read_bytes() if is_schema_sheet else b""
+            data = b""
+            if is_schema_sheet:
+                with open_regular(file) as fh:
+                    too_big = check_file_size(file, os.fstat(fh.fileno()).st_size)
+                    if too_big:
+                        problems.append(too_big)
+                        raw[stem] = _RawSheet(file.name, unreadable=True)
+                        continue
+                    data = fh.read()
         except OSError as err:
             problems.append(Problem(file.name, f"cannot read: {err.strerror or err}", stem))
             raw[stem] = _RawSheet(file.name, unreadable=True)
@@ -352,6 +359,11 @@ def coerce(col: ColumnSpec, value: object) -> tuple[object, str]:
         fallback = bool(col.default) if isinstance(col.default, bool) else False
         return fallback, f"expected true or false (or yes/no, 1/0), got {text(value)!r}"
     s = text(value)
+    bad = unsafe_character(s)
+    if bad is not None:  # the root of terminal escapes and right-to-left tricks in ids (optimizer.safe_text)
+        return None if col.default is REQUIRED else col.default, (
+            f"holds the control character {bad}: ids and names must be plain text (no control characters or "
+            "right-to-left overrides)")
     if col.choices is not None:
         # Choices are lower-case words; accept any capitalisation a user types.
         if s.lower() in col.choices:

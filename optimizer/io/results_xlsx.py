@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from optimizer.safe_text import xlsx_text
+
 MAX_ROWS = 1_048_575  # a sheet's rows (Excel's limit) less the header
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries' times
 FIXED_W3CDTF = "2000-01-01T00:00:00Z"  # the document's created/modified dates
@@ -63,9 +65,14 @@ def _cell(value: Any) -> Any:
 
 
 def _text_safe(ws: Any, value: Any) -> Any:
-    """Text starting with ``=`` (an id such as ``=SUM(A1)``) stays text: openpyxl would store it as a formula."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
+    """Text stays text: one starting with ``=`` (an id such as ``=SUM(A1)``, a scenario named ``=1+2``) is typed as
+    text, since openpyxl would store it as a formula, and characters XML cannot hold are written as escapes
+    (:func:`optimizer.safe_text.xlsx_text`), since openpyxl would refuse the cell."""
+    if not isinstance(value, str):
+        return value
+    safe = xlsx_text(value)
+    if safe.startswith("=") or safe != value:
+        cell = WriteOnlyCell(ws, value=safe)
         cell.data_type = "s"
         return cell
     return value
@@ -105,6 +112,7 @@ def results_workbook_bytes(tables: Mapping[str, pd.DataFrame], summary: Mapping[
         cells = []
         for name in names:
             cell = WriteOnlyCell(ws, value=name)
+            cell.data_type = "s"  # a header is text, even one starting with "="
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
@@ -114,12 +122,12 @@ def results_workbook_bytes(tables: Mapping[str, pd.DataFrame], summary: Mapping[
         ws = wb.create_sheet("summary")
         head(ws, ["item", "value"])
         for row in _summary_rows(summary, skipped):
-            ws.append(list(row))
+            ws.append([_text_safe(ws, v) for v in row])
     for name, df in tables.items():
         if name in skipped:
             continue
         ws = wb.create_sheet(name[:31])
-        head(ws, [header(str(c)) for c in df.columns])
+        head(ws, [xlsx_text(header(str(c))) for c in df.columns])
         for row in df.itertuples(index=False, name=None):
             ws.append([_text_safe(ws, _cell(v)) for v in row])
     raw = io.BytesIO()

@@ -76,6 +76,7 @@ def _c(name: str, dtype: Dtype, description: str, **kw: object) -> ColumnSpec:
 
 BUILD_MODES = ("none", "continuous", "lumpy")
 STAGES = ("mine", "refine", "any")
+MAX_YEARS_REPRESENTED = 1000.0  # a period longer than a millennium is a typo (1e9 would exhaust memory)
 
 
 def parse_stage_share(option: str, stage: str, share: str) -> tuple[str, float]:
@@ -243,8 +244,8 @@ TABLES: tuple[TableSpec, ...] = (
         "Planning periods; absent = one steady-state year.",
         (
             _c("period", "float", "Year, e.g. 2030"),
-            _c("years_represented", "float", "Calendar years the period covers, from its year on (whole, >= 1)",
-               default=1.0, optional=True, minimum=1.0),
+            _c("years_represented", "float", "Calendar years the period covers, from its year on (whole, 1-1000)",
+               default=1.0, optional=True, minimum=1.0, maximum=MAX_YEARS_REPRESENTED),
         ),
         optional=True,
         key=("period",),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.files import open_regular
 
 MAX_FILE_BYTES = 100 * 2**20  # an input file on disk (a workbook, or one CSV file)
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # a workbook's contents once unzipped
 MAX_ROWS = 100_000  # rows of one sheet, header included (a CSV file: optimizer.io.memory)
 MAX_COLUMNS = 200  # columns of one sheet (or CSV file)
+# A shared-strings bomb (a few hundred KB of zip holding millions of tiny strings) would keep openpyxl busy for
+# minutes before the first cell is read: the table of shared strings is bounded in bytes (from the zip directory)
+# and in strings (counted in one pass over the unzipped bytes) before openpyxl opens the file.
+MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS_BYTES = 64 * 2**20
+MAX_CELLS = 2_000_000  # cells holding a value, over the sheets read
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 
 @dataclass
@@ -55,6 +65,31 @@ def _check_zip(path: Path, data: bytes) -> None:
     if total > MAX_UNCOMPRESSED_BYTES:
         raise InputError([Problem(str(path), f"unzips to {_mib(total)}, above the {_mib(MAX_UNCOMPRESSED_BYTES)} "
                                              "paxsilica reads (is it a workbook of input tables?)")])
+    _check_shared_strings(path, data)
+
+
+def _check_shared_strings(path: Path, data: bytes) -> None:
+    """Refuse a table of shared strings above :data:`MAX_SHARED_STRINGS_BYTES` or :data:`MAX_SHARED_STRINGS`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith("sharedstrings.xml"):
+                continue
+            where = f"{path} ({info.filename})"
+            if info.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise InputError([Problem(where, f"{_mib(info.file_size)} of shared strings, above the "
+                                                 f"{_mib(MAX_SHARED_STRINGS_BYTES)} paxsilica reads")])
+            count, tail = 0, b""
+            try:
+                with archive.open(info) as part:
+                    for block in iter(lambda: part.read(1 << 20), b""):
+                        chunk = tail + block  # a tag cut between two blocks is counted once, in the later one
+                        count += sum(1 for m in _SHARED_STRING.finditer(chunk) if m.end() > len(tail))
+                        tail = chunk[-16:]
+                        if count > MAX_SHARED_STRINGS:
+                            raise InputError([Problem(where, f"more than {MAX_SHARED_STRINGS:,} shared strings, "
+                                                             "above what paxsilica reads from a workbook")])
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+                raise InputError([Problem(str(path), f"not an Excel workbook (.xlsx): {err}")]) from None
 
 
 def _letter(column: int) -> str:
@@ -77,10 +112,16 @@ def _stream_cells(sheet: Any) -> Any:
                     yield cell["row"], cell["column"], cell["value"], cell["data_type"]
 
 
-def _read_sheet(sheet: Any) -> RawSheet:
+def _read_sheet(sheet: Any, counted: list[int]) -> RawSheet:
+    """The cells of one sheet; ``counted`` holds the cells read so far over the workbook (see :data:`MAX_CELLS`)."""
     found = RawSheet(sheet.title)
     rows: dict[int, dict[int, object]] = {}
     for r, c, value, data_type in _stream_cells(sheet):
+        counted[0] += 1
+        if counted[0] > MAX_CELLS:
+            raise InputError([Problem(f"{sheet.title}!{_letter(c)}{r}", (
+                f"more than {MAX_CELLS:,} cells with a value in the sheets paxsilica reads; above its limit for a "
+                "workbook (give the largest tables as CSV files)"), sheet.title)])
         if r > MAX_ROWS or c > MAX_COLUMNS:
             raise InputError([Problem(f"{sheet.title}!{_letter(c)}{r}", (
                 f"a value beyond the {MAX_ROWS:,} rows and {MAX_COLUMNS} columns paxsilica reads from a sheet; "
@@ -120,19 +161,21 @@ def read_workbook(path: Path, wanted: Callable[[str], bool]) -> tuple[dict[str, 
         The file cannot be read, is not a workbook, or is above a size limit.
     """
     try:
-        size = path.stat().st_size
-        problem = check_file_size(path, size)
-        if problem:
-            raise InputError([problem])
-        data = path.read_bytes()
+        with open_regular(path) as fh:  # a FIFO or a device named like a workbook is refused, not read for ever
+            size = os.fstat(fh.fileno()).st_size
+            problem = check_file_size(path, size)
+            if problem:
+                raise InputError([problem])
+            data = fh.read()
     except OSError as err:
         raise InputError([Problem(str(path), f"cannot read: {err.strerror or err}")]) from None
     _check_zip(path, data)
     book = _load(path, data, data_only=False)
     raw: dict[str, RawSheet] = {}
+    counted = [0]
     try:
         for sheet in book.worksheets:
-            raw[sheet.title] = _read_sheet(sheet) if wanted(sheet.title) and hasattr(sheet, "_get_source") \
+            raw[sheet.title] = _read_sheet(sheet, counted) if wanted(sheet.title) and hasattr(sheet, "_get_source") \
                 else RawSheet(sheet.title)
     except InputError:
         raise

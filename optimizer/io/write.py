@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
@@ -25,28 +24,20 @@ import pandas as pd
 
 from optimizer.io.outdir import (
     MANIFEST,
-    STAGING_PREFIX,
     OutputError,
     _os_error,
     check_out_dir,
     clean_debris,
+    file_hashes,
     out_lock,
     owned_files,
+    staging_name,
     write_manifest,
 )
 from optimizer.io.results_xlsx import write_results_xlsx
+from optimizer.safe_text import FORMULA_START, csv_cell
 
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def excel_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'``.
-
-    Spreadsheets show ``'=x`` as the text ``=x``; numbers are left alone (a negative cost stays a number).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+excel_safe = csv_cell  # the name earlier versions exported
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -55,7 +46,7 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
                             for c in text_columns):
         df = df.copy()
         for c in text_columns:
-            df[c] = df[c].map(excel_safe)
+            df[c] = df[c].map(csv_cell)
     df.to_csv(path, index=False, lineterminator="\n", float_format=None)
 
 
@@ -104,9 +95,9 @@ def _write_locked(out_dir: Path, files: Mapping[str, Callable[[Path], Any]]) -> 
     for name in names:
         target = out_dir / name
         if (target.exists() or target.is_symlink()) and (name not in owned or not target.is_file()):
-            raise OutputError(f"{target} exists and was not written by paxsilica; move it away or choose another "
-                              "--out (nothing was changed)")
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+            raise OutputError(f"{target} exists and was not written by paxsilica (or was changed since); move it "
+                              "away or choose another --out (nothing was changed)")
+    staging = _make_staging(out_dir)
     try:
         for name, write in files.items():
             write(staging / name)
@@ -116,10 +107,18 @@ def _write_locked(out_dir: Path, files: Mapping[str, Callable[[Path], Any]]) -> 
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _make_staging(out_dir: Path) -> Path:
+    staging = out_dir / staging_name()
+    os.mkdir(staging, 0o700)
+    return staging
+
+
 def _move_into_place(staging: Path, out_dir: Path, names: list[str], owned: set[str]) -> None:
-    # The manifest lists old and new names first, so that a run killed half-way leaves every file it may have
+    # The manifest lists old and new files first, so that a run killed half-way leaves every file it may have
     # written on record for the next run to replace or remove.
-    write_manifest(out_dir, owned | set(names), complete=False)
+    new = file_hashes(staging, names)
+    old = {name: digest for name, digest in file_hashes(out_dir, owned).items() if name not in new}
+    write_manifest(out_dir, {**old, **new}, complete=False)
     if "summary.json" in owned:
         (out_dir / "summary.json").unlink(missing_ok=True)
     for name in sorted(names, key=lambda n: n == "summary.json"):  # summary.json last: it marks a complete result
@@ -128,7 +127,7 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str], owned: set[
         path = out_dir / stale
         if path.is_file() and not path.is_symlink():
             path.unlink()
-    write_manifest(out_dir, names, complete=True)
+    write_manifest(out_dir, new, complete=True)
 
 
 def record_files(folder: Path, names: Iterable[str]) -> None:
@@ -136,7 +135,7 @@ def record_files(folder: Path, names: Iterable[str]) -> None:
     folder = Path(folder)
     with out_lock(folder):
         try:
-            write_manifest(folder, owned_files(folder) | set(names), complete=True)
+            write_manifest(folder, file_hashes(folder, owned_files(folder) | set(names)), complete=True)
         except OSError as err:
             raise _os_error(folder, err) from None
 

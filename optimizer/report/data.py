@@ -18,6 +18,7 @@ from typing import Any, cast
 import pandas as pd
 
 from optimizer.io.data import ModelData
+from optimizer.safe_text import FORMULA_START
 
 # The columns each file must have for its section (extra columns are ignored).
 COLUMNS: dict[str, list[str]] = {
@@ -37,7 +38,7 @@ COLUMNS: dict[str, list[str]] = {
     "alternatives": ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa", "built_in_every_plan"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
-_ESCAPED = ("'=", "'+", "'-", "'@")
+_ESCAPED = tuple("'" + c for c in FORMULA_START)  # what optimizer.safe_text.csv_cell quoted
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
          "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
          "stockpile", "must_survive", "group", "built_in_every_plan"}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from optimizer.model.objective import horizon_end
 from optimizer.report.progress import interactive
+from optimizer.safe_text import visible
 from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
 from optimizer.solver.run import CaseRun
@@ -169,7 +170,7 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
     from rich.table import Table
 
     console = Console(file=stream)
-    console.print(f"[bold]{s.headline}[/bold]", highlight=False)
+    console.print(f"[bold]{escape(s.headline)}[/bold]", highlight=False)
     for w in s.warnings:
         console.print(f"[bold red]warning:[/bold red] {escape(w)}", highlight=False)
     cost = Table(box=box.SIMPLE_HEAD, title="Cost", title_justify="left", show_header=False)
@@ -208,9 +209,9 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
         console.print(s.risk, highlight=False)
     if s.unmet:
         console.print(f"[red]unmet demand: {s.unmet}[/red]")
-    console.print(f"results: {s.results}", highlight=False)
+    console.print(f"results: {escape(s.results)}", highlight=False)
     if s.report:
-        console.print(f"report: {s.report}", highlight=False)
+        console.print(f"report: {escape(s.report)}", highlight=False)
 
 
 def print_run(run: CaseRun, input_path: Path, out_dir: Path, stream: TextIO | None = None,
@@ -221,6 +222,9 @@ def print_run(run: CaseRun, input_path: Path, out_dir: Path, stream: TextIO | No
     """
     s = summarise(run, input_path, out_dir)
     s.report = str(report) if report else ""
+    # Paths and the scenario's name are the user's text: no escape sequence or bidi override reaches the terminal.
+    s.headline, s.results, s.report = visible(s.headline), visible(s.results), visible(s.report)
+    s.warnings = [visible(w, one_line=False) for w in s.warnings]
     stream = stream or sys.stdout
     if interactive(stream):
         _rich_print(s, stream)

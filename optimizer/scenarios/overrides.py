@@ -18,6 +18,8 @@ from optimizer.io.read import coerce, format_number
 from optimizer.io.schema import PARAMETERS, REQUIRED, TABLES, TABLES_BY_NAME, TableSpec
 from optimizer.io.tables import ROW, InputTables
 
+MAX_GROWTH_PER_YR = 1.0  # demand doubling every year; 1e308 would overflow
+
 MULTIPLIERS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     # section -> key -> (sheet, columns multiplied)
     "prices": {
@@ -315,7 +317,8 @@ def _demand_growth(ed: _Editor, source: str, rate: Any) -> None:
     The first period's demand is its ``demand`` row, else ``fabs.demand_t``; rows of later periods are set.
     """
     where = f"{source}, demand, growth_per_yr"
-    growth, periods = _number(ed, where, rate, -0.99), sorted(int(t) for t in ed.frame("periods")["period"].dropna())
+    growth = _number(ed, where, rate, -0.99, MAX_GROWTH_PER_YR)
+    periods = sorted(int(t) for t in ed.frame("periods")["period"].dropna())
     if growth is None or not periods:
         return ed.fail(where, "needs a periods sheet listing the years") if growth is not None else None
     first = {(r["fab"], r["product"] if isinstance(r["product"], str) else None): r["demand_t"]
@@ -324,8 +327,14 @@ def _demand_growth(ed: _Editor, source: str, rate: Any) -> None:
     for r in ed.frame("fabs").to_dict("records"):
         base = first.get((r["fab"], r["product"]), first.get((r["fab"], None), r["demand_t"]))
         for t in periods[1:]:
-            row = {"fab": r["fab"], "product": r["product"], "period": float(t),
-                   "demand_t": float(base) * (1.0 + growth) ** (t - periods[0])}
+            try:
+                demand = float(base) * (1.0 + growth) ** (t - periods[0])
+            except OverflowError:
+                demand = math.inf
+            if not math.isfinite(demand):
+                return ed.fail(where, f"{growth:g} a year makes fab {r['fab']!r}'s demand in {t} too large for a "
+                                      "number")
+            row = {"fab": r["fab"], "product": r["product"], "period": float(t), "demand_t": demand}
             _put_row(ed, where, spec, row, row)
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.files import open_regular
 from optimizer.io.schema import TABLES
 from optimizer.io.tables import InputTables
 from optimizer.resources import embedded, models_dir, shown
@@ -83,7 +84,7 @@ def check_name(name: str, source: str) -> None:
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML document, or an :class:`InputError` naming the file and the line."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a FIFO named like a scenario file is refused, not waited on
             return tomllib.load(fh)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "not found")]) from None

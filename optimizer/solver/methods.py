@@ -20,6 +20,7 @@ alone, where the simplex method's swings by minutes with the order of rows and c
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -31,6 +32,18 @@ METHODS = ("auto", "simplex", "ipm", "pdlp")
 IPM_AUTO_COLUMNS = 15_000
 # Options paxsilica sets from its own flags; given as --solver-option they would be silently overridden or clash.
 RESERVED = {"solver": "--method", "output_flag": "--log", "log_to_console": "--log"}
+# Options that make HiGHS read or write a file of its own choosing (solution_file, log_file, write_model_to_file,
+# read_basis_file, ...): a colleague's scenario file could otherwise overwrite any file the user can write.  Refused
+# wherever options are given (--solver-option, a scenario or batch file's [solver] section, the API).
+FILE_OPTION_WORDS = ("file", "mip_improving_solution_save")
+# Options that change what a result means: HiGHS stops at the bound or target and calls a case with a dearer (or any)
+# plan infeasible or unfinished.
+REFUSED = {
+    "objective_bound": "it cuts the search off at that cost, so a case whose plans all cost more is reported "
+                       "infeasible; use --time-limit or --mip-gap to stop early",
+    "objective_target": "it stops the solve at that cost with no optimal plan; use --time-limit or --mip-gap",
+}
+MAX_THREADS = 256  # HiGHS accepts any count and then exhausts memory making the threads
 _TRUE = {"true", "on", "yes", "1"}
 _FALSE = {"false", "off", "no", "0"}
 
@@ -116,7 +129,17 @@ def check_highs_options(options: Mapping[str, Any]) -> dict[str, Any]:
         name = str(name).strip()
         if name in RESERVED:
             raise ValueError(f"HiGHS option {name!r} is set by paxsilica: use {RESERVED[name]}")
+        if any(word in name for word in FILE_OPTION_WORDS):
+            raise ValueError(f"HiGHS option {name!r} reads or writes a file: refused (paxsilica writes only its "
+                             "results, into --out)")
+        if name in REFUSED:
+            raise ValueError(f"HiGHS option {name!r} is refused: {REFUSED[name]}")
         typed = _typed(name, value)
+        if isinstance(typed, float) and not math.isfinite(typed):
+            raise ValueError(f"HiGHS option {name!r} must be a finite number, got {value!r}")
+        if name == "threads" and not 0 <= typed <= MAX_THREADS:
+            raise ValueError(f"HiGHS option 'threads' must be between 0 (HiGHS's choice) and {MAX_THREADS}, "
+                             f"got {value!r}")
         default = h.getOptionValue(name)[1]
         ok = h.setOptionValue(name, typed) == highspy.HighsStatus.kOk
         h.setOptionValue(name, default)

@@ -82,6 +82,14 @@ def apply_cap_overrides(data: ModelData, overrides: list[CapOverride]) -> ModelD
     holds in that period only (100% elsewhere).  Without a period, the share holds in every period.
     """
     caps = dict(data.caps)
+    given: dict[tuple[str, str, int | None], float] = {}
+    for o in overrides:
+        key = (o.supplier, o.stage, o.period)
+        if key in given and given[key] != o.max_share:
+            what = f"{o.supplier}:{o.stage}" + (f"@{o.period}" if o.period is not None else "")
+            raise InputError([Problem("--cap", f"{what} is given twice, with {given[key]:g} and {o.max_share:g}: "
+                                               "give each cap once")])
+        given[key] = o.max_share
     for o in overrides:
         if not data.countries_of(o.supplier) or o.supplier == "*":
             raise InputError([Problem("--cap", f"supplier {o.supplier!r} is neither a country nor a bloc label "

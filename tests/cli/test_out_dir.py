@@ -129,15 +129,14 @@ def test_results_folders_follow_the_umask(case: Path, tmp_path: Path) -> None:
 
 
 def test_debris_of_killed_runs_is_cleaned(case: Path, tmp_path: Path) -> None:
+    from optimizer.io.outdir import staging_name
+
     out = tmp_path / "prev"
-    for debris in (tmp_path / ".prev.tmp-abcd1234", tmp_path / ".prev.old-x_y9ZZ00"):
-        debris.mkdir()
-        (debris / "flows.csv").write_text("half")
-    (tmp_path / ".other.tmp-abcd1234").mkdir()  # another folder's: not ours to judge
     out.mkdir()
-    (out / ".paxsilica-tmp-k1ll3d").mkdir()
+    for name in (staging_name(), staging_name("manifest-")):  # what a killed run of this user leaves
+        (out / name).mkdir()
+        (out / name / "flows.csv").write_text("half")
     assert solve(str(case), "--out", str(out)).exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".other.tmp-abcd1234"]
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [MANIFEST]
 
 
@@ -169,7 +168,7 @@ def test_read_only_folder_is_one_line_and_exit_2(case: Path, tmp_path: Path, mon
         def denied(*_args: object, **_kwargs: object) -> str:
             raise PermissionError(errno.EACCES, "Permission denied", str(out))
 
-        monkeypatch.setattr(write.tempfile, "mkdtemp", denied)
+        monkeypatch.setattr(write, "_make_staging", denied)
     try:
         result = solve(str(case), "--out", str(out))
     finally:
