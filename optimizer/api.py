@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.analysis import DEFAULT_SWEPT_CAP
 from optimizer.io.data import ModelData
 from optimizer.solver.highs import SolveOptions
 from optimizer.solver.run import CaseRun
@@ -190,7 +191,7 @@ def solve(case: Case | PathLike | None = None, caps: Mapping[str, float] | None 
     return Run(dict(done.tables), doc, case=case, run=done, options=options)
 
 
-def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: float = 1.0, stop: float = 0.0,
+def sweep(case: Case | PathLike | None = None, cap: str = DEFAULT_SWEPT_CAP, start: float = 1.0, stop: float = 0.0,
           steps: int = 21, shares: Iterable[float] | None = None, time_limit: float | None = None,
           mip_gap: float | None = None, method: str = "auto", solver_options: Mapping[str, Any] | None = None
           ) -> Result:

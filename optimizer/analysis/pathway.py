@@ -26,7 +26,7 @@ from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveOptions, solve_model
-from optimizer.solver.run import china_reference
+from optimizer.solver.measures import china_reference
 
 TOL_T = 1e-6
 

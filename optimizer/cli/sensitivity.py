@@ -69,7 +69,7 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     out_dir = out_dir or Path("outputs") / input_name(input_path) / "sensitivity"
 
     def show(r, p) -> None:  # type: ignore[no-untyped-def]
-        what = "base" if r is None else f"{r.name} = {p.value:g}"
+        what = "base" if r is None else f"{r.name} = {r.shown(p.value)}"
         bar.row(f"  {what:<40} {_usd(p.cap_cost_usd):>16} {_usd(p.objective_usd):>18}  {p.status}")
         bar.advance()
 

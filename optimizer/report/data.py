@@ -29,7 +29,7 @@ COLUMNS: dict[str, list[str]] = {
     "risk": ["product", "stage", "hhi", "top_country", "top_share"],
     "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_pct",
                  "realised_share", "breakpoint"],
-    "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"],
+    "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t"],
     "pathway": ["period", "share", "max_share", "tightest_share"],
     "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
                     "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
@@ -73,6 +73,8 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
     for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
         df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
+    for c in [c for c in df.columns if c.startswith("china_share")]:  # one column per period, blank: no plan
+        df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype(float)
     return df
 
 
@@ -175,8 +177,21 @@ def periods(run: RunFolder) -> list[int]:
     return sorted(int(p) for p in run.tables["supply"]["period"].unique()) if run.has("supply") else []
 
 
+BINDING_TOL = 1e-6  # a cap's realised share this close to its limit binds
+
+
+def first_binding_period(run: RunFolder) -> int | None:
+    """The first period in which a cap binds (its share at its limit, below 100%), or None."""
+    if not run.has("dependence"):
+        return None
+    dep = run.tables["dependence"]
+    binds = dep[(dep["max_share"] < 1.0 - BINDING_TOL) & (dep["share"] >= dep["max_share"] - BINDING_TOL)]
+    return int(binds["period"].min()) if len(binds) else None
+
+
 def sankey_data(run: RunFolder, period: int | None = None, product: str | None = None) -> SankeyData:
-    """The provenance Sankey for one period (default: the first) and one product (default: all).
+    """The provenance Sankey for one period (default: the first in which a cap binds, else the first) and one product
+    (default: all).
 
     Raises
     ------
@@ -186,7 +201,8 @@ def sankey_data(run: RunFolder, period: int | None = None, product: str | None =
     supply = run.tables["supply"]
     known = periods(run)
     if period is None:
-        period = known[0] if known else 0
+        binding = first_binding_period(run)
+        period = binding if binding in known else (known[0] if known else 0)
     elif period not in known:
         raise ReportError(f"--period {period}: not in {run.path / 'supply.csv'} "
                           f"(periods: {', '.join(map(str, known)) or 'none'})")

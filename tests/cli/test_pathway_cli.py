@@ -65,7 +65,7 @@ def test_hand_case_through_the_cli(tmp_path: Path) -> None:
     assert "us_ref" in result.output and "decided 2025, online 2030" in result.output
     assert "China's share of demand in 2025: 100.0%" in result.output
     assert "China's share of demand in 2030: 0.0%" in result.output
-    assert "fastest reachable 0.0%" in result.output
+    assert "floor 0.0%" in result.output
 
 
 def test_cap_for_one_period_from_the_command_line(tmp_path: Path) -> None:
