@@ -7,7 +7,7 @@ sweep stops at the first share that no plan can meet and reports the tightest sh
 Frontier columns
     ``cost_increase_usd``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
                             starts at 1.0, else one extra solve at 1.0 before the first point).
-    ``dual_usd_per_pct``    cost of tightening the swept cap by one percentage point, USD per year of the swept
+    ``dual_usd_per_yr_per_pct``    cost of tightening the swept cap by one percentage point, USD per year of the swept
                             period: the cap's dual as ``dependence.csv`` gives it for that period
                             (:func:`optimizer.solver.measures.marginal_usd_per_yr_per_pct`).
     ``realised_share``      the cap's realised share in the swept period.
@@ -70,7 +70,7 @@ class SweepPoint:
     status: str
     objective_usd: float | None = None
     realised_share: float | None = None
-    dual_usd_per_pct: float | None = None
+    dual_usd_per_yr_per_pct: float | None = None
     new_tpa: dict[str, float] = field(default_factory=dict)  # country -> new capacity, t/yr
     built: frozenset[str] = frozenset()
     solve_s: float = 0.0
@@ -215,7 +215,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         realised = [c for c in caps_realised(model, at, result) if c.cap == name and period in (None, c.period)]
         pt.objective_usd = result.objective_usd
         pt.realised_share = max((c.share for c in realised), default=0.0)
-        pt.dual_usd_per_pct = sum(c.dual_usd_per_pct for c in realised)  # one row: the swept period's
+        pt.dual_usd_per_yr_per_pct = sum(c.dual_usd_per_yr_per_pct for c in realised)  # one row: the swept period's
         pt.new_tpa, pt.built = _plan(model, at, countries)
         return pt
 
@@ -259,7 +259,7 @@ def frontier_table(sweep: Sweep) -> pd.DataFrame:
             increase = p.objective_usd - sweep.reference_usd  # type: ignore[operator]
         row: dict[str, Any] = {
             "point": p.point, "max_share": p.max_share, "status": p.status, "total_cost_usd": p.objective_usd,
-            "cost_increase_usd": increase, "dual_usd_per_pct": p.dual_usd_per_pct,
+            "cost_increase_usd": increase, "dual_usd_per_yr_per_pct": p.dual_usd_per_yr_per_pct,
             "realised_share": p.realised_share,
         }
         for c in sweep.build_countries:

@@ -92,7 +92,7 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
                 increase = cost - so_far.reference_usd if so_far.reference_usd is not None else 0.0
                 mark = "changed" if previous and plan_changed(previous[-1], p) else ""
                 bar.row(f"  {100 * p.max_share:5.1f}% {cost:16,.0f} {increase:14,.0f} "
-                        f"{p.dual_usd_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
+                        f"{p.dual_usd_per_yr_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
                 previous.append(p)
             bar.advance()
 

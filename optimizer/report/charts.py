@@ -132,11 +132,11 @@ def caps_cost_figure(steps: pd.DataFrame, unit: str = "USD") -> go.Figure:
 
 def dependence_figure(dep: pd.DataFrame) -> go.Figure:
     """Each cap: the share realised beside its limit, with the cap's price (its dual) written on the bar."""
-    price = [f"{usd(d)} per year per point tighter" if d > 1e-6 else "not binding" for d in dep["dual_usd_per_pct"]]
+    price = [f"{usd(d)} per year per point tighter" if d > 1e-6 else "not binding" for d in dep["dual_usd_per_yr_per_pct"]]
     fig = go.Figure([
         go.Bar(x=dep["label"].tolist(), y=(100 * dep["share"]).tolist(), name="realised share",
                marker_color=CHINA_SOLID, text=[f"{pct(s)}<br>{p}" for s, p in zip(dep["share"], price)],
-               textposition="outside", customdata=dep["dual_usd_per_pct"].tolist(),
+               textposition="outside", customdata=dep["dual_usd_per_yr_per_pct"].tolist(),
                hovertemplate="%{x}: %{y:.1f}% touched<br>dual %{customdata:,.0f} USD per year per point"
                              "<extra></extra>"),
         go.Bar(x=dep["label"].tolist(), y=(100 * dep["max_share"]).tolist(), name="cap",
@@ -173,7 +173,7 @@ def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Ser
     y = (over[fr["feasible"]] if over is not None else ok["total_cost_usd"]).tolist()
     hover = [f"cap {pct(m)}: realised {pct(r)}<br>cost {usd(c)} (+{usd(i)})<br>{usd(d)} per point tighter"
              for m, r, c, i, d in zip(ok["max_share"], ok["realised_share"].fillna(0.0), ok["total_cost_usd"],
-                                      ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_pct"].fillna(0.0))]
+                                      ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_yr_per_pct"].fillna(0.0))]
     fig = go.Figure(go.Scatter(x=(100 * ok["max_share"]).tolist(), y=y,
                                mode="lines+markers", name="frontier", line={"color": CHINA_SOLID},
                                customdata=hover, hovertemplate="%{customdata}<extra></extra>"))

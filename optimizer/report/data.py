@@ -25,14 +25,14 @@ COLUMNS: dict[str, list[str]] = {
     "flows": ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"],
     "costs": ["component", "period", "usd"],
     "builds": ["refinery", "country", "period", "new_tpa", "built"],
-    "dependence": ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_pct"],
+    "dependence": ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_yr_per_pct"],
     "risk": ["product", "stage", "hhi", "top_country", "top_share"],
-    "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_pct",
+    "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_yr_per_pct",
                  "realised_share", "breakpoint"],
     "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t"],
     "pathway": ["period", "share", "max_share", "tightest_share"],
     "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
-                    "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
+                    "stockpile_drawn_t", "extra_cost_usd_per_occurrence", "extra_cost_usd_per_yr_expected"],
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
 }
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
@@ -40,6 +40,11 @@ _ESCAPED = ("'=", "'+", "'-", "'@")
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
          "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
          "stockpile", "must_survive"}
+
+
+# Columns of folders written before the money columns said their unit (the same numbers per year of the period).
+_RENAMED = {"dual_usd_per_pct": "dual_usd_per_yr_per_pct", "cost_while_it_lasts_usd": "extra_cost_usd_per_occurrence",
+            "expected_cost_usd_per_yr": "extra_cost_usd_per_yr_expected"}
 
 
 class ReportError(Exception):
@@ -68,6 +73,7 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
                          dtype={c: str for c in _TEXT})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
         raise ReportError(f"{path}: not a readable CSV file ({err})") from None
+    df = df.rename(columns={old: new for old, new in _RENAMED.items() if old in df.columns and new not in df.columns})
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")

@@ -113,7 +113,7 @@ def dependence_png(dep: pd.DataFrame) -> Figure:
     bars = ax.bar(pos - 0.2, 100 * dep["share"], 0.4, color=CHINA, label="realised share")
     ax.bar(pos + 0.2, 100 * dep["max_share"], 0.4, color="#ddd", edgecolor="#333", label="cap")
     ax.bar_label(bars, labels=[f"{pct(s)}\n{usd(d)}/pt" if d > 1e-6 else pct(s)
-                               for s, d in zip(dep["share"], dep["dual_usd_per_pct"])], fontsize=8)
+                               for s, d in zip(dep["share"], dep["dual_usd_per_yr_per_pct"])], fontsize=8)
     ax.set_xticks(pos, dep["label"])
     ax.set_ylim(0, 115)
     ax.set_ylabel("% of delivered oxide")

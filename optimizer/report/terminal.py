@@ -44,8 +44,8 @@ class RunSummary:
 def cap_price(c: CapRealised) -> str:
     """What a cap costs at the margin, per year of its period: both sides where tightening and loosening differ,
     else one figure (:func:`optimizer.solver.measures.marginal_usd_per_yr_per_pct`)."""
-    tighter = c.usd_per_pct_tighter if c.usd_per_pct_tighter is not None else c.dual_usd_per_pct
-    looser = c.usd_per_pct_looser
+    tighter = c.usd_per_yr_per_pct_tighter if c.usd_per_yr_per_pct_tighter is not None else c.dual_usd_per_yr_per_pct
+    looser = c.usd_per_yr_per_pct_looser
     if tighter <= 1e-6 and (looser is None or looser <= 1e-6):
         return ""
     text = f"costs {usd(tighter)} per year per point tighter"
@@ -106,8 +106,9 @@ def plain_text(s: RunSummary) -> str:
         lines.append("  new refining capacity: none (nothing built)")
     lines += [f"  {line}" for line in s.two_stage]
     lines.append(f"  {s.cost_title}:")
+    width = max([26] + [len(item) + 2 for item, _, _ in s.cost])
     for item, value, note in s.cost:
-        lines.append(f"    {item:<26}{value:>14}" + (f"   ({note})" if note else ""))
+        lines.append(f"    {item:<{width}}{value:>14}" + (f"   ({note})" if note else ""))
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
         binding = f", {price}" if price else ""

@@ -84,8 +84,8 @@ def disruption_rows(run: Any) -> list[dict[str, Any]]:
         out.append({
             "disruption": r["disruption"], "period": int(r["period"]), "must_survive": bool(r["must_survive"]),
             "probability_per_yr": _none(r["probability_per_yr"]), "duration_months": r["duration_months"],
-            "extra_cost_usd_per_occurrence": _none(r["cost_while_it_lasts_usd"]),
-            "extra_cost_usd_per_yr_expected": _none(r["expected_cost_usd_per_yr"]),
+            "extra_cost_usd_per_occurrence": _none(r["extra_cost_usd_per_occurrence"]),
+            "extra_cost_usd_per_yr_expected": _none(r["extra_cost_usd_per_yr_expected"]),
             "short_t": r["unmet_t"], "short_wafer_starts": _none(r.get("unmet_wafer_starts")),
             "short_without_plan_t": _none(r.get("unmet_without_plan_t"))})
     return out

@@ -32,8 +32,8 @@ class CapRealised:
 
     ``share`` is touched / demand in scope (delivered + unmet), the quantity the cap bounds.  The dual gives the
     marginal cost at the optimum; where the cost is not differentiable (a lumpy build switching, a binding
-    capacity), tightening and loosening cost different amounts, given by ``usd_per_pct_tighter`` and
-    ``usd_per_pct_looser`` when they are measured (``None`` when not).
+    capacity), tightening and loosening cost different amounts, given by ``usd_per_yr_per_pct_tighter`` and
+    ``usd_per_yr_per_pct_looser`` when they are measured (``None`` when not).
     """
 
     cap: str
@@ -43,9 +43,9 @@ class CapRealised:
     demand_t: float
     max_share: float
     dual_usd_per_t: float  # d cost / d (touched allowance), USD per t; <= 0 when the cap binds
-    dual_usd_per_pct: float  # the dual as USD per percentage point tighter; >= 0
-    usd_per_pct_tighter: float | None = None  # cost of one point tighter, measured by re-solving
-    usd_per_pct_looser: float | None = None  # saving of one point looser, measured by re-solving
+    dual_usd_per_yr_per_pct: float  # the dual as USD per percentage point tighter; >= 0
+    usd_per_yr_per_pct_tighter: float | None = None  # cost of one point tighter, measured by re-solving
+    usd_per_yr_per_pct_looser: float | None = None  # saving of one point looser, measured by re-solving
 
     @property
     def share(self) -> float:
@@ -153,10 +153,10 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult,
 
 
 def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
-    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.demand_t, c.share, c.max_share, c.dual_usd_per_pct,
-             c.usd_per_pct_tighter, c.usd_per_pct_looser) for c in realised]
-    cols = ["cap", "period", "touched_t", "delivered_t", "demand_t", "share", "max_share", "dual_usd_per_pct",
-            "usd_per_pct_tighter", "usd_per_pct_looser"]
+    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.demand_t, c.share, c.max_share, c.dual_usd_per_yr_per_pct,
+             c.usd_per_yr_per_pct_tighter, c.usd_per_yr_per_pct_looser) for c in realised]
+    cols = ["cap", "period", "touched_t", "delivered_t", "demand_t", "share", "max_share", "dual_usd_per_yr_per_pct",
+            "usd_per_yr_per_pct_tighter", "usd_per_yr_per_pct_looser"]
     return _clean(pd.DataFrame(rows, columns=cols), ["cap", "period"])
 
 

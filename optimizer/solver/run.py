@@ -259,10 +259,10 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
              "stage": run.data.caps[c.cap].stage, "product": run.data.caps[c.cap].product,
              "importer": run.data.caps[c.cap].importer, "max_share": c.max_share, "share": round(c.share, 6),
              "touched_t": round(c.touched_t, 6), "delivered_t": round(c.delivered_t, 6),
-             "demand_t": round(c.demand_t, 6), "dual_usd_per_pct": round(c.dual_usd_per_pct, 6),
+             "demand_t": round(c.demand_t, 6), "dual_usd_per_yr_per_pct": round(c.dual_usd_per_yr_per_pct, 6),
              "dual_usd_per_t": round(c.dual_usd_per_t, 6),
-             "usd_per_pct_tighter": _rounded(c.usd_per_pct_tighter),
-             "usd_per_pct_looser": _rounded(c.usd_per_pct_looser)}
+             "usd_per_yr_per_pct_tighter": _rounded(c.usd_per_yr_per_pct_tighter),
+             "usd_per_yr_per_pct_looser": _rounded(c.usd_per_yr_per_pct_looser)}
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}

@@ -5,10 +5,10 @@
 ``disruptions.csv``, per disruption and period it may happen in:
 
 - ``unmet_t``, ``stockpile_drawn_t``: tonnes left unmet and drawn over the disruption (rate x duration);
-- ``cost_while_it_lasts_usd``: what the disruption costs each time it happens: duration x (operating cost in it -
+- ``extra_cost_usd_per_occurrence``: what the disruption costs each time it happens: duration x (operating cost in it -
   normal operating cost) + refilling what was drawn; blank for a must-survive disruption (it weighs nothing, so its
   flows are feasible rather than cheapest);
-- ``expected_cost_usd_per_yr``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
+- ``extra_cost_usd_per_yr_expected``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
   expected annual cost is normal operations + the sum of these + holding + capex, which is the objective;
 - ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured;
 - ``unmet_wafer_starts``: the wafer starts those tonnes serve (only when the fabs sheet gives wafer starts per t).
@@ -97,9 +97,9 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
             rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
                          d.duration_yr * rate, cost, expected, missing))
     cols = ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
-            "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr", "unmet_without_plan_t"]
+            "stockpile_drawn_t", "extra_cost_usd_per_occurrence", "extra_cost_usd_per_yr_expected", "unmet_without_plan_t"]
     df = pd.DataFrame(rows, columns=cols)
-    for col in ("probability_per_yr", "cost_while_it_lasts_usd", "unmet_without_plan_t"):
+    for col in ("probability_per_yr", "extra_cost_usd_per_occurrence", "unmet_without_plan_t"):
         df[col] = pd.to_numeric(df[col]).astype(float)
     if starts:  # wafer starts left short over the disruption (only when the fabs sheet gives wafer starts per t)
         df["unmet_wafer_starts"] = [starts.get((s, t), 0.0) for s, t in zip(df["disruption"], df["period"])]

@@ -70,9 +70,9 @@ def test_solve_gives_the_hand_computed_share_marginal_and_caps_cost(solved) -> N
     assert solved.china_share == pytest.approx(SHARES)
     assert solved.uncapped["china_share"] == pytest.approx({2025: 1.0, 2030: 1.0})
     dep = solved.tables["dependence"].set_index("period")
-    assert dep["dual_usd_per_pct"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
-    assert dep["usd_per_pct_tighter"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
-    assert dep["usd_per_pct_looser"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
+    assert dep["dual_usd_per_yr_per_pct"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
+    assert dep["usd_per_yr_per_pct_tighter"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
+    assert dep["usd_per_yr_per_pct_looser"].to_dict() == pytest.approx({2025: PER_POINT, 2030: PER_POINT})
     head = summary(solved)["headline"]
     cost = head["caps_cost"]
     assert (cost["base_year"], cost["usd_per_wafer_start"]) == (2025, None)  # the fabs sheet gives no wafer starts
@@ -94,7 +94,7 @@ def test_the_terminal_leads_with_the_caps_cost_as_present_value_and_per_year(cas
     doc = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert list(doc)[0] == "headline"
     run = load_run(tmp_path / "out")  # the report reads the same numbers back
-    assert dependence(run).set_index("period")["dual_usd_per_pct"].to_dict() == pytest.approx(
+    assert dependence(run).set_index("period")["dual_usd_per_yr_per_pct"].to_dict() == pytest.approx(
         {2025: PER_POINT, 2030: PER_POINT})
 
 
@@ -103,12 +103,12 @@ def test_sweep_gives_solves_share_and_marginal_per_year_per_point(case: Path, pe
     sweep = run_sweep(load_case(case), SweptCap.parse("CHN:any"), [SHARES[period]], period=period)
     point = frontier_table(sweep).iloc[0]
     assert point["realised_share"] == pytest.approx(SHARES[period])
-    assert point["dual_usd_per_pct"] == pytest.approx(PER_POINT)  # per year of the period, as dependence.csv
+    assert point["dual_usd_per_yr_per_pct"] == pytest.approx(PER_POINT)  # per year of the period, as dependence.csv
 
 
 def test_the_api_sweep_defaults_to_chinas_cap_and_agrees(case: Path) -> None:
     frontier = api.sweep(api.load(case), shares=[0.4]).tables["frontier"]
-    assert frontier["dual_usd_per_pct"].iloc[0] == pytest.approx(PER_POINT)
+    assert frontier["dual_usd_per_yr_per_pct"].iloc[0] == pytest.approx(PER_POINT)
     run = api.solve(api.load(case))
     assert run.summary["china_share"] == pytest.approx({"2025": 0.6, "2030": 0.4})
 

@@ -99,7 +99,7 @@ def test_dependence_chart_shows_share_cap_and_dual_of_dependence_csv(run_dir: Pa
     fig = charts.dependence_figure(dep)
     assert list(fig.data[0].y) == [100 * s for s in csv["share"]]
     assert list(fig.data[1].y) == [100 * s for s in csv["max_share"]]
-    assert list(fig.data[0].customdata) == csv["dual_usd_per_pct"].tolist()
+    assert list(fig.data[0].customdata) == csv["dual_usd_per_yr_per_pct"].tolist()
     assert "$1.23k per year per point tighter" in fig.data[0].text[2] and "not binding" in fig.data[0].text[0]
     assert list(fig.data[0].x) == ["china_any 0", "china_any 1", "china_refine 0"]
 

@@ -46,7 +46,7 @@ def test_the_issue_hand_case_holds_a_50_t_stockpile_at_an_expected_1100_a_year()
     # (nothing is mined while the stockpile serves the fab) + 100 to refill it = 0, as disruptions.csv says.
     costs = run.tables["costs"].set_index("component")["usd"]
     assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(0, abs=1e-6)
-    assert row["expected_cost_usd_per_yr"] == pytest.approx(0, abs=1e-6)
+    assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(0, abs=1e-6)
     assert costs["stockpile_holding"] == pytest.approx(100) and costs["stockpile_replenish"] == pytest.approx(0)
     assert costs.sum() == pytest.approx(1100)
 
@@ -58,8 +58,8 @@ def test_without_stockpiles_the_ban_leaves_everything_unmet_at_10900() -> None:
     assert run.result.objective_usd == pytest.approx(10_900)
     row = run.tables["disruptions"].iloc[0]
     assert row["unmet_t"] == pytest.approx(50)
-    assert row["cost_while_it_lasts_usd"] == pytest.approx(49_500)
-    assert row["expected_cost_usd_per_yr"] == pytest.approx(9_900)
+    assert row["extra_cost_usd_per_occurrence"] == pytest.approx(49_500)
+    assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(9_900)
     costs = run.tables["costs"].set_index("component")["usd"]  # the ban's extra cost, as in disruptions.csv
     assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(9_900)
 
