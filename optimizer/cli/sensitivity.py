@@ -92,8 +92,8 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     if quiet:
         return
     # The objective is a year's cost for one period and the horizon's present value for a pathway.
-    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} US$ at base (per year, or present value "
-               "over a pathway's horizon), "
+    unit = "US$ present value" if tornado.multi_period else "US$ per year"
+    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} {unit} at base, "
                f"{_usd(summary['cap_cost_min_usd'])} to {_usd(summary['cap_cost_max_usd'])} over the ranges"
                + (f"; no plan at {', '.join(summary['ends_without_plan'])}" if summary["ends_without_plan"] else ""))
     click.echo(f"  results: {out_dir}")

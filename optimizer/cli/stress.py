@@ -88,6 +88,8 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     with out_lock(out_dir):
         held = "re-optimised" if reoptimize else "fixed at the base plan"
         china_head = f"China {data.periods[-1]}" if data.multi_period else "China"  # its share in the last period
+        money = f"USD PV {data.periods[0]}" if data.multi_period else "USD/yr"  # a pathway's costs: present values
+        cost_head = f"cost +{money}"
         china_col = period_column("china_share", data.periods[-1], data.multi_period)
         caps = "lifted" if drop_caps else "kept"
 
@@ -105,7 +107,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
         with track(len(cases), f"stress: {len(cases)} case(s)", quiet) as bar:
             bar.row(f"paxsilica stress: {input_path}, {len(cases)} case(s), investments {held}, caps {caps}")
             if cases:
-                bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{china_head:>8}")
+                bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{cost_head:>16}{china_head:>8}")
             result = interruptible(lambda: run_stress(data, cases, reoptimize, options, keep_caps=not drop_caps, on_case=show))
         if not result.base.usable:
             click.echo(f"{input_path}: the base plan is {result.base.status}; nothing to disrupt. Run `paxsilica solve` "
@@ -129,8 +131,10 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             click.echo(f"  results: {out_dir}")
             return
         click.echo("Chokepoints, worst first:")
-        click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")
-        click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{china_head:>8}")
+        click.echo(f"  base plan: {result.base.objective_usd:,.0f} {money} (the whole chain), unmet "
+                   f"{result.base.unmet_t:,.1f} t; unmet tonnes cost {result.penalty_usd_per_t:,.0f} USD/t where the "
+                   "input gives no penalty")
+        click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{cost_head:>16}{china_head:>8}")
         for row in table.iloc[1:SHOWN + 1].to_dict("records"):
             case, removed = row["case"], row["removed"]
             if row["status"] not in ("optimal", "feasible"):

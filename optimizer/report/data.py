@@ -30,7 +30,7 @@ COLUMNS: dict[str, list[str]] = {
     "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_yr_per_pct",
                  "realised_share", "breakpoint"],
     "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t"],
-    "pathway": ["period", "share", "max_share", "tightest_share"],
+    "pathway": ["period", "share", "max_share", "floor"],
     "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
                     "stockpile_drawn_t", "extra_cost_usd_per_occurrence", "extra_cost_usd_per_yr_expected"],
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
@@ -44,7 +44,7 @@ _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", 
 
 # Columns of folders written before the money columns said their unit (the same numbers per year of the period).
 _RENAMED = {"dual_usd_per_pct": "dual_usd_per_yr_per_pct", "cost_while_it_lasts_usd": "extra_cost_usd_per_occurrence",
-            "expected_cost_usd_per_yr": "extra_cost_usd_per_yr_expected"}
+            "expected_cost_usd_per_yr": "extra_cost_usd_per_yr_expected", "tightest_share": "floor"}
 
 
 class ReportError(Exception):

@@ -41,7 +41,7 @@ def china_rows(run: Any) -> list[dict[str, Any]]:
     data = run.data
     cap = china_cap(data)
     pathway = run.tables.get("pathway")
-    floors = {} if pathway is None else {int(r.period): _none(r.tightest_share) for r in pathway.itertuples()}
+    floors = {} if pathway is None else {int(r.period): _none(r.floor) for r in pathway.itertuples()}
     free = (run.uncapped or {}).get("china_share") or {}
     rows = []
     for t, share in run.china_share.items():
