@@ -131,3 +131,16 @@ def test_every_shipped_scenario_has_an_effect_test() -> None:
               "export_controls_2025", "export_controls_2025_blocked", "signatories_only", "signatories_2026",
               "later_members", "steady_state_2025"}
     assert {p.stem for p in models_dir().glob("*.toml")} == tested
+
+
+def test_yttrium_cap_solved_on_the_pathway_leaves_the_all_product_cap_slack_in_every_period() -> None:
+    """Issue 20: the 2030 and 2035 rows of the China cap still bound under yttrium_cap; lifted, none binds."""
+    from optimizer.solver.run import solve_case
+
+    run = solve_case(_scenario("yttrium_cap"), baseline=False, marginals=False)
+    assert run.ok
+    rows = [c for c in run.caps if c.cap == "china_any"]
+    assert {c.period for c in rows} == set(run.data.periods)
+    assert all(c.max_share == 1.0 and c.dual_usd_per_yr_per_pct == 0.0 for c in rows)
+    y2o3 = [c for c in run.caps if c.cap == "china_y2o3"]
+    assert y2o3 and all(c.share <= 0.2 + 1e-6 for c in y2o3)
