@@ -34,6 +34,7 @@ from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.measures import china_share, share_columns
 from optimizer.solver.results import DECIMALS, unmet_demand
@@ -312,6 +313,7 @@ def stress_summary(result: StressResult) -> dict[str, Any]:
         "base": {"status": result.base.status, "objective_usd": result.base.objective_usd,
                  "unmet_t": round(result.base.unmet_t, 6),
                  "china_share": {str(t): round(x, 6) for t, x in result.base.china_share.items()}},
+        "money": money_basis(result.data),
         "investments": "re-optimised" if result.reoptimize else "fixed at the base plan",
         "caps_in_disrupted_cases": "kept" if result.keep_caps else "lifted",
         "unmet_penalty_usd_per_t": result.penalty_usd_per_t,

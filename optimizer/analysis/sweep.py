@@ -35,6 +35,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
 from optimizer.io.schema import STAGES
 from optimizer.model import build_model
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
 from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.results import TOL, caps_realised
@@ -290,6 +291,7 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
         "tightest_feasible_share": sweep.tightest_feasible,
         "first_infeasible_share": sweep.first_infeasible,
         "stopped_by": None if sweep.points[-1].usable else sweep.points[-1].status,
+        "money": money_basis(sweep.data),
         "reference": {"max_share": 1.0, "objective_usd": sweep.reference_usd},
         "uncapped": {"objective_usd": sweep.uncapped_usd},
         "breakpoints": [p.max_share for p, flag in zip(sweep.points, frontier_table(sweep)["breakpoint"]) if flag],

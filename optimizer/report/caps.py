@@ -50,7 +50,7 @@ def money_unit(run: RunFolder) -> str:
     """``USD, present value (2025)`` on a pathway, ``USD per year`` for one steady-state year (or a folder without a
     headline)."""
     head = run.summary.get("headline")
-    money = head.get("money") if isinstance(head, dict) else None
+    money = head.get("money") if isinstance(head, dict) else run.summary.get("money")  # a solve's, or a sweep's
     if isinstance(money, dict) and money.get("base_year") is not None:
         return f"USD, present value ({money['base_year']})"
     horizon = run.summary.get("horizon")

@@ -163,7 +163,8 @@ def risk_figure(risk: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Series | None = None) -> go.Figure:
+def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Series | None = None,
+                    unit: str = "USD") -> go.Figure:
     """Cost against the swept cap (``swept`` names it), one point per feasible step, breakpoints annotated.
 
     With ``over`` (each point's cost increase over the uncapped plan) the y axis is that increase; otherwise the
@@ -189,13 +190,13 @@ def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Ser
     if len(bad):
         title += f" (no plan at cap {', '.join(pct(m) for m in bad['max_share'])})"
     fig.update_layout(**_LAYOUT, height=420, title=title, showlegend=False,
-                      xaxis={"title": f"cap on {swept} of delivered oxide, %", "autorange": "reversed"},
-                      yaxis_title="cost increase over the uncapped plan, USD" if over is not None
-                      else "total cost, USD")
+                      xaxis={"title": f"cap on {swept} of demand in scope, %", "autorange": "reversed"},
+                      yaxis_title=f"cost increase over the uncapped plan, {unit}" if over is not None
+                      else f"total cost, {unit}")
     return fig
 
 
-def stress_figure(st: pd.DataFrame) -> go.Figure:
+def stress_figure(st: pd.DataFrame, unit: str = "USD") -> go.Figure:
     """Chokepoints ranked: what losing each one costs, worst at the top; a case with no plan is drawn longest."""
     worst = float(st["cost_increase_usd"].max()) if st["cost_increase_usd"].notna().any() else 1.0
     length: list[float] = []
@@ -223,6 +224,6 @@ def stress_figure(st: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(x=length, y=labels, orientation="h", text=text, textposition="outside",
                            marker_color=colour, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
     fig.update_layout(**_LAYOUT, height=max(300, 60 + 32 * len(st)), title="Chokepoints: cost of losing each one",
-                      xaxis={"title": "cost increase, USD", "range": [0, 1.35 * max(length + [1.0])]},
+                      xaxis={"title": f"cost increase, {unit}", "range": [0, 1.35 * max(length + [1.0])]},
                       yaxis={"autorange": "reversed"})
     return fig

@@ -61,11 +61,11 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
                 "without any cap. " if over is not None else
                 "Each point is one solve of the sweep: the cheapest plan with the cap there. ")
         out.append(Section("frontier", "What independence costs", lead + "Annotations mark where the plan changes.",
-                           charts.frontier_figure(fr, rd.swept_label(run), over)))
+                           charts.frontier_figure(fr, rd.swept_label(run), over, caps.money_unit(run))))
     if run.has("stress"):
         out.append(Section("stress", "Chokepoints",
                            "Each bar removes one supplier, site or route and re-solves: the longer, the worse.",
-                           charts.stress_figure(rd.stress_ranking(run))))
+                           charts.stress_figure(rd.stress_ranking(run), caps.money_unit(run))))
     if run.has("disruptions") and len(run.tables["disruptions"]):
         out.append(Section("disruptions", "Coming through disruptions",
                            "Demand each disruption leaves unmet over its duration: red on today's network (no new "

@@ -124,3 +124,16 @@ def test_caps_cost_per_wafer_start_where_the_fabs_give_wafer_starts_per_tonne() 
 
 def test_report_of_a_written_run_still_reads(tmp_path: Path) -> None:
     assert [s.key for s in sections(load_run(write_run(tmp_path / "a")))][0] == "sankey"
+
+
+def test_sweep_and_stress_charts_say_their_costs_are_present_values_on_a_pathway(tmp_path: Path) -> None:
+    case = _case(tmp_path / "case")
+    runner = CliRunner()
+    assert runner.invoke(main, ["sweep", str(case), "--steps", "2", "--to", "0.3", "--out",
+                                str(tmp_path / "sweep"), "-q"]).exit_code == 0
+    (frontier,) = [s for s in sections(load_run(tmp_path / "sweep")) if s.key == "frontier"]
+    assert frontier.figure.layout.yaxis.title.text.endswith("USD, present value (2025)")
+    assert runner.invoke(main, ["stress", str(case), "--n-1", "country", "--out", str(tmp_path / "stress"),
+                                "-q"]).exit_code == 0
+    (stress,) = [s for s in sections(load_run(tmp_path / "stress")) if s.key == "stress"]
+    assert stress.figure.layout.xaxis.title.text == "cost increase, USD, present value (2025)"
