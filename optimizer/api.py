@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from optimizer.analysis import DEFAULT_SWEPT_CAP
 from optimizer.io.data import ModelData
 from optimizer.solver.highs import SolveOptions
 from optimizer.solver.run import CaseRun
@@ -221,7 +222,7 @@ def solve(case: Case | Model | PathLike | None = None, caps: Mapping[str, float]
     return solve_model(model, time_limit, mip_gap, baseline, method, solver_options, fastest)
 
 
-def sweep(case: Case | PathLike | None = None, cap: str = "CHN:any", start: float = 1.0, stop: float = 0.0,
+def sweep(case: Case | PathLike | None = None, cap: str = DEFAULT_SWEPT_CAP, start: float = 1.0, stop: float = 0.0,
           steps: int = 21, shares: Iterable[float] | None = None, time_limit: float | None = None,
           mip_gap: float | None = None, method: str = "auto", solver_options: Mapping[str, Any] | None = None
           ) -> Result:

@@ -26,17 +26,18 @@ from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveOptions, solve_model
-from optimizer.solver.run import china_reference
+from optimizer.solver.measures import china_reference
 
 TOL_T = 1e-6
 
 
 @dataclass(frozen=True)
 class PeriodFloor:
-    """The tightest share reachable in one period (``None``: no plan, even with the cap lifted)."""
+    """The floor of a share in one period: the tightest share reachable (``None``: no plan, even with the cap
+    lifted).  ``floor`` is this measure's one name, in ``pathway.csv``, ``summary.json`` and the print-out."""
 
     period: int
-    tightest_share: float | None
+    floor: float | None
     min_unmet_t: float
 
 
@@ -78,34 +79,35 @@ def fastest_fall(data: ModelData, cap: str | None = None,
     out = []
     for t in data.periods:
         unmet = [v for (f, p, period), v in m.Unmet_T.items() if period == t and not v.fixed]
-        floor = 0.0
+        least_unmet = 0.0
         if unmet:
             _set_objective(m, sum(unmet))
             result = solve_model(m, options)
             if not result.outcome.usable:
                 out.append(PeriodFloor(t, None, float("nan")))
                 continue
-            floor = max(0.0, float(sum(v.value or 0.0 for v in unmet)))
+            least_unmet = max(0.0, float(sum(v.value or 0.0 for v in unmet)))
         row = rows[t]
         if not row.touched or row.demand_t <= TOL_T:
-            out.append(PeriodFloor(t, 0.0, floor))
+            out.append(PeriodFloor(t, 0.0, least_unmet))
             continue
         block = pyo.ConstraintList()
         m.add_component(f"Pathway_Rows_{t}", block)
         block.add(sum(m.Deliver_T[x] for x in row.touched) - m.Share * row.demand_t <= 0)
         if unmet:
-            block.add(sum(unmet) <= floor + TOL_T)
+            block.add(sum(unmet) <= least_unmet + TOL_T)
         _set_objective(m, m.Share)
         result = solve_model(m, options)
         share = float(m.Share.value or 0.0) if result.outcome.usable else None
-        out.append(PeriodFloor(t, share, floor))
+        out.append(PeriodFloor(t, share, least_unmet))
         block.deactivate()
     return out
 
 
 def pathway_table(data: ModelData, floors: list[PeriodFloor], china_share: dict[int, float],
                   uncapped_share: dict[int, float] | None = None, cap: str | None = None) -> pd.DataFrame:
-    """``pathway.csv``: per period, the plan's share, the share without caps, the cap and the tightest reachable.
+    """``pathway.csv``: per period, the plan's share, the share without caps, the cap and its floor (the tightest share
+    reachable).
 
     ``max_share`` is the analysed cap's share in the period as the case states it (1 where the case has no such
     cap: no cap).
@@ -119,10 +121,10 @@ def pathway_table(data: ModelData, floors: list[PeriodFloor], china_share: dict[
             "share": china_share.get(f.period),
             "share_without_caps": None if uncapped_share is None else uncapped_share.get(f.period),
             "max_share": given.share_in(f.period) if given is not None else 1.0,
-            "tightest_share": f.tightest_share,
+            "floor": f.floor,
             "min_unmet_t": f.min_unmet_t,
         })
-    df = pd.DataFrame(rows, columns=["period", "share", "share_without_caps", "max_share", "tightest_share",
+    df = pd.DataFrame(rows, columns=["period", "share", "share_without_caps", "max_share", "floor",
                                      "min_unmet_t"])
     for col in df.columns[1:]:
         df[col] = pd.to_numeric(df[col]).astype(float).round(6) + 0.0

@@ -10,8 +10,11 @@ its base.  Ranges come from the input's ``uncertainty`` sheet (each distribution
     [[range]]
     name = "wafer intensity"
     parameters = ["demand"]
-    low = 0.325     # comments give the source of each number, with its flag
+    low = 0.325     # multipliers of the input, as the uncertainty sheet's names take them
     high = 1.675
+    base = 4.0      # optional: what a multiplier of 1 stands for, so that rows show 1.3 and 6.7, not 0.325
+    unit = "g CeO2 per wafer"
+    source = "1.3-6.7 g CeO2 per wafer (scripts/build_default_dataset.py) [D]"
 
 The tornado table has one row per range, sorted by *swing* (the spread of the cap's cost over base, low and high;
 a range whose low or high has no plan comes first, since it decides whether there is an answer at all).
@@ -31,6 +34,7 @@ from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.tables import InputTables
 from optimizer.solver.highs import SolveOptions
+from optimizer.solver.measures import caps_cost, period_column
 from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case
 
 Z90 = 1.2815515655446004
@@ -46,6 +50,15 @@ class Range:
     low: float
     high: float
     source: str = ""
+    base: float | None = None  # what a multiplier of 1 stands for, in ``unit`` (e.g. 4.0 g CeO2 per wafer)
+    unit: str = ""
+
+    def shown(self, value: float) -> str:
+        """``value`` as a reader knows it: ``1.3 g CeO2 per wafer`` where the range gives its base and unit, else
+        the parameter's value itself (a multiplier for most)."""
+        if self.base is None:
+            return f"{value:g}" + (f" {self.unit}" if self.unit else "")
+        return f"{value * self.base:,.4g}" + (f" {self.unit}" if self.unit else "")
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ class Point:
     status: str
     objective_usd: float | None = None
     cap_cost_usd: float | None = None
-    china_share_uncapped: float | None = None
+    china_share_uncapped: dict[int, float] = field(default_factory=dict)  # period -> share, without the caps
 
     @property
     def usable(self) -> bool:
@@ -70,6 +83,7 @@ class Tornado:
     base: Point
     rows: list[tuple[Range, Point, Point]] = field(default_factory=list)
     input: dict[str, Any] = field(default_factory=dict)  # the base input's source and sha256
+    multi_period: bool = False  # a pathway: China's share is given per period
 
 
 def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
@@ -136,8 +150,12 @@ def ranges_from_toml(path: Path) -> list[Range]:
         except ValueError as err:
             problems.append(Problem(where, str(err)))
             continue
+        base, unit = entry.get("base"), entry.get("unit", "")
+        if base is not None and (isinstance(base, bool) or not isinstance(base, (int, float))):
+            problems.append(Problem(where, "base: expected a number (what a multiplier of 1 stands for)"))
+            continue
         out.append(Range(str(entry.get("name") or "+".join(params)), tuple(params), float(low), float(high),
-                         str(entry.get("source", ""))))
+                         str(entry.get("source", "")), None if base is None else float(base), str(unit)))
     if problems:
         raise InputError(problems)
     return out
@@ -169,9 +187,9 @@ def solve_point(tables: InputTables, layers: tuple[tuple[str, Mapping[str, Any]]
     objective = run.result.objective_usd
     free = run.uncapped["objective_usd"] if run.uncapped else objective
     shares = run.uncapped["china_share"] if run.uncapped else run.china_share
-    share = sum(shares.values()) / len(shares) if shares else None
-    cost = None if objective is None or free is None else objective - free
-    return Point(value, str(run.result.outcome), objective, cost, share)
+    measured = caps_cost(data, objective, free) if data.caps else None
+    cost = None if objective is None or free is None else (measured.pv_usd if measured else objective - free)
+    return Point(value, str(run.result.outcome), objective, cost, dict(shares))
 
 
 def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[CapOverride] = (),
@@ -192,7 +210,8 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
     base = solve_point(tables, (), None, caps, options)
     if on_point:
         on_point(None, base)
-    tornado = Tornado(base, input={"source": base_data.source, "sha256": base_data.sha256})
+    tornado = Tornado(base, input={"source": base_data.source, "sha256": base_data.sha256},
+                      multi_period=base_data.multi_period)
     for r in ranges:
         ends = []
         for value in (r.low, r.high):
@@ -217,16 +236,20 @@ def tornado_table(tornado: Tornado) -> pd.DataFrame:
     """One row per range, sorted by swing (largest first; ties keep the order of the ranges)."""
     b = tornado.base
     rows = []
+    periods = sorted({t for _, lo, hi in tornado.rows for p in (lo, hi) for t in p.china_share_uncapped})
+    multi = tornado.multi_period
     for r, low, high in tornado.rows:
         rows.append({
-            "range": r.name, "parameters": " ".join(r.parameters), "low_value": r.low, "high_value": r.high,
+            "range": r.name, "parameters": " ".join(r.parameters), "low": r.shown(r.low), "high": r.shown(r.high),
+            "low_value": r.low, "high_value": r.high,
             "base_cap_cost_usd": b.cap_cost_usd, "low_cap_cost_usd": low.cap_cost_usd,
             "high_cap_cost_usd": high.cap_cost_usd, "swing_usd": swing(b, low, high),
             "low_status": low.status, "high_status": high.status,
             "base_objective_usd": b.objective_usd, "low_objective_usd": low.objective_usd,
             "high_objective_usd": high.objective_usd,
-            "low_china_share_uncapped": low.china_share_uncapped,
-            "high_china_share_uncapped": high.china_share_uncapped, "source": r.source})
+            **{period_column(f"{end}_china_share_uncapped", t, multi): p.china_share_uncapped.get(t)
+               for end, p in (("low", low), ("high", high)) for t in periods},
+            "source": r.source})
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["range", "swing_usd"])
     return frame.sort_values("swing_usd", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -238,6 +261,7 @@ def sensitivity_summary(tornado: Tornado) -> dict[str, Any]:
     no_plan = [f"{r.name}={p.value:g}" for r, lo, hi in tornado.rows for p in (lo, hi) if not p.usable]
     return {"base_cap_cost_usd": base, "base_objective_usd": tornado.base.objective_usd,
             "base_status": tornado.base.status,
+            "base_china_share_uncapped": {str(t): round(x, 6) for t, x in tornado.base.china_share_uncapped.items()},
             "cap_cost_min_usd": min(costs + ([base] if base is not None else []), default=None),
             "cap_cost_max_usd": max(costs + ([base] if base is not None else []), default=None),
             "ranges": len(tornado.rows), "ends_without_plan": no_plan, "input": tornado.input,

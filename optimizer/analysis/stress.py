@@ -34,9 +34,10 @@ from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import SolveOptions, solve_model
-from optimizer.solver.results import DECIMALS, realised_shares, unmet_demand
-from optimizer.solver.run import china_reference
+from optimizer.solver.measures import china_share, share_columns
+from optimizer.solver.results import DECIMALS, unmet_demand
 from optimizer.solver.two_stage import disrupted_unmet, first_stage, hold
 
 DEFAULT_UNMET_PENALTY_USD_PER_T = 1e8
@@ -130,7 +131,7 @@ class StressCase:
     status: str
     objective_usd: float | None = None
     unmet: list[tuple[str, str, int, float]] = field(default_factory=list)  # (fab, product, period, t)
-    china_share: float | None = None
+    china_share: dict[int, float] = field(default_factory=dict)  # period -> China's share of demand in scope
     solver: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -160,16 +161,6 @@ class StressResult:
         if case.objective_usd is None or self.base.objective_usd is None:
             return None
         return case.objective_usd - self.base.objective_usd
-
-
-def _china_share(m: pyo.ConcreteModel, data: ModelData) -> float | None:
-    """China's share (any stage, all products, every fab) of everything demanded, over all periods."""
-    ref = china_reference(data)
-    if ref is None:
-        return None
-    shares = realised_shares(m, data, ref).values()  # every period in one pass over the deliveries
-    touched, demand = sum(x[0] for x in shares), sum(x[2] for x in shares)
-    return touched / demand if demand > 1e-9 else 0.0
 
 
 def _fix_investments(m: pyo.ConcreteModel, base: pyo.ConcreteModel, data: ModelData) -> None:
@@ -227,7 +218,7 @@ def _solve(m: pyo.ConcreteModel, data: ModelData, case: str, removed: list[Disru
     if result.outcome.usable:
         out.objective_usd = result.objective_usd
         out.unmet = unmet_demand(m)
-        out.china_share = _china_share(m, data)
+        out.china_share = china_share(m, data)
     return out
 
 
@@ -280,11 +271,16 @@ def _describe(removed: list[Disruption]) -> tuple[str, str]:
 def stress_table(result: StressResult) -> pd.DataFrame:
     """``stress.csv``: the base plan, then every case in chokepoint order."""
     rows = []
+    periods = result.data.periods
+    multi = result.data.multi_period
     for c in [result.base, *result.cases]:
         removed, kind = _describe(c.removed)
-        rows.append((c.case, removed, kind, c.status, c.objective_usd, result.increase(c),
-                     c.unmet_t if c.usable else None, c.china_share))
-    cols = ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"]
+        rows.append({"case": c.case, "removed": removed, "kind": kind, "status": c.status,
+                     "total_cost_usd": c.objective_usd, "cost_increase_usd": result.increase(c),
+                     "unmet_t": c.unmet_t if c.usable else None,
+                     **share_columns("china_share", {t: c.china_share.get(t) for t in periods}, multi)})
+    cols = ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t",
+            *share_columns("china_share", {t: None for t in periods}, multi)]
     df = pd.DataFrame(rows, columns=cols)
     for col in cols[4:]:
         df[col] = pd.to_numeric(df[col]).astype(float).round(DECIMALS) + 0.0
@@ -315,7 +311,9 @@ def stress_summary(result: StressResult) -> dict[str, Any]:
            for c in result.cases[:10]]
     return {
         "base": {"status": result.base.status, "objective_usd": result.base.objective_usd,
-                 "unmet_t": round(result.base.unmet_t, 6), "china_share": result.base.china_share},
+                 "unmet_t": round(result.base.unmet_t, 6),
+                 "china_share": {str(t): round(x, 6) for t, x in result.base.china_share.items()}},
+        "money": money_basis(result.data),
         "investments": "re-optimised" if result.reoptimize else "fixed at the base plan",
         "caps_in_disrupted_cases": "kept" if result.keep_caps else "lifted",
         "unmet_penalty_usd_per_t": result.penalty_usd_per_t,

@@ -7,8 +7,9 @@ sweep stops at the first share that no plan can meet and reports the tightest sh
 Frontier columns
     ``cost_increase_usd``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
                             starts at 1.0, else one extra solve at 1.0 before the first point).
-    ``dual_usd_per_pct``    cost of tightening the swept cap by one percentage point (USD over the horizon,
-                            discounted; for one steady-state period it is the cap's dual of ``dependence.csv``).
+    ``dual_usd_per_yr_per_pct``    cost of tightening the swept cap by one percentage point, USD per year of the swept
+                            period: the cap's dual as ``dependence.csv`` gives it for that period
+                            (:func:`optimizer.solver.measures.marginal_usd_per_yr_per_pct`).
     ``realised_share``      the cap's realised share in the swept period.
 
 On a pathway (a periods sheet) one period's share is swept, the last by default (``paxsilica sweep --period``); the
@@ -34,7 +35,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
 from optimizer.io.schema import STAGES
 from optimizer.model import build_model
-from optimizer.model.objective import period_weight
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
 from optimizer.solver.marginals import set_cap_share
 from optimizer.solver.results import TOL, caps_realised
@@ -70,7 +71,7 @@ class SweepPoint:
     status: str
     objective_usd: float | None = None
     realised_share: float | None = None
-    dual_usd_per_pct: float | None = None
+    dual_usd_per_yr_per_pct: float | None = None
     new_tpa: dict[str, float] = field(default_factory=dict)  # country -> new capacity, t/yr
     built: frozenset[str] = frozenset()
     solve_s: float = 0.0
@@ -229,7 +230,7 @@ def run_sweep(data: ModelData, cap: SweptCap, shares: list[float], options: Solv
         realised = [c for c in caps_realised(model, at, result) if c.cap == name and period in (None, c.period)]
         pt.objective_usd = result.objective_usd
         pt.realised_share = max((c.share for c in realised), default=0.0)
-        pt.dual_usd_per_pct = sum(period_weight(data, c.period) * c.dual_usd_per_pct for c in realised)
+        pt.dual_usd_per_yr_per_pct = sum(c.dual_usd_per_yr_per_pct for c in realised)  # one row: the swept period's
         pt.new_tpa, pt.built = _plan(model, at, countries)
         return pt
 
@@ -273,7 +274,7 @@ def frontier_table(sweep: Sweep) -> pd.DataFrame:
             increase = p.objective_usd - sweep.reference_usd  # type: ignore[operator]
         row: dict[str, Any] = {
             "point": p.point, "max_share": p.max_share, "status": p.status, "total_cost_usd": p.objective_usd,
-            "cost_increase_usd": increase, "dual_usd_per_pct": p.dual_usd_per_pct,
+            "cost_increase_usd": increase, "dual_usd_per_yr_per_pct": p.dual_usd_per_yr_per_pct,
             "realised_share": p.realised_share,
         }
         for c in sweep.build_countries:
@@ -304,6 +305,7 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
         "tightest_feasible_share": sweep.tightest_feasible,
         "first_infeasible_share": sweep.first_infeasible,
         "stopped_by": None if sweep.points[-1].usable else sweep.points[-1].status,
+        "money": money_basis(sweep.data),
         "reference": {"max_share": 1.0, "objective_usd": sweep.reference_usd},
         "uncapped": {"objective_usd": sweep.uncapped_usd},
         "breakpoints": [p.max_share for p, flag in zip(sweep.points, frontier_table(sweep)["breakpoint"]) if flag],

@@ -54,7 +54,7 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     out_dir = out_dir or Path("outputs") / input_name(input_path) / "sensitivity"
 
     def show(r, p) -> None:  # type: ignore[no-untyped-def]
-        what = "base" if r is None else f"{r.name} = {p.value:g}"
+        what = "base" if r is None else f"{r.name} = {r.shown(p.value)}"
         bar.row(f"  {what:<40} {_usd(p.cap_cost_usd):>16} {_usd(p.objective_usd):>18}  {p.status}")
         bar.advance()
 
@@ -77,8 +77,8 @@ def sensitivity(input_path: Path | None, ranges_path: Path | None, caps: tuple[s
     if quiet:
         return
     # The objective is a year's cost for one period and the horizon's present value for a pathway.
-    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} US$ at base (per year, or present value "
-               "over a pathway's horizon), "
+    unit = "US$ present value" if tornado.multi_period else "US$ per year"
+    click.echo(f"  cost of the caps: {_usd(summary['base_cap_cost_usd'])} {unit} at base, "
                f"{_usd(summary['cap_cost_min_usd'])} to {_usd(summary['cap_cost_max_usd'])} over the ranges"
                + (f"; no plan at {', '.join(summary['ends_without_plan'])}" if summary["ends_without_plan"] else ""))
     click.echo(f"  results: {visible(str(out_dir))}")

@@ -64,6 +64,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     from optimizer.io.outdir import check_out_dir, out_lock
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
+    from optimizer.solver.measures import period_column
     from optimizer.solver.run import default_input, input_name
 
     if removals and n1:
@@ -79,10 +80,18 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     if not cases and not data.disruptions:
         raise click.UsageError("give either --remove (one case) or --n-1 KIND (every single disruption); without "
                                "them, stress reports the input's disruptions, and this input has none")
+    if not cases and not quiet:
+        click.echo(f"No --remove or --n-1: reporting the input's {len(data.disruptions)} disruption(s) for the base "
+                   "plan (unmet tonnes with its stockpiles and without them). For chokepoints, give --remove "
+                   "COUNTRY|NODE|FROM>TO or --n-1 country|refinery|mine.")
     out_dir = out_dir or Path("outputs") / input_name(input_path) / ("stress" + (f"-n-1-{n1}" if n1 else ""))
     check_out_dir(out_dir, protect=(input_path,))
     with out_lock(out_dir):
         held = "re-optimised" if reoptimize else "fixed at the base plan"
+        china_head = f"China {data.periods[-1]}" if data.multi_period else "China"  # its share in the last period
+        money = f"USD PV {data.periods[0]}" if data.multi_period else "USD/yr"  # a pathway's costs: present values
+        cost_head = f"cost +{money}"
+        china_col = period_column("china_share", data.periods[-1], data.multi_period)
         caps = "lifted" if drop_caps else "kept"
 
         def show(c: StressCase, base: StressCase) -> None:
@@ -90,7 +99,8 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             if not c.usable:
                 bar.row(f"  solved  {removed:<28}{c.status:>10}")
             else:
-                china = "" if c.china_share is None else f"{100 * c.china_share:7.1f}%"
+                last = c.china_share.get(data.periods[-1])
+                china = "" if last is None else f"{100 * last:7.1f}%"
                 increase = (c.objective_usd or 0.0) - (base.objective_usd or 0.0)
                 bar.row(f"  solved  {removed:<28}{c.unmet_t:>10,.1f}{increase:>16,.0f}{china:>8}")
             bar.advance()
@@ -99,7 +109,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             bar.row(f"paxsilica stress: {visible(str(input_path))}, {len(cases)} case(s), investments {held}, "
                     f"caps {caps}")
             if cases:
-                bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
+                bar.row(f"  {'':6}  {'removed':<28}{'unmet t':>10}{cost_head:>16}{china_head:>8}")
             result = interruptible(lambda: run_stress(data, cases, reoptimize, options, keep_caps=not drop_caps, on_case=show))
         if not result.base.usable:
             click.echo(f"{visible(str(input_path))}: the base plan is {result.base.status}; nothing to disrupt. "
@@ -124,14 +134,16 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
             click.echo(f"  results: {visible(str(out_dir))}")
             return
         click.echo("Chokepoints, worst first:")
-        click.echo(f"  base plan: {result.base.objective_usd:,.0f} USD, unmet {result.base.unmet_t:,.1f} t")
-        click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{'cost +USD':>16}{'China':>8}")
+        click.echo(f"  base plan: {result.base.objective_usd:,.0f} {money} (the whole chain), unmet "
+                   f"{result.base.unmet_t:,.1f} t; unmet tonnes cost {result.penalty_usd_per_t:,.0f} USD/t where the "
+                   "input gives no penalty")
+        click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{cost_head:>16}{china_head:>8}")
         for row in table.iloc[1:SHOWN + 1].to_dict("records"):
             case, removed = row["case"], row["removed"]
             if row["status"] not in ("optimal", "feasible"):
                 click.echo(f"  {case:>4}  {removed:<28}{row['status']:>10}")
                 continue
-            china = "" if pd.isna(row["china_share"]) else f"{100 * row['china_share']:7.1f}%"
+            china = "" if pd.isna(row[china_col]) else f"{100 * row[china_col]:7.1f}%"
             click.echo(f"  {case:>4}  {removed:<28}{row['unmet_t']:>10,.1f}{row['cost_increase_usd']:>16,.0f}{china:>8}")
         if len(table) > SHOWN + 1:
             click.echo(f"  ... {len(table) - SHOWN - 1} more in stress.csv")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from optimizer.analysis import DEFAULT_SWEPT_CAP as SWEEP_DEFAULT_CAP
 from optimizer.arguments import MAX_STEPS
 from optimizer.cli.common import (
     EXIT_NO_SOLUTION,
@@ -24,8 +25,8 @@ from optimizer.safe_text import visible
 
 @click.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
-@click.option("--cap", "cap_text", required=True, metavar="SUPPLIER:STAGE",
-              help="The cap to sweep, e.g. CHN:any (the input's cap with that supplier and stage, or a new one).")
+@click.option("--cap", "cap_text", default=SWEEP_DEFAULT_CAP, show_default=True, metavar="SUPPLIER:STAGE",
+              help="The cap to sweep (the input's cap with that supplier and stage, or a new one).")
 @click.option("--from", "start", type=SHARE, default=1.0, show_default=True,
               help="First (loosest) max_share.")
 @click.option("--to", "stop", type=SHARE, default=0.0, show_default=True,
@@ -93,14 +94,15 @@ def sweep(input_path: Path | None, cap_text: str, start: float, stop: float, ste
                 increase = cost - so_far.reference_usd if so_far.reference_usd is not None else 0.0
                 mark = "changed" if previous and plan_changed(previous[-1], p) else ""
                 bar.row(f"  {100 * p.max_share:5.1f}% {cost:16,.0f} {increase:14,.0f} "
-                        f"{p.dual_usd_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
+                        f"{p.dual_usd_per_yr_per_pct or 0.0:12,.0f} {100 * (p.realised_share or 0.0):8.1f}%  {mark}".rstrip())
                 previous.append(p)
             bar.advance()
 
         with track(len(shares), f"sweeping {cap.supplier}:{cap.stage}", quiet) as bar:
             bar.row(f"paxsilica sweep: {visible(str(input_path))}, cap {cap.supplier}:{cap.stage}"
                     + (f" in {period or data.periods[-1]}" if data.multi_period else "") + f", {len(shares)} point(s)")
-            bar.row(f"  {'share':>6} {'total cost':>16} {'increase':>14} {'USD/point':>12} {'realised':>9}  plan")
+            money = f"PV {data.periods[0]}" if data.multi_period else "per yr"
+            bar.row(f"  {'share':>6} {'cost, ' + money:>16} {'increase':>14} {'USD/yr/point':>12} {'realised':>9}  plan")
             try:
                 result = interruptible(lambda: run_sweep(data, cap, shares, options, on_point=show, period=period))
             except InputError as err:

@@ -28,7 +28,10 @@ FIXED_W3CDTF = "2000-01-01T00:00:00Z"  # the document's created/modified dates
 
 # Units by column name, most specific first: the CSV column names carry their unit; the sheet spells it out.
 _UNITS: list[tuple[str, str]] = [
+    (r"_usd_per_yr_per_pct(_tighter|_looser)?$", "USD per year per percentage point"),
     (r"_usd_per_pct$", "USD per percentage point"),
+    (r"_usd_per_occurrence$", "USD each time it happens"),
+    (r"_usd_per_yr_expected$", "USD/yr expected"),
     (r"_usd_per_t$", "USD/t"),
     (r"_usd_per_yr$", "USD/yr"),
     (r"(^|_)usd$", "USD"),

@@ -23,25 +23,40 @@ def _uncapped(run: RunFolder) -> dict[str, Any]:
 
 
 def caps_cost(run: RunFolder) -> pd.DataFrame:
-    """The waterfall from the uncapped plan's total cost to the capped plan's, one step per cost component.
+    """The caps' cost as a waterfall from zero: one step per cost component's change from the uncapped plan to the
+    capped one, ending at the caps' cost (the whole chain's totals, tens of billions, are left out: on their scale
+    the caps' cost would not show).
 
     Returns
     -------
     DataFrame
-        ``step``, ``usd``, ``measure`` (``absolute`` for the uncapped total, ``relative`` for each component's
-        change, ``total`` for the capped total); empty when ``summary.json`` lacks either breakdown.
+        ``step``, ``usd``, ``measure`` (``relative`` for each component's change, ``total`` for the caps' cost);
+        empty when ``summary.json`` lacks either breakdown.
     """
     before = _uncapped(run).get("cost_breakdown_usd")
     after = run.summary.get("cost_breakdown_usd")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return pd.DataFrame(columns=["step", "usd", "measure"])
-    rows: list[tuple[str, float, str]] = [("without caps", float(sum(before.values())), "absolute")]
+    rows: list[tuple[str, float, str]] = []
     for component in sorted(set(before) | set(after)):
         change = float(after.get(component, 0.0)) - float(before.get(component, 0.0))
         if abs(change) > TOL_USD:
             rows.append((component, change, "relative"))
-    rows.append(("with caps", float(sum(after.values())), "total"))
+    rows.append(("caps cost", float(sum(after.values())) - float(sum(before.values())), "total"))
     return pd.DataFrame(rows, columns=["step", "usd", "measure"])
+
+
+def money_unit(run: RunFolder) -> str:
+    """``USD, present value (2025)`` on a pathway, ``USD per year`` for one steady-state year (or a folder without a
+    headline)."""
+    head = run.summary.get("headline")
+    money = head.get("money") if isinstance(head, dict) else run.summary.get("money")  # a solve's, or a sweep's
+    if isinstance(money, dict) and money.get("base_year") is not None:
+        return f"USD, present value ({money['base_year']})"
+    horizon = run.summary.get("horizon")
+    if isinstance(horizon, dict) and horizon.get("first_year") is not None:
+        return f"USD, present value ({horizon['first_year']})"
+    return "USD per year"
 
 
 def builds_by_plant(run: RunFolder) -> pd.DataFrame:
@@ -81,4 +96,4 @@ def over_uncapped(fr: pd.DataFrame, run: RunFolder) -> pd.Series | None:
     return None if base is None else fr["total_cost_usd"] - base
 
 
-__all__ = ["builds_by_plant", "caps_cost", "over_uncapped", "uncapped_usd"]
+__all__ = ["builds_by_plant", "caps_cost", "money_unit", "over_uncapped", "uncapped_usd"]

@@ -49,18 +49,35 @@ def sankey_figure(sd: SankeyData) -> go.Figure:
     return fig
 
 
-def costs_figure(table: pd.DataFrame) -> go.Figure:
-    """Cost by component, one bar per component (and period)."""
+def costs_figure(table: pd.DataFrame, unit: str = "USD") -> go.Figure:
+    """The whole chain's cost by component, one bar per component (and period); ``unit`` the money's unit.
+
+    With several periods the bars of one component stand side by side, too narrow for their labels: the values are
+    in the hover only, so that no label overlaps another.
+    """
     multi = len(table.columns) > 1
     fig = go.Figure()
     for period in table.columns:
         values = table[period]
+        text = [usd(v) for v in values]
         fig.add_trace(go.Bar(x=list(table.index), y=values.tolist(), name=_period_label(period, multi),
-                             text=[usd(v) for v in values], textposition="outside",
+                             text=None if multi else text, textposition="none" if multi else "outside",
+                             cliponaxis=False, customdata=text,
+                             hovertemplate="%{x}: %{customdata}<extra>" + _period_label(period, multi) + "</extra>",
                              marker_color=[GREY if v < 0 else FREE_SOLID for v in values] if not multi else None))
     total = float(table.to_numpy().sum())
-    fig.update_layout(**_LAYOUT, height=400, barmode="group", showlegend=multi, yaxis_title="USD",
-                      title=f"Total cost {usd(total)} by component (negative: co-product sales)")
+    fig.update_layout(**_LAYOUT, height=400, barmode="group", showlegend=multi, yaxis_title=unit,
+                      title=f"Whole-chain cost {usd(total)} by component ({unit}; negative: co-product sales)")
+    return fig
+
+
+def nothing_built_figure() -> go.Figure:
+    """An empty chart that says so: the plan builds no new capacity."""
+    fig = go.Figure()
+    fig.add_annotation(text="Nothing built: the plan uses existing capacity only", showarrow=False,
+                       x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
+    fig.update_layout(**_LAYOUT, height=160, xaxis={"visible": False}, yaxis={"visible": False},
+                      title="New refining capacity: none")
     return fig
 
 
@@ -96,33 +113,36 @@ def builds_figure(plants: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def caps_cost_figure(steps: pd.DataFrame) -> go.Figure:
-    """A waterfall from the uncapped plan's total cost to the capped plan's, one bar per cost component's change."""
+def caps_cost_figure(steps: pd.DataFrame, unit: str = "USD") -> go.Figure:
+    """A waterfall from zero to the caps' cost, one bar per cost component's change (``unit``: the axis's money
+    unit, e.g. ``USD, present value (2025)``)."""
     fig = go.Figure(go.Waterfall(
         x=steps["step"].tolist(), y=steps["usd"].tolist(), measure=steps["measure"].tolist(),
         text=[usd(v) if m != "relative" else ("+" if v > 0 else "") + usd(v)
               for v, m in zip(steps["usd"], steps["measure"])],
-        textposition="outside", connector={"line": {"color": "#999"}},
+        textposition="outside", cliponaxis=False, connector={"line": {"color": "#999"}},
         increasing={"marker": {"color": CHINA_SOLID}}, decreasing={"marker": {"color": FREE_SOLID}},
         totals={"marker": {"color": GREY}}))
-    diff = float(steps["usd"].iloc[-1] - steps["usd"].iloc[0])
-    fig.update_layout(**_LAYOUT, height=420, showlegend=False, yaxis_title="USD",
-                      title=f"What the caps cost: {usd(diff)} more than the plan without caps, by cost component")
+    total = float(steps["usd"].iloc[-1])
+    fig.update_layout(**_LAYOUT, height=420, showlegend=False, yaxis_title=unit, uniformtext={"minsize": 9,
+                                                                                                "mode": "hide"},
+                      title=f"What the caps cost: {usd(total)} more than the plan without caps, by cost component")
     return fig
 
 
 def dependence_figure(dep: pd.DataFrame) -> go.Figure:
     """Each cap: the share realised beside its limit, with the cap's price (its dual) written on the bar."""
-    price = [f"{usd(d)} per point tighter" if d > 1e-6 else "not binding" for d in dep["dual_usd_per_pct"]]
+    price = [f"{usd(d)} per year per point tighter" if d > 1e-6 else "not binding" for d in dep["dual_usd_per_yr_per_pct"]]
     fig = go.Figure([
         go.Bar(x=dep["label"].tolist(), y=(100 * dep["share"]).tolist(), name="realised share",
                marker_color=CHINA_SOLID, text=[f"{pct(s)}<br>{p}" for s, p in zip(dep["share"], price)],
-               textposition="outside", customdata=dep["dual_usd_per_pct"].tolist(),
-               hovertemplate="%{x}: %{y:.1f}% touched<br>dual %{customdata:,.0f} USD per point<extra></extra>"),
+               textposition="outside", customdata=dep["dual_usd_per_yr_per_pct"].tolist(),
+               hovertemplate="%{x}: %{y:.1f}% touched<br>dual %{customdata:,.0f} USD per year per point"
+                             "<extra></extra>"),
         go.Bar(x=dep["label"].tolist(), y=(100 * dep["max_share"]).tolist(), name="cap",
                marker_color="rgba(0,0,0,0.15)", marker_line={"color": "#333", "width": 1}),
     ])
-    fig.update_layout(**_LAYOUT, height=380, barmode="group", yaxis={"title": "% of delivered oxide",
+    fig.update_layout(**_LAYOUT, height=380, barmode="group", yaxis={"title": "% of demand in scope",
                                                                       "range": [0, 115]},
                       title="Dependence caps: realised share vs cap, and what one point tighter costs")
     return fig
@@ -143,7 +163,8 @@ def risk_figure(risk: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Series | None = None) -> go.Figure:
+def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Series | None = None,
+                    unit: str = "USD") -> go.Figure:
     """Cost against the swept cap (``swept`` names it), one point per feasible step, breakpoints annotated.
 
     With ``over`` (each point's cost increase over the uncapped plan) the y axis is that increase; otherwise the
@@ -153,7 +174,7 @@ def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Ser
     y = (over[fr["feasible"]] if over is not None else ok["total_cost_usd"]).tolist()
     hover = [f"cap {pct(m)}: realised {pct(r)}<br>cost {usd(c)} (+{usd(i)})<br>{usd(d)} per point tighter"
              for m, r, c, i, d in zip(ok["max_share"], ok["realised_share"].fillna(0.0), ok["total_cost_usd"],
-                                      ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_pct"].fillna(0.0))]
+                                      ok["cost_increase_usd"].fillna(0.0), ok["dual_usd_per_yr_per_pct"].fillna(0.0))]
     fig = go.Figure(go.Scatter(x=(100 * ok["max_share"]).tolist(), y=y,
                                mode="lines+markers", name="frontier", line={"color": CHINA_SOLID},
                                customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
@@ -169,13 +190,13 @@ def frontier_figure(fr: pd.DataFrame, swept: str = "China's share", over: pd.Ser
     if len(bad):
         title += f" (no plan at cap {', '.join(pct(m) for m in bad['max_share'])})"
     fig.update_layout(**_LAYOUT, height=420, title=title, showlegend=False,
-                      xaxis={"title": f"cap on {swept} of delivered oxide, %", "autorange": "reversed"},
-                      yaxis_title="cost increase over the uncapped plan, USD" if over is not None
-                      else "total cost, USD")
+                      xaxis={"title": f"cap on {swept} of demand in scope, %", "autorange": "reversed"},
+                      yaxis_title=f"cost increase over the uncapped plan, {unit}" if over is not None
+                      else f"total cost, {unit}")
     return fig
 
 
-def stress_figure(st: pd.DataFrame) -> go.Figure:
+def stress_figure(st: pd.DataFrame, unit: str = "USD") -> go.Figure:
     """Chokepoints ranked: what losing each one costs, worst at the top; a case with no plan is drawn longest."""
     worst = float(st["cost_increase_usd"].max()) if st["cost_increase_usd"].notna().any() else 1.0
     length: list[float] = []
@@ -192,11 +213,17 @@ def stress_figure(st: pd.DataFrame) -> go.Figure:
         text.append(f"+{usd(_num(increase))}{unmet}")
         colour.append(CHINA_SOLID if _num(unmet_t) > 0.5 else FREE_SOLID)
     labels = st["label"].tolist()
-    hover = [f"case {c}: removes {r} ({k})<br>China's share {pct(s) if pd.notna(s) else '-'}"
-             for c, r, k, s in zip(st["case"], st["removed"], st["kind"], st["china_share"])]
+    shares = [c for c in st.columns if c == "china_share" or c.startswith("china_share_")]  # one per period
+
+    def china(i: int) -> str:
+        return ", ".join(f"{c.removeprefix('china_share').lstrip('_') or 'share'} "
+                         f"{pct(st[c].iloc[i]) if pd.notna(st[c].iloc[i]) else '-'}" for c in shares)
+
+    hover = [f"case {c}: removes {r} ({k})<br>China's share: {china(i)}"
+             for i, (c, r, k) in enumerate(zip(st["case"], st["removed"], st["kind"]))]
     fig = go.Figure(go.Bar(x=length, y=labels, orientation="h", text=text, textposition="outside",
                            marker_color=colour, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
     fig.update_layout(**_LAYOUT, height=max(300, 60 + 32 * len(st)), title="Chokepoints: cost of losing each one",
-                      xaxis={"title": "cost increase, USD", "range": [0, 1.35 * max(length + [1.0])]},
+                      xaxis={"title": f"cost increase, {unit}", "range": [0, 1.35 * max(length + [1.0])]},
                       yaxis={"autorange": "reversed"})
     return fig

@@ -26,14 +26,14 @@ COLUMNS: dict[str, list[str]] = {
     "flows": ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"],
     "costs": ["component", "period", "usd"],
     "builds": ["refinery", "country", "period", "new_tpa", "built"],
-    "dependence": ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_pct"],
+    "dependence": ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_yr_per_pct"],
     "risk": ["product", "stage", "hhi", "top_country", "top_share"],
-    "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_pct",
+    "frontier": ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd", "dual_usd_per_yr_per_pct",
                  "realised_share", "breakpoint"],
-    "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t", "china_share"],
-    "pathway": ["period", "share", "max_share", "tightest_share"],
+    "stress": ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t"],
+    "pathway": ["period", "share", "max_share", "floor"],
     "disruptions": ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
-                    "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr"],
+                    "stockpile_drawn_t", "extra_cost_usd_per_occurrence", "extra_cost_usd_per_yr_expected"],
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
     "alternatives": ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa", "built_in_every_plan"],
 }
@@ -42,6 +42,11 @@ _ESCAPED = tuple("'" + c for c in FORMULA_START)  # what optimizer.safe_text.csv
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
          "refinery", "country", "cap", "top_country", "status", "case", "removed", "kind", "disruption", "holder",
          "stockpile", "must_survive", "group", "built_in_every_plan"}
+
+
+# Columns of folders written before the money columns said their unit (the same numbers per year of the period).
+_RENAMED = {"dual_usd_per_pct": "dual_usd_per_yr_per_pct", "cost_while_it_lasts_usd": "extra_cost_usd_per_occurrence",
+            "expected_cost_usd_per_yr": "extra_cost_usd_per_yr_expected", "tightest_share": "floor"}
 
 
 class ReportError(Exception):
@@ -70,11 +75,14 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
                          dtype={c: str for c in _TEXT})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
         raise ReportError(f"{path}: not a readable CSV file ({err})") from None
+    df = df.rename(columns={old: new for old, new in _RENAMED.items() if old in df.columns and new not in df.columns})
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
     for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
         df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
+    for c in [c for c in df.columns if c.startswith("china_share")]:  # one column per period, blank: no plan
+        df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype(float)
     return df
 
 
@@ -177,8 +185,21 @@ def periods(run: RunFolder) -> list[int]:
     return sorted(int(p) for p in run.tables["supply"]["period"].unique()) if run.has("supply") else []
 
 
+BINDING_TOL = 1e-6  # a cap's realised share this close to its limit binds
+
+
+def first_binding_period(run: RunFolder) -> int | None:
+    """The first period in which a cap binds (its share at its limit, below 100%), or None."""
+    if not run.has("dependence"):
+        return None
+    dep = run.tables["dependence"]
+    binds = dep[(dep["max_share"] < 1.0 - BINDING_TOL) & (dep["share"] >= dep["max_share"] - BINDING_TOL)]
+    return int(binds["period"].min()) if len(binds) else None
+
+
 def sankey_data(run: RunFolder, period: int | None = None, product: str | None = None) -> SankeyData:
-    """The provenance Sankey for one period (default: the first) and one product (default: all).
+    """The provenance Sankey for one period (default: the first in which a cap binds, else the first) and one product
+    (default: all).
 
     Raises
     ------
@@ -188,7 +209,8 @@ def sankey_data(run: RunFolder, period: int | None = None, product: str | None =
     supply = run.tables["supply"]
     known = periods(run)
     if period is None:
-        period = known[0] if known else 0
+        binding = first_binding_period(run)
+        period = binding if binding in known else (known[0] if known else 0)
     elif period not in known:
         raise ReportError(f"--period {period}: not in {run.path / 'supply.csv'} "
                           f"(periods: {', '.join(map(str, known)) or 'none'})")

@@ -35,8 +35,8 @@ def disruptions_figure(df: pd.DataFrame) -> go.Figure:
                              name="without the plan (today's plants, no stockpiles)", marker_color=CHINA_SOLID,
                              text=[f"{_num(x):,.1f} t" for x in df["unmet_without_plan_t"]], textposition="outside"))
     hover = [f"drawn {_num(d):,.1f} t; costs {usd(_num(c))} while it lasts, {usd(_num(e))}/yr expected"
-             for d, c, e in zip(df["stockpile_drawn_t"], df["cost_while_it_lasts_usd"],
-                                df["expected_cost_usd_per_yr"])]
+             for d, c, e in zip(df["stockpile_drawn_t"], df["extra_cost_usd_per_occurrence"],
+                                df["extra_cost_usd_per_yr_expected"])]
     fig.add_trace(go.Bar(y=labels, x=[_num(x) for x in df["unmet_t"]], orientation="h", name="with the plan",
                          marker_color=FREE_SOLID, text=[f"{_num(x):,.1f} t" for x in df["unmet_t"]],
                          textposition="outside", customdata=hover,

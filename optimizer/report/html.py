@@ -14,7 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from optimizer.report import alternatives, caps, charts, disruptions, pathway
 from optimizer.report import data as rd
-from optimizer.report.terminal import pct, usd
+from optimizer.report.format import pct, usd, usd_each
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -61,7 +61,7 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
                 "without any cap. " if over is not None else
                 "Each point is one solve of the sweep: the cheapest plan with the cap there. ")
         out.append(Section("frontier", "What independence costs", lead + "Annotations mark where the plan changes.",
-                           charts.frontier_figure(fr, rd.swept_label(run), over)))
+                           charts.frontier_figure(fr, rd.swept_label(run), over, caps.money_unit(run))))
     if run.has("alternatives") and len(run.tables["alternatives"]):
         out.append(Section("alternatives", "What every near-optimal plan builds",
                            "Each bar runs from the least to the most new capacity of a group over every plan within "
@@ -71,31 +71,37 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
     if run.has("stress"):
         out.append(Section("stress", "Chokepoints",
                            "Each bar removes one supplier, site or route and re-solves: the longer, the worse.",
-                           charts.stress_figure(rd.stress_ranking(run))))
+                           charts.stress_figure(rd.stress_ranking(run), caps.money_unit(run))))
     if run.has("disruptions") and len(run.tables["disruptions"]):
         out.append(Section("disruptions", "Coming through disruptions",
                            "Demand each disruption leaves unmet over its duration: red on today's network (no new "
                            "plants, no stockpiles), blue with the plan. " + disruptions.stockpile_note(run),
                            disruptions.disruptions_figure(disruptions.disruption_rows(run))))
     steps = caps.caps_cost(run)
-    if len(steps) > 2 or (len(steps) == 2 and abs(float(steps["usd"].iloc[1] - steps["usd"].iloc[0])) > caps.TOL_USD):
+    unit = caps.money_unit(run)
+    if len(steps) > 1 or (len(steps) == 1 and abs(float(steps["usd"].iloc[0])) > caps.TOL_USD):
         out.append(Section("caps_cost", "What the caps cost",
                            "From the cheapest plan without caps to the plan with them: how each cost component "
-                           "changes. Red: dearer; blue: cheaper.", charts.caps_cost_figure(steps)))
+                           f"changes, adding up to the caps' cost ({unit}). Red: dearer; blue: cheaper.",
+                           charts.caps_cost_figure(steps, unit)))
     if run.has("costs"):
-        out.append(Section("costs", "Cost by component", "USD over each period's years (discounted to the first period's year on a "
-                           "pathway); negative: co-product sales.",
-                           charts.costs_figure(rd.costs_by_component(run))))
+        out.append(Section("costs", "Whole-chain cost by component", f"{unit}: every mine, refinery and route of the "
+                           "chain, summed over each period's years; negative: co-product sales. Disruption rows are "
+                           "their extra expected cost over normal operations.",
+                           charts.costs_figure(rd.costs_by_component(run), unit)))
     if run.has("builds"):
         plants = caps.builds_by_plant(run)
         if not plants.empty:
             out.append(Section("builds", "Where to build",
                                "New refining capacity chosen by the optimiser, by plant. Red: the plan without caps "
                                "builds nothing there, so the caps caused it.", charts.builds_figure(plants)))
+        else:
+            out.append(Section("builds", "Where to build", "Nothing built: the plan needs no new refining capacity.",
+                               charts.nothing_built_figure()))
     if run.has("dependence") and len(run.tables["dependence"]):
         out.append(Section("dependence", "Dependence caps",
-                           "Share of delivered oxide the capped supplier touched, beside the cap; the price is the "
-                           "cap's dual: the extra cost of tightening it by one percentage point.",
+                           "Share of the demand in scope the capped supplier touched, beside the cap; the price is "
+                           "the cap's dual: the extra cost, per year of the period, of tightening it by one point.",
                            charts.dependence_figure(rd.dependence(run))))
     if run.has("risk") and len(run.tables["risk"]):
         out.append(Section("risk", "Concentration risk",
@@ -104,22 +110,52 @@ def sections(run: rd.RunFolder, period: int | None = None, product: str | None =
     return out
 
 
+def headline_kpis(head: dict) -> list[tuple[str, str]]:
+    """The caps' cost (present value and per year, per tonne, per wafer start) and China's share with its floor."""
+    items = []
+    money, cost = head.get("money") or {}, head.get("caps_cost")
+    pv = money.get("base_year") is not None
+    if cost is not None:
+        if pv:
+            items.append((usd(cost["pv_usd"]), f"what the caps cost, PV {money['base_year']}"))
+        items.append((usd(cost["usd_per_yr"]), "what the caps cost per year"))
+        if cost.get("usd_per_t") is not None:
+            items.append((usd_each(cost["usd_per_t"]), "caps' cost per t of fab oxide"))
+        if cost.get("usd_per_wafer_start") is not None:
+            items.append((usd_each(cost["usd_per_wafer_start"]), "caps' cost per wafer start"))
+    rows = head.get("china_share") or []
+    for row in rows:
+        notes = [f"{k} {pct(float(row[key]))}" for k, key in (("cap", "max_share"), ("floor", "floor"),
+                                                              ("without caps", "without_caps"))
+                 if row.get(key) is not None and not (key == "max_share" and row[key] >= 1.0)]
+        label = "China's share" + (f" in {row['period']}" if len(rows) > 1 else "")
+        items.append((pct(float(row["share"])), label + (f" ({'; '.join(notes)})" if notes else "")))
+    return items
+
+
 def _kpis(run: rd.RunFolder) -> str:
     s = run.summary
     items = []
-    if s.get("objective_usd") is not None:
-        items.append((usd(float(s["objective_usd"])), "total cost"))
+    head = s.get("headline") if isinstance(s.get("headline"), dict) else None
     uncapped = s.get("uncapped") or {}
-    if uncapped.get("objective_usd") is not None and s.get("objective_usd") is not None:
-        items.append((usd(float(s["objective_usd"]) - float(uncapped["objective_usd"])), "what the caps cost"))
-    for t, share in (s.get("china_share") or {}).items():
-        before = (uncapped.get("china_share") or {}).get(t)
-        label = "China's share" + (f" in {t}" if len(s["china_share"]) > 1 else "")
-        items.append((pct(float(share)), label + (f" (without caps {pct(float(before))})" if before is not None
-                                                  else "")))
-    builds = s.get("builds") or []
-    if builds:
-        items.append((f"{sum(float(b['new_tpa']) for b in builds):,.0f} t/yr", "new refining capacity"))
+    if head is not None:
+        items += headline_kpis(head)
+    else:  # a sweep, a stress test, or a results folder written before the headline
+        if uncapped.get("objective_usd") is not None and s.get("objective_usd") is not None:
+            items.append((usd(float(s["objective_usd"]) - float(uncapped["objective_usd"])), "what the caps cost"))
+        for t, share in (s.get("china_share") or {}).items():
+            before = (uncapped.get("china_share") or {}).get(t)
+            label = "China's share" + (f" in {t}" if len(s["china_share"]) > 1 else "")
+            items.append((pct(float(share)), label + (f" (without caps {pct(float(before))})" if before is not None
+                                                      else "")))
+    if "builds" in s:
+        builds = s.get("builds") or []
+        items.append((f"{sum(float(b['new_tpa']) for b in builds):,.0f} t/yr", "new refining capacity")
+                     if builds else ("none", "nothing built"))
+    if s.get("objective_usd") is not None:
+        money = (head or {}).get("money") or {}
+        unit = f"PV {money['base_year']}" if money.get("base_year") is not None else "per year"
+        items.append((usd(float(s["objective_usd"])), f"whole-chain cost, {unit} (net of co-product sales)"))
     base = s.get("base")
     if isinstance(base, dict) and base.get("objective_usd") is not None:
         items.append((usd(float(base["objective_usd"])), "base plan cost"))

@@ -68,7 +68,7 @@ def shares_by_period(run: RunFolder) -> pd.DataFrame:
     s = run.summary
     without = (s.get("uncapped") or {}).get("china_share") or {}
     rows: list[dict[str, Any]] = [{"period": int(t), "share": float(v), "share_without_caps": without.get(t),
-                                   "max_share": None, "tightest_share": None}
+                                   "max_share": None, "floor": None}
                                   for t, v in (s.get("china_share") or {}).items()]
     return pd.DataFrame(rows)
 
@@ -93,7 +93,7 @@ def shares_figure(df: pd.DataFrame, end_year: int) -> go.Figure:
     fig = go.Figure()
     _line(fig, df, "max_share", "cap", end_year, mode="lines", line={"color": "#333", "dash": "dot", "width": 2})
     _line(fig, df, "share_without_caps", "without caps", end_year, mode="lines", line={"color": GREY})
-    _line(fig, df, "tightest_share", "fastest reachable (lead times)", end_year, mode="lines",
+    _line(fig, df, "floor", "floor: fastest reachable (lead times)", end_year, mode="lines",
           line={"color": FREE_SOLID, "dash": "dash", "width": 3})
     _line(fig, df, "share", "plan", end_year, mode="lines+markers+text", textposition="top right",
           line={"color": CHINA_SOLID, "width": 2})

@@ -21,7 +21,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from optimizer.report import data as rd  # noqa: E402
-from optimizer.report.terminal import pct, usd  # noqa: E402
+from optimizer.report.caps import money_unit  # noqa: E402
+from optimizer.report.format import pct, usd  # noqa: E402
 
 CHINA, FREE, GREY = "#c82828", "#2864b4", "#7f7f7f"
 _STAGE = {"mine": "#8c6d31", "refinery": "#636363", "fabs": "#3182bd"}
@@ -99,8 +100,8 @@ def _bars(table: pd.DataFrame, title: str, ylabel: str, money: bool) -> Figure:
     return fig
 
 
-def costs_png(table: pd.DataFrame) -> Figure:
-    return _bars(table, f"Total cost {usd(float(table.to_numpy().sum()))} by component", "USD", money=True)
+def costs_png(table: pd.DataFrame, unit: str = "USD") -> Figure:
+    return _bars(table, f"Whole-chain cost {usd(float(table.to_numpy().sum()))} by component", unit, money=True)
 
 
 def builds_png(table: pd.DataFrame) -> Figure:
@@ -112,18 +113,18 @@ def dependence_png(dep: pd.DataFrame) -> Figure:
     pos = np.arange(len(dep))
     bars = ax.bar(pos - 0.2, 100 * dep["share"], 0.4, color=CHINA, label="realised share")
     ax.bar(pos + 0.2, 100 * dep["max_share"], 0.4, color="#ddd", edgecolor="#333", label="cap")
-    ax.bar_label(bars, labels=[f"{pct(s)}\n{usd(d)}/pt" if d > 1e-6 else pct(s)
-                               for s, d in zip(dep["share"], dep["dual_usd_per_pct"])], fontsize=8)
+    ax.bar_label(bars, labels=[f"{pct(s)}\n{usd(d)}/yr/pt" if d > 1e-6 else pct(s)
+                               for s, d in zip(dep["share"], dep["dual_usd_per_yr_per_pct"])], fontsize=8)
     ax.set_xticks(pos, dep["label"])
     ax.set_ylim(0, 115)
-    ax.set_ylabel("% of delivered oxide")
+    ax.set_ylabel("% of demand in scope")
     ax.set_title("Dependence caps: realised share vs cap, and the cost of one point tighter")
     ax.legend()
     fig.tight_layout()
     return fig
 
 
-def frontier_png(fr: pd.DataFrame, swept: str = "China's share") -> Figure:
+def frontier_png(fr: pd.DataFrame, swept: str = "China's share", unit: str = "USD") -> Figure:
     fig, ax = plt.subplots(figsize=(10, 5.5))
     ok = fr[fr["feasible"]]
     ax.plot(100 * ok["max_share"], ok["total_cost_usd"], "o-", color=CHINA)
@@ -132,8 +133,8 @@ def frontier_png(fr: pd.DataFrame, swept: str = "China's share") -> Figure:
         ax.annotate(str(note), (100 * share, cost), xytext=(-15, 25), textcoords="offset points", ha="right",
                     fontsize=8, arrowprops={"arrowstyle": "->", "color": "#333"})
     ax.invert_xaxis()
-    ax.set_xlabel(f"cap on {swept} of delivered oxide, %")
-    ax.set_ylabel("total cost")
+    ax.set_xlabel(f"cap on {swept} of demand in scope, %")
+    ax.set_ylabel(f"total cost, {unit}")
     _usd_axis(ax)
     ax.set_title("Cost of independence")
     ax.grid(alpha=0.3)
@@ -141,7 +142,7 @@ def frontier_png(fr: pd.DataFrame, swept: str = "China's share") -> Figure:
     return fig
 
 
-def stress_png(st: pd.DataFrame) -> Figure:
+def stress_png(st: pd.DataFrame, unit: str = "USD") -> Figure:
     fig, ax = plt.subplots(figsize=(10, max(3.0, 0.9 + 0.4 * len(st))))
     worst = float(st["cost_increase_usd"].max()) if st["cost_increase_usd"].notna().any() else 1.0
     length = [(0.0 if pd.isna(c) else float(c)) if f else 1.1 * max(worst, 1.0)
@@ -152,7 +153,7 @@ def stress_png(st: pd.DataFrame) -> Figure:
                  fontsize=8, padding=3)
     ax.invert_yaxis()
     _usd_axis(ax, "x")
-    ax.set_xlabel("cost increase")
+    ax.set_xlabel(f"cost increase, {unit}")
     ax.set_title("Chokepoints: cost of losing each one")
     fig.tight_layout()
     return fig
@@ -174,14 +175,15 @@ def _save(fig: Figure, path: Path) -> Path:
 def write_pngs(run: rd.RunFolder, stem: Path, period: int | None = None, product: str | None = None) -> list[Path]:
     """Write ``<stem>-<chart>.png`` for each main chart the run has data for; returns the files written."""
     charts: list[tuple[str, Callable[[], Figure]]] = []
+    unit = money_unit(run)
     if run.has("supply"):
         charts.append(("sankey", lambda: sankey_png(rd.sankey_data(run, period, product))))
     if run.has("frontier"):
-        charts.append(("frontier", lambda: frontier_png(rd.frontier(run), rd.swept_label(run))))
+        charts.append(("frontier", lambda: frontier_png(rd.frontier(run), rd.swept_label(run), unit)))
     if run.has("stress"):
-        charts.append(("stress", lambda: stress_png(rd.stress_ranking(run))))
+        charts.append(("stress", lambda: stress_png(rd.stress_ranking(run), unit)))
     if run.has("costs"):
-        charts.append(("costs", lambda: costs_png(rd.costs_by_component(run))))
+        charts.append(("costs", lambda: costs_png(rd.costs_by_component(run), unit)))
     if run.has("builds") and not rd.new_capacity(run).empty:
         charts.append(("builds", lambda: builds_png(rd.new_capacity(run))))
     if run.has("dependence") and len(run.tables["dependence"]):

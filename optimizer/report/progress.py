@@ -126,7 +126,7 @@ def track(total: int, label: str, quiet: bool = False, delay: float = DELAY_S) -
 
     # Rows go to stdout: drawn above the bar only when stdout is this same terminal, else straight into the pipe.
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=Console(stderr=True),
+                   TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"), console=Console(stderr=True),
                    transient=True, redirect_stdout=interactive(sys.stdout), redirect_stderr=False)
     task = bar.add_task(label, total=total)
     timer = threading.Timer(delay, bar.start)

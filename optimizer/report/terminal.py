@@ -12,28 +12,15 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-import pandas as pd
 
-from optimizer.model.objective import horizon_end
+from optimizer.report.format import pct, usd
+from optimizer.report.lead import lead_lines, pv_label, two_stage_lines
 from optimizer.report.progress import interactive
 from optimizer.safe_text import visible
+from optimizer.solver.headline import headline as run_headline
 from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
 from optimizer.solver.run import CaseRun
-
-
-def usd(x: float) -> str:
-    """Money in short form: ``$41.43M``, ``-$603.74k``, ``$12``."""
-    sign, x = ("-" if x < 0 and round(x) != 0 else ""), abs(x)  # never "-$0"
-    for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
-        if x >= size:
-            return f"{sign}${x / size:,.2f}{unit}"
-    return f"{sign}${x:,.0f}"
-
-
-def pct(x: float) -> str:
-    """A share (0-1) as a percentage with one decimal."""
-    return f"{100 * x:.1f}%"
 
 
 @dataclass
@@ -41,10 +28,10 @@ class RunSummary:
     """The numbers a solve prints, ready to lay out as text or as tables."""
 
     headline: str
+    lead: list[str] = field(default_factory=list)  # what the caps cost, China's share and floor per period
+    cost_title: str = "cost breakdown"
     cost: list[tuple[str, str, str]] = field(default_factory=list)  # item, USD, note
     builds: list[tuple[str, str, str, str]] = field(default_factory=list)  # refinery, country, t/yr, when
-    china: list[tuple[str, str, str]] = field(default_factory=list)  # period, share, without caps
-    reachable: dict[str, str] = field(default_factory=dict)  # period -> tightest share reachable (pathway.csv)
     caps: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)  # cap, period, share, t, max, USD/pt
     unmet: str = ""
     two_stage: list[str] = field(default_factory=list)  # stockpiles held and what each disruption leaves unmet
@@ -56,73 +43,51 @@ class RunSummary:
 
 
 def cap_price(c: CapRealised) -> str:
-    """What a cap costs at the margin: both sides where tightening and loosening differ, else one figure."""
-    tighter = c.usd_per_pct_tighter if c.usd_per_pct_tighter is not None else c.dual_usd_per_pct
-    looser = c.usd_per_pct_looser
+    """What a cap costs at the margin, per year of its period: both sides where tightening and loosening differ,
+    else one figure (:func:`optimizer.solver.measures.marginal_usd_per_yr_per_pct`)."""
+    tighter = c.usd_per_yr_per_pct_tighter if c.usd_per_yr_per_pct_tighter is not None else c.dual_usd_per_yr_per_pct
+    looser = c.usd_per_yr_per_pct_looser
     if tighter <= 1e-6 and (looser is None or looser <= 1e-6):
         return ""
-    text = f"costs {usd(tighter)} per point tighter"
+    text = f"costs {usd(tighter)} per year per point tighter"
     if looser is not None and abs(looser - tighter) > 1e-6 * max(1.0, abs(tighter)):
-        text += f", saves {usd(looser)} per point looser"
+        text += f", saves {usd(looser)} per year per point looser"
     return text
 
 
-def two_stage_lines(stockpiles: pd.DataFrame, disruptions: pd.DataFrame, multi_period: bool) -> list[str]:
-    """One line per stockpile held and per disruption: what it leaves unmet (and without the plan), draws, costs."""
-    lines = []
-    held = stockpiles[stockpiles["tonnes"] > 0]
-    if held.empty:
-        lines.append("stockpiles: none held")
-    for r in held.itertuples():
-        when = f" in {r.period}" if multi_period else ""
-        lines.append(f"stockpile {r.stockpile} ({r.holder}, {r.product}){when}: {r.tonnes:,.1f} t, holding "
-                     f"{usd(r.holding_usd_per_yr)}/yr")
-    for r in disruptions.itertuples():
-        when = f" in {r.period}" if multi_period else ""
-        odds = "must survive" if r.must_survive else f"{r.probability_per_yr:g}/yr"
-        without = "" if pd.isna(r.unmet_without_plan_t) else f" ({r.unmet_without_plan_t:,.1f} t without the plan)"
-        cost = "" if pd.isna(r.cost_while_it_lasts_usd) else (
-            f", costs {usd(r.cost_while_it_lasts_usd)} while it lasts, {usd(r.expected_cost_usd_per_yr)}/yr expected")
-        lines.append(f"disruption {r.disruption}{when} ({odds}, {r.duration_months:g} months): unmet "
-                     f"{r.unmet_t:,.1f} t{without}, drawn {r.stockpile_drawn_t:,.1f} t{cost}")
-    return lines
-
-
 def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
-    """Cost, cost without caps, breakdown, builds, China's share with and without caps, caps with dual, unmet."""
+    """The headline first (what the caps cost, China's share and floor per period), then what is built, stockpiles
+    and disruptions, the cost breakdown (the whole chain's total, present value), caps with their price, unmet."""
     r = run.result
     label = r.outcome.value + (f" (MIP gap {r.mip_gap:.2%})" if r.is_mip and r.mip_gap else "")
     if run.warnings:
         label += f", but NUMERICALLY DOUBTFUL ({len(run.warnings)} warning(s) below; see summary.json)"
     s = RunSummary(f"paxsilica: {input_path} -> {label}", multi_period=run.data.multi_period, results=str(out_dir),
                    warnings=list(run.warnings))
+    head = run_headline(run)
+    s.lead = lead_lines(head, run.data.multi_period)
+    money = head["money"]
+    s.cost_title = f"cost breakdown, {'present value (USD of ' + str(money['base_year']) + ')' if money['base_year'] is not None else 'USD per year'}"
     total = r.objective_usd or 0.0
     sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
-    notes = ["net of co-product sales"] if sales < -0.5 else []
-    if run.data.multi_period:
-        d = run.data
-        notes.append(f"{d.periods[0]}-{horizon_end(d)}, discounted to {d.periods[0]} at {100 * d.discount_rate:g}%")
-    s.cost.append(("total cost", usd(total), "; ".join(notes)))
+    notes = ["the whole chain, net of co-product sales" if sales < -0.5 else "the whole chain"]
+    if money["base_year"] is not None:
+        notes.append(f"{money['years']}, discounted to {money['base_year']} at {100 * money['discount_rate']:g}%")
+    unit = pv_label(money)
+    s.cost.append((f"total cost, {unit}", usd(total), "; ".join(notes)))
     if run.uncapped is not None:
-        s.cost.append(("without caps", usd(run.uncapped["objective_usd"]),
+        s.cost.append((f"without caps, {unit}", usd(run.uncapped["objective_usd"]),
                        f"caps cost {usd(total - run.uncapped['objective_usd'])}"))
     costs = run.tables["costs"].groupby("component", sort=False)["usd"].sum()
-    s.cost += [(f"  {component}", usd(x), "") for component, x in costs.items() if abs(x) > 0.5]
-    builds = run.tables["builds"]
-    built = builds[builds["built"].astype(bool)]
-    for b in built.itertuples():
-        when = f"decided {b.decided}, online {b.online}" if run.data.multi_period else str(b.period)
-        s.builds.append((str(b.refinery), str(b.country), f"{b.new_tpa:,.0f}", when))
-    if "pathway" in run.tables:
-        s.reachable = {str(r.period): pct(r.tightest_share) for r in run.tables["pathway"].itertuples()
-                       if r.tightest_share == r.tightest_share}
-    for t, share in run.china_share.items():
-        before = pct(run.uncapped["china_share"][t]) if run.uncapped is not None else ""
-        s.china.append((str(t), pct(share), before))
+    s.cost += [(f"  {component}", usd(x), "extra over normal operations" if component.startswith("disruption:")
+                else "") for component, x in costs.items() if abs(x) > 0.5]
+    for b in head["built"]:
+        when = f"decided {b['decided']}, online {b['online']}" if "online" in b else str(run.data.periods[0])
+        s.builds.append((str(b["refinery"]), str(b["country"]), f"{b['new_tpa']:,.0f}", when))
     for c in run.caps:
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
     if "disruptions" in run.tables:
-        s.two_stage = two_stage_lines(run.tables["stockpiles"], run.tables["disruptions"], run.data.multi_period)
+        s.two_stage = two_stage_lines(head, run.data.multi_period)
     if "risk" in run.tables:
         s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:
@@ -133,26 +98,22 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
 
 def plain_text(s: RunSummary) -> str:
     """The summary as aligned plain text (pipes, logs, CI)."""
-    lines = [s.headline] + [f"  warning: {w}" for w in s.warnings]
-    for item, value, note in s.cost:
-        lines.append(f"  {item:<20}{value:>14}" + (f"   ({note})" if note else ""))
+    lines = [s.headline] + [f"  warning: {w}" for w in s.warnings] + [f"  {line}" for line in s.lead]
     if s.builds:
         lines.append("  new refining capacity" + (" (timeline):" if s.multi_period else ":"))
         for refinery, country, tpa, when in s.builds:
             lines.append(f"    {refinery:<28}{country:<5}{tpa:>12} t/yr" + (f"  {when}" if s.multi_period else ""))
     else:
-        lines.append("  new refining capacity: none")
-    for period, share, before in s.china:
-        when = f" in {period}" if s.multi_period else ""
-        notes = [f"without caps {before}"] if before else []
-        if period in s.reachable:
-            notes.append(f"fastest reachable {s.reachable[period]}")
-        lines.append(f"  China's share of demand{when}: {share}" + (f" ({'; '.join(notes)})" if notes else ""))
+        lines.append("  new refining capacity: none (nothing built)")
+    lines += [f"  {line}" for line in s.two_stage]
+    lines.append(f"  {s.cost_title}:")
+    width = max([26] + [len(item) + 2 for item, _, _ in s.cost])
+    for item, value, note in s.cost:
+        lines.append(f"    {item:<{width}}{value:>14}" + (f"   ({note})" if note else ""))
     for cap, period, share, delivered, max_share, price in s.caps:
         when = f" {period}" if s.multi_period else ""
         binding = f", {price}" if price else ""
         lines.append(f"  cap {cap}{when}: {share} of {delivered} t demanded (max {max_share}){binding}")
-    lines += [f"  {line}" for line in s.two_stage]
     if s.risk:
         lines.append(f"  {s.risk}")
     if s.unmet:
@@ -173,13 +134,8 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
     console.print(f"[bold]{escape(s.headline)}[/bold]", highlight=False)
     for w in s.warnings:
         console.print(f"[bold red]warning:[/bold red] {escape(w)}", highlight=False)
-    cost = Table(box=box.SIMPLE_HEAD, title="Cost", title_justify="left", show_header=False)
-    cost.add_column("item")
-    cost.add_column("USD", justify="right")
-    cost.add_column("", style="dim")
-    for item, value, note in s.cost:
-        cost.add_row(item, value, note, style="bold" if item == "total cost" else None)
-    console.print(cost)
+    for line in s.lead:
+        console.print(f"[bold]{escape(line)}[/bold]", highlight=False)
     builds = Table(box=box.SIMPLE_HEAD, title="New refining capacity", title_justify="left")
     for name, justify in (("refinery", "left"), ("country", "left"), ("t/yr", "right")):
         builds.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -188,23 +144,27 @@ def _rich_print(s: RunSummary, stream: TextIO) -> None:
     for refinery, country, tpa, when in s.builds:
         builds.add_row(refinery, country, tpa, *([when] if s.multi_period else []))
     if not s.builds:
-        builds.add_row("none", "", "")
+        builds.add_row("none (nothing built)", "", "")
     console.print(builds)
-    dep = Table(box=box.SIMPLE_HEAD, title="Dependence", title_justify="left")
-    for name, justify in (("cap", "left"), ("share", "right"), ("of t", "right"), ("max", "right"),
-                          ("price", "left")):
-        dep.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for period, share, before in s.china:
-        when = f" {period}" if s.multi_period else ""
-        notes = ([f"without caps {before}"] if before else []) + (
-            [f"fastest reachable {s.reachable[period]}"] if period in s.reachable else [])
-        dep.add_row(f"China, any stage{when}", share, "", "", "; ".join(notes), style="bold")
-    for cap, period, share, delivered, max_share, price in s.caps:
-        when = f" {period}" if s.multi_period else ""
-        dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")
-    console.print(dep)
     for line in s.two_stage:
         console.print(line, highlight=False)
+    cost = Table(box=box.SIMPLE_HEAD, title=s.cost_title[0].upper() + s.cost_title[1:], title_justify="left",
+                 show_header=False)
+    cost.add_column("item")
+    cost.add_column("USD", justify="right")
+    cost.add_column("", style="dim")
+    for item, value, note in s.cost:
+        cost.add_row(item, value, note)
+    console.print(cost)
+    if s.caps:
+        dep = Table(box=box.SIMPLE_HEAD, title="Caps", title_justify="left")
+        for name, justify in (("cap", "left"), ("share", "right"), ("of t", "right"), ("max", "right"),
+                              ("price", "left")):
+            dep.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for cap, period, share, delivered, max_share, price in s.caps:
+            when = f" {period}" if s.multi_period else ""
+            dep.add_row(f"{cap}{when}", share, delivered, max_share, price or "not binding")
+        console.print(dep)
     if s.risk:
         console.print(s.risk, highlight=False)
     if s.unmet:

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.solver.measures import period_column
+
 QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 _ROUND = {"total_cost_usd": 2}
 DECIMALS = 6
@@ -26,26 +28,38 @@ def _round(x: Any, decimals: int = DECIMALS) -> Any:
     return round(float(x), decimals) + 0.0
 
 
+def share_periods(rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], bool]:
+    """The periods of the rows' China shares (as text, in time order) and whether any row is a pathway."""
+    rows = list(rows)
+    periods = sorted({str(t) for r in rows for t in (r.get("china_share") or {})}, key=int)
+    return periods, any(r.get("multi_period") for r in rows)
+
+
 def batch_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """scenario, status, total_cost_usd, china_share, new_tpa_<COUNTRY>..., unmet_t, input_sha256, message."""
+    """scenario, status, total_cost_usd, china_share_<PERIOD>..., new_tpa_<COUNTRY>..., unmet_t, input_sha256,
+    message (``china_share`` alone when every scenario is one steady-state year)."""
     rows = sorted(rows, key=lambda r: r["scenario"])
     countries = sorted({str(b["country"]) for r in rows for b in r.get("builds", [])}
                        | {c for r in rows for c in r.get("new_tpa", {})})
+    periods, multi = share_periods(rows)
     out = []
     for r in rows:
         ok = r.get("status") in ("optimal", "feasible")
         record: dict[str, Any] = {
             "scenario": r["scenario"], "status": r.get("status"),
             "total_cost_usd": _round(r.get("total_cost_usd"), 2),
-            "china_share": _round(r.get("china_share")) if ok else None,
         }
+        shares = r.get("china_share") or {}
+        for t in periods:
+            record[period_column("china_share", t, multi)] = _round(shares.get(t)) if ok else None
         for c in countries:
             record[f"new_tpa_{c}"] = _round(r.get("new_tpa", {}).get(c, 0.0)) if ok else None
         record["unmet_t"] = _round(r.get("unmet_t")) if ok else None
         record["input_sha256"] = r.get("input_sha256")
         record["message"] = r.get("message") or ""
         out.append(record)
-    columns = ["scenario", "status", "total_cost_usd", "china_share", *[f"new_tpa_{c}" for c in countries],
+    columns = ["scenario", "status", "total_cost_usd", *[period_column("china_share", t, multi) for t in periods],
+               *[f"new_tpa_{c}" for c in countries],
                "unmet_t", "input_sha256", "message"]
     return pd.DataFrame(out, columns=columns)
 
@@ -80,11 +94,12 @@ def uncertainty_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     for group in sorted(groups):
         members = groups[group]
         ok = [r for r in members if r.get("status") in ("optimal", "feasible")]
-        metrics: dict[str, list[float]] = {
-            "total_cost_usd": [r["total_cost_usd"] for r in ok],
-            "china_share": [r["china_share"] for r in ok if r.get("china_share") is not None],
-            "unmet_t": [r.get("unmet_t") or 0.0 for r in ok],
-        }
+        periods, multi = share_periods(members)
+        metrics: dict[str, list[float]] = {"total_cost_usd": [r["total_cost_usd"] for r in ok]}
+        for t in periods:
+            metrics[period_column("china_share", t, multi)] = [
+                r["china_share"][t] for r in ok if (r.get("china_share") or {}).get(t) is not None]
+        metrics["unmet_t"] = [r.get("unmet_t") or 0.0 for r in ok]
         for name in dict.fromkeys(k for r in members for k in r.get("draws", {})):
             metrics[f"draw:{name}"] = [r["draws"][name] for r in members if name in r.get("draws", {})]
         for metric, values in metrics.items():

@@ -129,14 +129,14 @@ def _china_countries(data: Any) -> frozenset[str]:
     return data.countries_of("china")
 
 
-def kpis(status: str, tables: Mapping[str, pd.DataFrame], objective: float | None, china: frozenset[str],
-         unmet_t: float | None) -> dict[str, Any]:
-    """The batch.csv figures of a solved scenario, from its result tables."""
-    row: dict[str, Any] = {"status": status, "total_cost_usd": objective, "unmet_t": unmet_t}
-    supply = tables.get("supply")
-    if supply is not None and len(supply):
-        touched = supply["mine_country"].isin(china) | supply["refinery_country"].isin(china)
-        row["china_share"] = float(supply.loc[touched, "tonnes"].sum() / supply["tonnes"].sum())
+def kpis(status: str, tables: Mapping[str, pd.DataFrame], objective: float | None, doc: Mapping[str, Any]
+         ) -> dict[str, Any]:
+    """The batch.csv figures of a solved scenario, from its result tables and ``summary.json`` document.
+
+    China's share is the run's own, per period (:mod:`optimizer.solver.measures`), as ``summary.json`` holds it.
+    """
+    row: dict[str, Any] = {"status": status, "total_cost_usd": objective, "unmet_t": doc.get("unmet_t"),
+                           "china_share": dict(doc.get("china_share") or {}), "multi_period": "horizon" in doc}
     builds = tables.get("builds")
     new_tpa: dict[str, float] = {}
     if builds is not None and len(builds):
@@ -150,13 +150,11 @@ def kpis(status: str, tables: Mapping[str, pd.DataFrame], objective: float | Non
 
 def _from_folder(folder: Path, doc: Mapping[str, Any]) -> dict[str, Any]:
     tables = {}
-    for name in ("supply", "builds"):
+    for name in ("builds",):
         path = folder / f"{name}.csv"
         if path.exists():
             tables[name] = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    china = frozenset(doc.get("batch", {}).get("china_countries", []))
-    return {**kpis(doc["status"], tables, doc.get("objective_usd"), china, doc.get("unmet_t")),
-            "message": doc.get("message", "")}
+    return {**kpis(doc["status"], tables, doc.get("objective_usd"), doc), "message": doc.get("message", "")}
 
 
 def _write(task: ChunkTask, entry: Entry, run: Any, case: Any, draws: Mapping[str, float]) -> dict[str, Any]:
@@ -171,8 +169,7 @@ def _write(task: ChunkTask, entry: Entry, run: Any, case: Any, draws: Mapping[st
                     "draws": dict(draws), "overrides": [source for source, _ in entry.layers],
                     "china_countries": sorted(china)}
     write_results(Path(task.out_dir) / entry.name, run.tables if run.ok else {}, doc)
-    unmet = doc.get("unmet_t")
-    return kpis(doc["status"], run.tables, run.result.objective_usd, china, unmet)
+    return kpis(doc["status"], run.tables, run.result.objective_usd, doc)
 
 
 def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:

@@ -74,7 +74,11 @@ def _key_text(spec: TableSpec, values: Mapping[str, Any]) -> str:
 
 
 def _upsert_rows(ed: _Editor, source: str, sheet: str, rows: Any) -> None:
-    """``[[sheet]]`` rows: merged into the row with the same key, added, or removed (``remove = true``)."""
+    """``[[sheet]]`` rows: merged into the row with the same key, added, or removed (``remove = true``).
+
+    A ``caps`` row that names no period changes every row of its cap (each period's share, and the share without a
+    period); one with a period changes (or adds) that period's row only.
+    """
     spec = TABLES_BY_NAME[sheet]
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         ed.fail(f"{source}, {sheet}", "expected rows: [[" + sheet + "]] tables with column = value")
@@ -110,6 +114,8 @@ def _put_row(ed: _Editor, source: str, spec: TableSpec, given: Mapping[str, Any]
         column = frame[k]
         wanted = values.get(k, spec.column(k).default)
         match &= column.isna() if wanted is None else (column == wanted)
+    if spec.name == "caps" and "period" not in given and "cap" in values:
+        match = frame["cap"] == values["cap"]  # no period named: every period of the cap
     hits = frame.index[match]
     if given.get("remove"):
         if not len(hits):

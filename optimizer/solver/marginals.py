@@ -52,7 +52,7 @@ def _objective_at(program: HighsProgram, data: ModelData, k: str, t: int, share:
 
 def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[CapRealised], objective_usd: float,
                           options: SolveOptions | None = None) -> list[CapRealised]:
-    """``caps`` with ``usd_per_pct_tighter`` and ``usd_per_pct_looser`` measured by re-solving.
+    """``caps`` with ``usd_per_yr_per_pct_tighter`` and ``usd_per_yr_per_pct_looser`` measured by re-solving.
 
     Each cap row in turn is moved one point tighter and one point looser, the others as given; the differences are
     per year of the row's period.  A point tighter is not measured below a share of 0; a difference is ``None``
@@ -73,7 +73,7 @@ def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[Cap
         slack = c.max_share * c.demand_t - c.touched_t
         slack_point = slack > POINT * c.demand_t + SLACK_TOL_T
         if not program.is_mip and slack_point:
-            out.append(replace(c, usd_per_pct_tighter=0.0, usd_per_pct_looser=0.0))
+            out.append(replace(c, usd_per_yr_per_pct_tighter=0.0, usd_per_yr_per_pct_looser=0.0))
             continue
         measured += 1
         tighter = looser = None
@@ -85,5 +85,5 @@ def measure_cap_marginals(program: HighsProgram, data: ModelData, caps: list[Cap
         at = _objective_at(program, data, c.cap, c.period, c.max_share + POINT, options)
         looser = None if at is None else (objective_usd - at) / weight
         program.set_row_bounds(program.model.Dependence_Cap[c.cap, c.period], None, c.max_share * c.demand_t)
-        out.append(replace(c, usd_per_pct_tighter=tighter, usd_per_pct_looser=looser))
+        out.append(replace(c, usd_per_yr_per_pct_tighter=tighter, usd_per_yr_per_pct_looser=looser))
     return out

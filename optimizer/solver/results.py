@@ -19,6 +19,7 @@ from optimizer.model.investment import capital_recovery_factor, last_year, onlin
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
+from optimizer.solver.measures import marginal_usd_per_yr_per_pct, share
 from optimizer.solver.values import SolvedValues, linear_value
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
@@ -31,8 +32,8 @@ class CapRealised:
 
     ``share`` is touched / demand in scope (delivered + unmet), the quantity the cap bounds.  The dual gives the
     marginal cost at the optimum; where the cost is not differentiable (a lumpy build switching, a binding
-    capacity), tightening and loosening cost different amounts, given by ``usd_per_pct_tighter`` and
-    ``usd_per_pct_looser`` when they are measured (``None`` when not).
+    capacity), tightening and loosening cost different amounts, given by ``usd_per_yr_per_pct_tighter`` and
+    ``usd_per_yr_per_pct_looser`` when they are measured (``None`` when not).
     """
 
     cap: str
@@ -42,13 +43,13 @@ class CapRealised:
     demand_t: float
     max_share: float
     dual_usd_per_t: float  # d cost / d (touched allowance), USD per t; <= 0 when the cap binds
-    dual_usd_per_pct: float  # the dual as USD per percentage point tighter; >= 0
-    usd_per_pct_tighter: float | None = None  # cost of one point tighter, measured by re-solving
-    usd_per_pct_looser: float | None = None  # saving of one point looser, measured by re-solving
+    dual_usd_per_yr_per_pct: float  # the dual as USD per percentage point tighter; >= 0
+    usd_per_yr_per_pct_tighter: float | None = None  # cost of one point tighter, measured by re-solving
+    usd_per_yr_per_pct_looser: float | None = None  # saving of one point looser, measured by re-solving
 
     @property
     def share(self) -> float:
-        return self.touched_t / self.demand_t if self.demand_t > TOL else 0.0
+        return share(self.touched_t, self.demand_t)
 
 
 def _clean(df: pd.DataFrame, sort_by: list[str]) -> pd.DataFrame:
@@ -145,23 +146,30 @@ def caps_realised(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult,
     rows = m.Dependence_Cap
     for k, cap in data.caps.items():
         for t, (touched, delivered, demand) in realised_shares(m, data, cap, values).items():
-            y = solved.duals.get(rows[k, t], 0.0) / period_weight(data, t) if (k, t) in rows else 0.0
-            # The allowance is max_share * demand_t: d cost / d max_share = y * demand_t; one point is 0.01.
-            out.append(CapRealised(k, t, touched, delivered, demand, cap.share_in(t), y, -y * demand / 100.0))
+            dual = solved.duals.get(rows[k, t], 0.0) if (k, t) in rows else 0.0
+            out.append(CapRealised(k, t, touched, delivered, demand, cap.share_in(t), dual / period_weight(data, t),
+                                   marginal_usd_per_yr_per_pct(dual, data, t, demand)))
     return out
 
 
 def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
-    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.demand_t, c.share, c.max_share, c.dual_usd_per_pct,
-             c.usd_per_pct_tighter, c.usd_per_pct_looser) for c in realised]
-    cols = ["cap", "period", "touched_t", "delivered_t", "demand_t", "share", "max_share", "dual_usd_per_pct",
-            "usd_per_pct_tighter", "usd_per_pct_looser"]
+    rows = [(c.cap, c.period, c.touched_t, c.delivered_t, c.demand_t, c.share, c.max_share, c.dual_usd_per_yr_per_pct,
+             c.usd_per_yr_per_pct_tighter, c.usd_per_yr_per_pct_looser) for c in realised]
+    cols = ["cap", "period", "touched_t", "delivered_t", "demand_t", "share", "max_share", "dual_usd_per_yr_per_pct",
+            "usd_per_yr_per_pct_tighter", "usd_per_yr_per_pct_looser"]
     return _clean(pd.DataFrame(rows, columns=cols), ["cap", "period"])
 
 
 def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     """Cost by component and period: ``usd`` discounted to the first period's year as the objective sums it (so the
-    column sums to the objective), ``usd_undiscounted`` the same costs at face value over the period's years."""
+    column sums to the objective), ``usd_undiscounted`` the same costs at face value over the period's years.
+
+    With disruptions, the operating components (mining, refining, ...) are those of normal operations all year, and
+    each ``disruption:<id>`` row is the disruption's *extra* expected cost over them, refilling the stockpiles it
+    draws included (``stockpile_replenish`` keeps what no disruption's row takes): the objective weighs normal
+    operations by the time expected outside every disruption and each disruption's operations by the time expected
+    in it, and ``w_n x normal + sum_s pi_s x disrupted_s = normal + sum_s pi_s x (disrupted_s - normal)``.
+    """
     totals: dict[tuple[str, int], list[float]] = {}
     for name, terms in m.cost_terms.items():
         for key, expr in terms.items():
@@ -169,9 +177,43 @@ def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
             entry = totals.setdefault((name, entry_period(key)), [0.0, 0.0])
             entry[0] += entry_weight(data, key) * value
             entry[1] += entry_weight(data, key, discounted=False) * value
+    if getattr(m, "operating_copies", None):
+        _as_extra_costs(m, data, totals)
     rows = [(name, t, usd, face) for (name, t), (usd, face) in totals.items()]
     return _clean(pd.DataFrame(rows, columns=["component", "period", "usd", "usd_undiscounted"]),
                   ["period", "component"])
+
+
+def _as_extra_costs(m: pyo.ConcreteModel, data: ModelData, totals: dict[tuple[str, int], list[float]]) -> None:
+    """Normal operations at full weight, and each disruption's row as its extra cost over them, refilling what it
+    draws from stockpiles included (as ``disruptions.csv``'s expected cost; see :func:`costs_table`)."""
+    from optimizer.model.network import COST_COMPONENTS
+
+    for t, w in m.operations.weight.items():
+        if not 0.0 < w < 1.0:
+            continue
+        full = [0.0, 0.0]
+        for name in COST_COMPONENTS:
+            entry = totals.get((name, t))
+            if entry is not None:
+                entry[0], entry[1] = entry[0] / w, entry[1] / w
+                full[0], full[1] = full[0] + entry[0], full[1] + entry[1]
+        for b in m.operating_copies:
+            ops = b.operations
+            entry = totals.get((f"disruption:{ops.state}", t))
+            if entry is not None and t in ops.weight:
+                entry[0] -= ops.weight[t] * full[0]
+                entry[1] -= ops.weight[t] * full[1]
+    if not hasattr(m, "Draw_T"):
+        return
+    for (s, k, _f, t), var in m.Draw_T.items():  # refilling: from the stockpiles' row to the disruption's
+        refill = data.disruptions[s].expected_yr * data.stockpiles[k].replenish_usd_per_t * _value(var)
+        target, source = totals.get((f"disruption:{s}", t)), totals.get(("stockpile_replenish", t))
+        if refill and target is not None and source is not None:
+            for i, discounted in ((0, True), (1, False)):
+                moved = entry_weight(data, t, discounted=discounted) * refill
+                target[i] += moved
+                source[i] -= moved
 
 
 _MEANINGS = {

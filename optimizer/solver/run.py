@@ -15,14 +15,16 @@ import pandas as pd
 
 from optimizer import __version__
 from optimizer.errors import InputError, Problem
-from optimizer.io.data import Cap, ModelData
+from optimizer.io.data import ModelData
 from optimizer.io.schema import parse_stage_share
 from optimizer.model import build_model
 from optimizer.model.objective import horizon_end
 from optimizer.resources import default_input
 from optimizer.solver.checks import check_solution
+from optimizer.solver.headline import headline
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
+from optimizer.solver.measures import china_reference, china_share
 from optimizer.solver.results import (
     CapRealised,
     builds_table,
@@ -31,7 +33,6 @@ from optimizer.solver.results import (
     dependence_table,
     duals_table,
     flows_table,
-    realised_shares,
     supply_table,
     unmet_demand,
 )
@@ -106,15 +107,6 @@ def apply_cap_overrides(data: ModelData, overrides: list[CapOverride]) -> ModelD
     return data.with_caps(caps)
 
 
-def china_reference(data: ModelData) -> Cap | None:
-    """China's share at any stage, all products, every fab: the headline dependence figure."""
-    if "CHN" in data.country_bloc:
-        return data.make_cap("CHN", "any", 1.0)
-    if data.countries_of("china"):
-        return data.make_cap("china", "any", 1.0)
-    return None
-
-
 @dataclass
 class CaseRun:
     """Everything one solve produced."""
@@ -132,14 +124,6 @@ class CaseRun:
     @property
     def ok(self) -> bool:
         return self.result.outcome.usable
-
-
-def _china_shares(m: Any, data: ModelData, values: SolvedValues | None = None) -> dict[int, float]:
-    ref = china_reference(data)
-    if ref is None:
-        return {}
-    return {t: touched / demand if demand > 1e-9 else 0.0
-            for t, (touched, _delivered, demand) in realised_shares(m, data, ref, values).items()}
 
 
 def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) -> CaseRun:
@@ -161,7 +145,7 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         run.caps = caps_realised(model, data, result, values)
         run.tables["dependence"] = dependence_table(run.caps)
         run.tables["risk"] = risk_table(run.tables["supply"])
-        run.china_share = _china_shares(model, data, values)
+        run.china_share = china_share(model, data, values)
         run.unmet = unmet_demand(model, values)
         run.warnings = check_solution(model, data, result.objective_usd, values)
         if data.disruptions:
@@ -212,7 +196,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
         if free.outcome.usable:
             free_builds = builds_table(model, data)
             run.uncapped = {"objective_usd": free.objective_usd,
-                            "china_share": _china_shares(model, data),
+                            "china_share": china_share(model, data),
                             "costs": costs_table(model, data),
                             "builds": free_builds[free_builds["built"].astype(bool)]}
         for var, value in zip(program.columns, plan or []):  # the caller's model shows the plan, not the baseline
@@ -269,7 +253,8 @@ def geography(data: ModelData) -> dict[str, Any]:
 def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
     """The ``summary.json`` document of a run."""
     r = run.result
-    doc: dict[str, Any] = {
+    doc: dict[str, Any] = {"headline": headline(run) if run.ok else None}
+    doc.update({
         "status": r.outcome.value,
         "solver_status": r.solver_status,
         "message": r.message,
@@ -279,7 +264,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         "mip_gap": r.mip_gap,
         "duals_source": r.duals_source,
         "warnings": list(run.warnings),  # non-empty: the plan is numerically doubtful (see solver/checks.py)
-    }
+    })
     if run.ok:
         costs = run.tables["costs"]
         builds = run.tables["builds"]
@@ -289,10 +274,10 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
              "stage": run.data.caps[c.cap].stage, "product": run.data.caps[c.cap].product,
              "importer": run.data.caps[c.cap].importer, "max_share": c.max_share, "share": round(c.share, 6),
              "touched_t": round(c.touched_t, 6), "delivered_t": round(c.delivered_t, 6),
-             "demand_t": round(c.demand_t, 6), "dual_usd_per_pct": round(c.dual_usd_per_pct, 6),
+             "demand_t": round(c.demand_t, 6), "dual_usd_per_yr_per_pct": round(c.dual_usd_per_yr_per_pct, 6),
              "dual_usd_per_t": round(c.dual_usd_per_t, 6),
-             "usd_per_pct_tighter": _rounded(c.usd_per_pct_tighter),
-             "usd_per_pct_looser": _rounded(c.usd_per_pct_looser)}
+             "usd_per_yr_per_pct_tighter": _rounded(c.usd_per_yr_per_pct_tighter),
+             "usd_per_yr_per_pct_looser": _rounded(c.usd_per_yr_per_pct_looser)}
             for c in run.caps
         ]
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
@@ -313,5 +298,5 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
     return doc
 
 
-__all__ = ["CapOverride", "CaseRun", "Outcome", "SolveOptions", "apply_cap_overrides", "default_input",
+__all__ = ["CapOverride", "CaseRun", "Outcome", "SolveOptions", "apply_cap_overrides", "china_reference", "default_input",
            "input_name", "solve_case", "summary"]

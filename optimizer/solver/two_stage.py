@@ -5,12 +5,13 @@
 ``disruptions.csv``, per disruption and period it may happen in:
 
 - ``unmet_t``, ``stockpile_drawn_t``: tonnes left unmet and drawn over the disruption (rate x duration);
-- ``cost_while_it_lasts_usd``: what the disruption costs each time it happens: duration x (operating cost in it -
+- ``extra_cost_usd_per_occurrence``: what the disruption costs each time it happens: duration x (operating cost in it -
   normal operating cost) + refilling what was drawn; blank for a must-survive disruption (it weighs nothing, so its
   flows are feasible rather than cheapest);
-- ``expected_cost_usd_per_yr``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
+- ``extra_cost_usd_per_yr_expected``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
   expected annual cost is normal operations + the sum of these + holding + capex, which is the objective;
-- ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured.
+- ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured;
+- ``unmet_wafer_starts``: the wafer starts those tonnes serve (only when the fabs sheet gives wafer starts per t).
 
 :func:`disrupted_unmet` measures what each disruption leaves unmet with the first-stage decisions held at given
 values (the plan's builds with or without its stockpiles, or none at all): ``solve`` and ``stress`` use it.
@@ -28,6 +29,7 @@ from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
 from optimizer.model.network import operating_costs
 from optimizer.solver.highs import SolveOptions, solve_model
+from optimizer.solver.measures import wafer_starts
 from optimizer.solver.results import _clean, _value
 from optimizer.solver.values import linear_value
 
@@ -71,6 +73,7 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
                       without_plan: dict[tuple[str, int], float] | None = None) -> pd.DataFrame:
     """Every disruption and period it may happen in: unmet, drawn, cost while it lasts, expected annual cost."""
     rows = []
+    starts: dict[tuple[str, int], float] = {}  # wafer starts left short, where the fabs sheet gives wafer starts
     normal: dict[int, float] = {}  # normal operations' cost per year, by period (made once, when first needed)
     for b in getattr(m, "operating_copies", []):
         s = b.operations.state
@@ -80,7 +83,11 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
             normal = normal or _annual(m, data)
             annual = _annual(b, data)
         for t in b.operations.periods:
+            short = {k: d.duration_yr * _value(v) for k, v in b.Unmet_T.items() if k[2] == t}
             unmet = sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items() if p == t)
+            wafers = wafer_starts(data, short)
+            if wafers is not None:
+                starts[s, t] = wafers.get(t, 0.0)
             rate, refill = _drawn(m, data, s, t)
             # A must-survive copy weighs nothing in the objective: its flows are feasible, not cheapest, so its
             # cost is not a number of the plan.
@@ -90,10 +97,12 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
             rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
                          d.duration_yr * rate, cost, expected, missing))
     cols = ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
-            "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr", "unmet_without_plan_t"]
+            "stockpile_drawn_t", "extra_cost_usd_per_occurrence", "extra_cost_usd_per_yr_expected", "unmet_without_plan_t"]
     df = pd.DataFrame(rows, columns=cols)
-    for col in ("probability_per_yr", "cost_while_it_lasts_usd", "unmet_without_plan_t"):
+    for col in ("probability_per_yr", "extra_cost_usd_per_occurrence", "unmet_without_plan_t"):
         df[col] = pd.to_numeric(df[col]).astype(float)
+    if starts:  # wafer starts left short over the disruption (only when the fabs sheet gives wafer starts per t)
+        df["unmet_wafer_starts"] = [starts.get((s, t), 0.0) for s, t in zip(df["disruption"], df["period"])]
     return _clean(df, ["disruption", "period"])
 
 

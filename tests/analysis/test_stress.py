@@ -38,7 +38,7 @@ def test_n_minus_1_mines_ranks_the_chinese_mine_first_with_its_unmet_tonnes_and_
     assert first.removed == [Disruption("mine", "mC")] and first.case == "1"
     assert first.unmet == [("f", "Y", 0, pytest.approx(80))]
     assert result.increase(first) == pytest.approx(20 * 50 + 80 * PENALTY - 2000)
-    assert first.china_share == pytest.approx(0.0)
+    assert first.china_share == pytest.approx({0: 0.0})  # per period: one steady-state year
     assert second.removed == [Disruption("mine", "mA")] and second.unmet_t == 0
     assert result.increase(second) == pytest.approx(0.0, abs=1e-6)
 
@@ -82,7 +82,7 @@ def test_caps_hold_in_disrupted_cases_unless_lifted() -> None:
     kept = run_stress(data, [[Disruption("country", "AUS")]])
     lifted = run_stress(data, [[Disruption("country", "AUS")]], keep_caps=False)
     assert kept.cases[0].unmet_t == pytest.approx(50)
-    assert lifted.cases[0].unmet_t == 0 and lifted.cases[0].china_share == pytest.approx(1.0)
+    assert lifted.cases[0].unmet_t == 0 and lifted.cases[0].china_share == pytest.approx({0: 1.0})
 
 
 def test_unknown_elements_and_fabs_are_refused_with_the_reason() -> None:
@@ -137,5 +137,5 @@ def test_losing_a_supplier_leaves_short_only_what_neither_others_nor_the_cap_all
     lifted = run_stress(data, [[Disruption("country", "FRA")]], keep_caps=False)
     assert kept.cases[0].usable and lifted.cases[0].usable
     assert kept.cases[0].unmet_t <= 0.8 * demand + 1e-6
-    assert kept.cases[0].unmet_t == 0 or kept.cases[0].china_share == pytest.approx(0.2, abs=1e-6)
+    assert kept.cases[0].unmet_t == 0 or kept.cases[0].china_share == pytest.approx({0: 0.2}, abs=1e-6)
     assert lifted.cases[0].unmet_t == pytest.approx(0, abs=1e-6)

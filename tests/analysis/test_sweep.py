@@ -48,20 +48,20 @@ def test_sweep_stops_at_the_first_infeasible_share_and_reports_the_tightest(swee
 def test_duals_are_the_slope_of_the_frontier(sweep) -> None:  # type: ignore[no-untyped-def]
     by_share = {round(p.max_share, 6): p for p in sweep.solved}
     # Inside each linear piece the dual is the slope: 50 - 20 = 30 USD per point above 0.8, 80 - 20 = 60 below.
-    assert by_share[0.9].dual_usd_per_pct == pytest.approx(30)
+    assert by_share[0.9].dual_usd_per_yr_per_pct == pytest.approx(30)
     for s in (0.7, 0.6, 0.5, 0.4, 0.3):
-        assert by_share[s].dual_usd_per_pct == pytest.approx(60)
+        assert by_share[s].dual_usd_per_yr_per_pct == pytest.approx(60)
     # Everywhere, a dual is a subgradient: the secant between two points lies between their duals.
     solved = sweep.solved
     for a, b in zip(solved, solved[1:]):
         secant = (b.objective_usd - a.objective_usd) / (100 * (a.max_share - b.max_share))
-        assert a.dual_usd_per_pct - 1e-6 <= secant <= b.dual_usd_per_pct + 1e-6
+        assert a.dual_usd_per_yr_per_pct - 1e-6 <= secant <= b.dual_usd_per_yr_per_pct + 1e-6
 
 
 def test_frontier_table_is_monotone_and_marks_where_the_plan_changes(sweep) -> None:  # type: ignore[no-untyped-def]
     table = frontier_table(sweep)
     assert list(table.columns) == ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd",
-                                   "dual_usd_per_pct", "realised_share", "new_tpa_USA", "breakpoint"]
+                                   "dual_usd_per_yr_per_pct", "realised_share", "new_tpa_USA", "breakpoint"]
     ok = table[table["status"] == "optimal"]
     assert ok["total_cost_usd"].is_monotonic_increasing
     assert ok["cost_increase_usd"].iloc[0] == 0 and ok["cost_increase_usd"].iloc[-1] == pytest.approx(7400 - 1200 - 2000)
@@ -113,7 +113,7 @@ def test_sweep_command_writes_frontier_and_summary(tmp_path: Path) -> None:
     assert summary["tightest_feasible_share"] == pytest.approx(0.2) and summary["points_solved"] == 9
     assert summary["first_infeasible_share"] == pytest.approx(0.1) and summary["breakpoints"] == [0.7]
     lines = (out / "frontier.csv").read_text().splitlines()
-    assert lines[0].startswith("point,max_share,status,total_cost_usd,cost_increase_usd,dual_usd_per_pct")
+    assert lines[0].startswith("point,max_share,status,total_cost_usd,cost_increase_usd,dual_usd_per_yr_per_pct")
     assert len(lines) == 1 + 10
 
 

@@ -59,13 +59,13 @@ def test_hand_case_through_the_cli(tmp_path: Path) -> None:
     assert costs["usd"].sum() == pytest.approx(expected_objective(), rel=1e-6)
     assert costs.set_index(["component", "period"]).loc[("mining", 2030), "usd_undiscounted"] == pytest.approx(10000)
     pathway = pd.read_csv(out / "pathway.csv").set_index("period")
-    assert pathway["tightest_share"].to_dict() == {2025: 1.0, 2030: 0.0}
-    assert [p["tightest_share"] for p in summary["pathway"]] == [1.0, 0.0]
+    assert pathway["floor"].to_dict() == {2025: 1.0, 2030: 0.0}
+    assert [p["floor"] for p in summary["pathway"]] == [1.0, 0.0]
     # The terminal speaks of the timeline and of China's share per period.
     assert "us_ref" in result.output and "decided 2025, online 2030" in result.output
     assert "China's share of demand in 2025: 100.0%" in result.output
     assert "China's share of demand in 2030: 0.0%" in result.output
-    assert "fastest reachable 0.0%" in result.output
+    assert "floor 0.0%" in result.output
 
 
 def test_cap_for_one_period_from_the_command_line(tmp_path: Path) -> None:

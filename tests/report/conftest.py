@@ -59,7 +59,7 @@ def frontier_table(shares: list[float] = FRONTIER_SHARES) -> pd.DataFrame:
         jpn = 0.0 if share > 0.7 else 100.0 + 50 * i
         usa = 0.0 if share > 0.3 else 80.0
         rows.append({"point": i + 1, "max_share": share, "status": "optimal", "total_cost_usd": 1000.0 + 400 * i * i,
-                     "cost_increase_usd": 400.0 * i * i, "dual_usd_per_pct": 10.0 * i, "realised_share": min(share, 0.9),
+                     "cost_increase_usd": 400.0 * i * i, "dual_usd_per_yr_per_pct": 10.0 * i, "realised_share": min(share, 0.9),
                      "new_tpa_JPN": jpn, "new_tpa_USA": usa, "breakpoint": share in (0.6, 0.2)})
     return pd.DataFrame(rows)
 
@@ -82,7 +82,7 @@ def write_run(folder: Path, *, sweep: bool = True, stress: bool = True, risk: bo
         "builds": pd.DataFrame(BUILDS, columns=["refinery", "country", "period", "new_tpa", "built",
                                                 "capex_usd_per_yr"]),
         "dependence": pd.DataFrame(DEPENDENCE, columns=["cap", "period", "touched_t", "delivered_t", "share",
-                                                        "max_share", "dual_usd_per_pct"]),
+                                                        "max_share", "dual_usd_per_yr_per_pct"]),
     }
     if sweep:
         tables["frontier"] = frontier_table()

@@ -21,14 +21,16 @@ from tests.report.conftest import frontier_table, write_run
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 
 
-def test_waterfall_runs_from_the_uncapped_cost_to_the_capped_cost_by_component(run_dir: Path) -> None:
+def test_waterfall_runs_from_zero_to_the_caps_cost_by_component(run_dir: Path) -> None:
+    """Scaled to the caps' cost (US$600), not to the whole chain's totals (US$6,000 and US$6,600)."""
     steps = caps.caps_cost(load_run(run_dir))
     assert list(zip(steps["step"], steps["usd"], steps["measure"])) == [
-        ("without caps", 6000.0, "absolute"), ("capex", 2200.0, "relative"), ("coproduct_sales", -400.0, "relative"),
-        ("mining", -1200.0, "relative"), ("with caps", 6600.0, "total")]
-    fig = charts.caps_cost_figure(steps)
-    assert list(fig.data[0].measure) == ["absolute", "relative", "relative", "relative", "total"]
+        ("capex", 2200.0, "relative"), ("coproduct_sales", -400.0, "relative"), ("mining", -1200.0, "relative"),
+        ("caps cost", 600.0, "total")]
+    fig = charts.caps_cost_figure(steps, "USD per year")
+    assert list(fig.data[0].measure) == ["relative", "relative", "relative", "total"]
     assert "$600 more than the plan without caps" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "USD per year"
 
 
 def test_builds_by_plant_say_which_ones_the_caps_caused(run_dir: Path) -> None:
@@ -95,6 +97,7 @@ def test_a_solved_folder_reports_in_full_after_its_input_is_gone(tmp_path: Path)
     assert keys[:2] == ["sankey", "caps_cost"] and "builds" in keys
     summary = json.loads((out / "summary.json").read_text())
     steps = caps.caps_cost(run)
-    assert steps["usd"].iloc[0] == pytest.approx(summary["uncapped"]["objective_usd"], rel=1e-6)
-    assert steps["usd"].iloc[-1] == pytest.approx(summary["objective_usd"], rel=1e-6)
-    assert steps["usd"].iloc[0] + steps["usd"].iloc[1:-1].sum() == pytest.approx(steps["usd"].iloc[-1], rel=1e-6)
+    caps_cost = summary["objective_usd"] - summary["uncapped"]["objective_usd"]
+    assert steps["usd"].iloc[-1] == pytest.approx(caps_cost, rel=1e-6)
+    assert summary["headline"]["caps_cost"]["usd_per_yr"] == pytest.approx(caps_cost, rel=1e-6)  # one steady year
+    assert steps["usd"].iloc[:-1].sum() == pytest.approx(steps["usd"].iloc[-1], rel=1e-6)

@@ -84,7 +84,7 @@ def test_cost_chart_shows_the_numbers_of_costs_csv(run_dir: Path) -> None:
     fig = charts.costs_figure(table)
     shown = {(bar.name, x): y for bar in fig.data for x, y in zip(bar.x, bar.y)}
     assert shown == {(str(p), c): usd for c, p, usd in COSTS}
-    assert "Total cost $6.60k" in fig.layout.title.text  # 1000 + 2500 - 400 + 1200 + 2600 - 300
+    assert "Whole-chain cost $6.60k" in fig.layout.title.text  # 1000 + 2500 - 400 + 1200 + 2600 - 300
 
 
 def test_build_chart_shows_only_what_was_built(run_dir: Path) -> None:
@@ -99,8 +99,8 @@ def test_dependence_chart_shows_share_cap_and_dual_of_dependence_csv(run_dir: Pa
     fig = charts.dependence_figure(dep)
     assert list(fig.data[0].y) == [100 * s for s in csv["share"]]
     assert list(fig.data[1].y) == [100 * s for s in csv["max_share"]]
-    assert list(fig.data[0].customdata) == csv["dual_usd_per_pct"].tolist()
-    assert "$1.23k per point tighter" in fig.data[0].text[2] and "not binding" in fig.data[0].text[0]
+    assert list(fig.data[0].customdata) == csv["dual_usd_per_yr_per_pct"].tolist()
+    assert "$1.23k per year per point tighter" in fig.data[0].text[2] and "not binding" in fig.data[0].text[0]
     assert list(fig.data[0].x) == ["china_any 0", "china_any 1", "china_refine 0"]
 
 

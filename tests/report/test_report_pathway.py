@@ -26,7 +26,7 @@ def test_pathway_report_has_the_timeline_and_the_shares_by_period(tmp_path: Path
     shares = shares_by_period(run).set_index("period")
     assert shares["share"].to_dict() == {2025: 1.0, 2030: 0.0}
     assert shares["max_share"].to_dict() == {2025: 1.0, 2030: 0.0}
-    assert shares["tightest_share"].to_dict() == {2025: 1.0, 2030: 0.0}
+    assert shares["floor"].to_dict() == {2025: 1.0, 2030: 0.0}
     keys = [s.key for s in sections(run)]
     assert keys.index("shares") < keys.index("timeline")
     gantt = next(s.figure for s in sections(run) if s.key == "timeline")

@@ -33,14 +33,18 @@ def test_usd_puts_the_sign_before_the_dollar() -> None:
         "$41.43M", "-$1.36M", "$603.74k", "$12", "$2.50bn"]
 
 
-def test_plain_summary_has_cost_builds_china_share_and_caps(example_run, tmp_path: Path) -> None:
+def test_plain_summary_leads_with_the_caps_cost_then_builds_breakdown_and_caps(example_run, tmp_path: Path) -> None:
     text = plain_text(summarise(example_run, EXAMPLE, tmp_path))
     lines = text.splitlines()
-    assert lines[1] == "  total cost                 $41.43M   (net of co-product sales)"
-    assert lines[2] == "  without caps               $17.07M   (caps cost $24.36M)"
+    # One steady-state year: the caps cost 41.43M - 17.07M a year, over 2,780 t of fab oxide in the cap's scope.
+    assert lines[1] == "  caps cost: $24.36M per year; $8.76k per t of fab oxide"
+    assert lines[2] == "  China's share of demand: 50.0% (cap 50.0%; without caps 100.0%)"
     assert "    jp_sep_candidate            JPN         1,516 t/yr" in lines
-    assert "  China's share of demand: 50.0% (without caps 100.0%)" in lines
-    assert "  cap china_any: 50.0% of 2,780 t demanded (max 50.0%), costs $603.74k per point tighter" in lines
+    breakdown = lines.index("  cost breakdown, USD per year:")
+    assert lines[breakdown + 1] == \
+        "    total cost, per year             $41.43M   (the whole chain, net of co-product sales)"
+    assert lines[breakdown + 2] == "    without caps, per year           $17.07M   (caps cost $24.36M)"
+    assert "  cap china_any: 50.0% of 2,780 t demanded (max 50.0%), costs $603.74k per year per point tighter" in lines
 
 
 def test_pipe_gets_plain_text_and_terminal_gets_tables_with_the_same_numbers(example_run, tmp_path: Path,
@@ -53,7 +57,8 @@ def test_pipe_gets_plain_text_and_terminal_gets_tables_with_the_same_numbers(exa
     assert pipe.getvalue() == plain_text(summarise(example_run, EXAMPLE, tmp_path)) + "\n"
     table = tty.getvalue()
     assert "\x1b[" in table and "───" in table  # styled, with table rules
-    for number in ("$41.43M", "$17.07M", "caps cost $24.36M", "1,516", "50.0%", "100.0%", "$603.74k per point"):
+    for number in ("caps cost: $24.36M per year", "$8.76k per t", "$41.43M", "$17.07M", "1,516", "50.0%", "100.0%",
+                   "$603.74k per year per point"):
         assert number in table, number
 
 

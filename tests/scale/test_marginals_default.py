@@ -19,14 +19,14 @@ def test_milp_marginals_of_the_default_dataset_match_fresh_solves_of_the_moved_c
     run = solve_case(data)
     assert run.result.is_mip
     base = run.result.objective_usd
-    measured = [c for c in run.caps if c.usd_per_pct_looser not in (None, 0.0)]
+    measured = [c for c in run.caps if c.usd_per_yr_per_pct_looser not in (None, 0.0)]
     assert measured, "the default dataset has a binding cap"
     for c in measured:
         cap = data.caps[c.cap]
         looser = data.with_caps({**data.caps, c.cap: cap.with_share(c.max_share + 0.01, c.period)})
         fresh = solve_case(looser, baseline=False, marginals=False).result.objective_usd
         expected = (base - fresh) / period_weight(data, c.period)
-        assert c.usd_per_pct_looser == pytest.approx(expected, rel=1e-4, abs=1.0), (c.cap, c.period)
+        assert c.usd_per_yr_per_pct_looser == pytest.approx(expected, rel=1e-4, abs=1.0), (c.cap, c.period)
     # The uncapped baseline, solved on the same program after the marginals, is what a cold uncapped solve gives.
     uncapped = data.with_caps({})
     assert run.uncapped["objective_usd"] == pytest.approx(

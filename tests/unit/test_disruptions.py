@@ -42,9 +42,13 @@ def test_the_issue_hand_case_holds_a_50_t_stockpile_at_an_expected_1100_a_year()
     assert (stock["stockpile"], stock["tonnes"], stock["holding_usd_per_yr"]) == ("us", pytest.approx(50), 100)
     row = run.tables["disruptions"].iloc[0]
     assert row["unmet_t"] == pytest.approx(0) and row["stockpile_drawn_t"] == pytest.approx(50)
+    # costs.csv: normal operations all year (1,000), and the ban's extra expected cost over them: 0.1 x (0 - 1,000)
+    # (nothing is mined while the stockpile serves the fab) + 100 to refill it = 0, as disruptions.csv says.
     costs = run.tables["costs"].set_index("component")["usd"]
-    assert costs["mining"] == pytest.approx(900) and costs["stockpile_holding"] == pytest.approx(100)
-    assert costs["stockpile_replenish"] == pytest.approx(100) and costs.sum() == pytest.approx(1100)
+    assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(0, abs=1e-6)
+    assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(0, abs=1e-6)
+    assert costs["stockpile_holding"] == pytest.approx(100) and costs["stockpile_replenish"] == pytest.approx(0)
+    assert costs.sum() == pytest.approx(1100)
 
 
 def test_without_stockpiles_the_ban_leaves_everything_unmet_at_10900() -> None:
@@ -54,8 +58,10 @@ def test_without_stockpiles_the_ban_leaves_everything_unmet_at_10900() -> None:
     assert run.result.objective_usd == pytest.approx(10_900)
     row = run.tables["disruptions"].iloc[0]
     assert row["unmet_t"] == pytest.approx(50)
-    assert row["cost_while_it_lasts_usd"] == pytest.approx(49_500)
-    assert row["expected_cost_usd_per_yr"] == pytest.approx(9_900)
+    assert row["extra_cost_usd_per_occurrence"] == pytest.approx(49_500)
+    assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(9_900)
+    costs = run.tables["costs"].set_index("component")["usd"]  # the ban's extra cost, as in disruptions.csv
+    assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(9_900)
 
 
 def test_a_must_survive_ban_needs_the_stockpile_and_weighs_nothing() -> None:
@@ -165,7 +171,8 @@ def test_the_hand_case_through_the_cli(tmp_path: Path) -> None:
     (ban,) = summary["disruptions"]
     assert (ban["unmet_t"], ban["stockpile_drawn_t"], ban["unmet_without_plan_t"]) == (0.0, 50.0, 50.0)
     assert "stockpile us_reserve (USA, P): 50.0 t" in result.output
-    assert "disruption china_ban (0.2/yr, 6 months): unmet 0.0 t (50.0 t without the plan)" in result.output
+    assert ("disruption china_ban (0.2/yr, 6 months): short 0.0 t, 50.0 t without the plan; extra cost over normal "
+            "operations $0 each time, $0 per year expected") in result.output
     assert (out / "stockpiles.csv").read_text().splitlines()[1] == "us_reserve,USA,P,0,50.0,100.0"
 
     bare = write_case(tmp_path / "bare", stockpiles=None)

@@ -68,7 +68,7 @@ def test_cap_forces_switch_to_dearer_allied_refinery_and_prices_it() -> None:
     assert cap.share == pytest.approx(0.5)
     # Each tonne more that China may refine saves 148 - 65 = 83; a point of share is 1 t of the 100 delivered.
     assert cap.dual_usd_per_t == pytest.approx(-83)
-    assert cap.dual_usd_per_pct == pytest.approx(83)
+    assert cap.dual_usd_per_yr_per_pct == pytest.approx(83)
     builds = run.tables["builds"]
     assert builds.loc[0, "new_tpa"] == pytest.approx(100)  # 50 t oxide = 100 t REO through the new plant
     # The headline China share counts any stage: every tonne was mined in China, wherever refined.

@@ -72,5 +72,5 @@ def test_cap_dual_matches_the_cost_change_of_a_small_cap_change(seed: int, share
     slope_tighten = (tighter - run.result.objective_usd) / (step * 100)
     slope_loosen = (run.result.objective_usd - looser) / (step * 100)
     lo, hi = sorted((slope_tighten, slope_loosen))
-    tol = 1e-3 * max(1.0, abs(cap.dual_usd_per_pct))
-    assert lo - tol <= cap.dual_usd_per_pct <= hi + tol
+    tol = 1e-3 * max(1.0, abs(cap.dual_usd_per_yr_per_pct))
+    assert lo - tol <= cap.dual_usd_per_yr_per_pct <= hi + tol

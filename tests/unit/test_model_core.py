@@ -49,7 +49,7 @@ def test_a_cap_bounds_the_share_of_demand_so_meeting_it_never_discards_supply() 
     assert cap.share == pytest.approx(0.4)
     # One tonne more allowance saves 1,000 - 10 = 990; one point is 1 t of the 100 t demanded.
     assert cap.dual_usd_per_t == pytest.approx(-990)
-    assert cap.dual_usd_per_pct == pytest.approx(990)
+    assert cap.dual_usd_per_yr_per_pct == pytest.approx(990)
     dependence = run.tables["dependence"].iloc[0]
     assert (dependence["demand_t"], dependence["share"]) == (100, pytest.approx(0.4))
 
@@ -136,11 +136,11 @@ def test_at_a_kink_tightening_and_loosening_a_cap_are_priced_apart() -> None:
     run = solve_case(data, baseline=False)
     assert run.result.objective_usd == pytest.approx(6400)
     (cap,) = run.caps
-    assert cap.usd_per_pct_tighter == pytest.approx(40)
-    assert cap.usd_per_pct_looser == pytest.approx(30)
-    assert cap.dual_usd_per_pct in (pytest.approx(30), pytest.approx(40))
+    assert cap.usd_per_yr_per_pct_tighter == pytest.approx(40)
+    assert cap.usd_per_yr_per_pct_looser == pytest.approx(30)
+    assert cap.dual_usd_per_yr_per_pct in (pytest.approx(30), pytest.approx(40))
     row = run.tables["dependence"].iloc[0]
-    assert (row["usd_per_pct_tighter"], row["usd_per_pct_looser"]) == (pytest.approx(40), pytest.approx(30))
+    assert (row["usd_per_yr_per_pct_tighter"], row["usd_per_yr_per_pct_looser"]) == (pytest.approx(40), pytest.approx(30))
 
 
 def test_the_uncapped_baseline_from_the_compiled_program_equals_a_cold_uncapped_solve() -> None:
@@ -173,7 +173,7 @@ def test_a_milp_row_with_slack_is_not_re_solved_tighter_and_costs_nothing_tighte
     assert run.result.objective_usd == pytest.approx(6800)
     (cap,) = run.caps
     assert shares == [0.41]  # the looser side only
-    assert cap.usd_per_pct_tighter == 0.0
-    assert cap.usd_per_pct_looser == pytest.approx(0, abs=1e-6)
+    assert cap.usd_per_yr_per_pct_tighter == 0.0
+    assert cap.usd_per_yr_per_pct_looser == pytest.approx(0, abs=1e-6)
     tighter = data.with_caps({"china": replace(data.caps["china"], max_share=0.39)})
     assert solve_case(tighter, baseline=False, marginals=False).result.objective_usd == pytest.approx(6800)

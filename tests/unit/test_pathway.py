@@ -113,7 +113,7 @@ def test_no_plant_runs_before_its_lead_time() -> None:
 
 
 def test_fastest_fall_is_the_tightest_share_each_period_can_reach() -> None:
-    floors = {f.period: f.tightest_share for f in fastest_fall(hand_case())}
+    floors = {f.period: f.floor for f in fastest_fall(hand_case())}
     assert floors == {2025: pytest.approx(1.0), 2030: pytest.approx(0.0)}
 
 

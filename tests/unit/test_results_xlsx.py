@@ -47,7 +47,8 @@ def test_each_result_table_is_a_sheet_with_the_numbers_of_its_csv(solved: tuple[
 def test_headers_carry_units() -> None:
     assert header("tonnes") == "tonnes [t]" and header("new_tpa") == "new_tpa [t/yr]"
     assert header("capex_usd_per_yr") == "capex_usd_per_yr [USD/yr]" and header("usd") == "usd [USD]"
-    assert header("dual_usd_per_pct") == "dual_usd_per_pct [USD per percentage point]"
+    assert header("dual_usd_per_yr_per_pct") == "dual_usd_per_yr_per_pct [USD per year per percentage point]"
+    assert header("extra_cost_usd_per_occurrence") == "extra_cost_usd_per_occurrence [USD each time it happens]"
     assert header("max_share") == "max_share [fraction 0-1]" and header("refinery") == "refinery"
 
 
