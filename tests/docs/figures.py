@@ -49,7 +49,7 @@ def _pathway(cwd: Path) -> pd.DataFrame:
 def fastest_shares(cwd: Path) -> str:
     """The lowest share of China reachable in each period: ``2025: 0%, 2027: 9.6%, ...``."""
     table = _pathway(cwd)
-    return ", ".join(f"{int(r.period)}: {pct(r.tightest_share)}" for r in table.itertuples())
+    return ", ".join(f"{int(r.period)}: {pct(r.floor)}" for r in table.itertuples())
 
 
 def share_in(period: int, uncapped: bool = False) -> Callable[[Path], str]:
@@ -83,7 +83,7 @@ def steady_share(cwd: Path) -> str:
 def fastest_in(period: int) -> Callable[[Path], str]:
     def figure(cwd: Path) -> str:
         table = _pathway(cwd)
-        return pct(float(table.loc[table["period"] == period, "tightest_share"].iloc[0]))
+        return pct(float(table.loc[table["period"] == period, "floor"].iloc[0]))
     return figure
 
 
