@@ -77,8 +77,10 @@ def add_investment(m: pyo.ConcreteModel, data: ModelData) -> None:
     periods = list(data.periods)
     sites = [r for r, ref in refs.items() if ref.can_build]
     # A decision whose capacity would come online after the horizon could never run: it is not an option.
-    m.BUILD_OPTIONS = pyo.Set(dimen=2, initialize=[(r, t) for r in sites for t in periods
-                                                   if online_period(data, refs[r], t) is not None])
+    options = [(r, t) for r in sites for t in periods if online_period(data, refs[r], t) is not None]
+    # A site none of whose decisions would run within the horizon cannot be built at all.
+    sites = [r for r in sites if any(o[0] == r for o in options)]
+    m.BUILD_OPTIONS = pyo.Set(dimen=2, initialize=options)
     m.LUMPY_OPTIONS = pyo.Set(dimen=2, initialize=[(r, t) for (r, t) in m.BUILD_OPTIONS if refs[r].build == "lumpy"])
     m.BUILD_SITES = pyo.Set(initialize=sites)
     m.LUMPY_SITES = pyo.Set(initialize=[r for r in sites if refs[r].build == "lumpy"])
