@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, Stockpile, SupplyDisruption, _frozen
+from optimizer.io.data import Arc, Market, Mine, ModelData, ProductLine, Refinery, Stockpile, SupplyDisruption, _frozen
 from optimizer.io.read import parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS
 from optimizer.io.tables import ROW, InputTables
@@ -235,9 +235,14 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         stockpiles[r["stockpile"]] = Stockpile(r["holder"], r["product"], float(r["holding_usd_per_t_yr"]),
                                                float(r["replenish_usd_per_t"]), _opt(r["max_t"]), fabs)
         rows["stockpiles", r["stockpile"]] = r[ROW]
+    lines = {}
+    for r in _records(tables, "refinery_products"):
+        lines[r["refinery"], r["product"]] = ProductLine(_opt(r["recovery"]), _opt(r["max_t"]),
+                                                         _opt(r["fab_grade_max_t"]), _year(r["online_year"]))
+        rows["refinery_products", r["refinery"], r["product"]] = r[ROW]
     # Caps and disruptions resolve their scope against the finished data, so they are added last.
     return replace(data.with_caps(caps), disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles),
-                   rows=_frozen({k: int(v) for k, v in rows.items()}))
+                   refinery_products=_frozen(lines), rows=_frozen({k: int(v) for k, v in rows.items()}))
 
 
 def removal_items(text: Any) -> list[str]:

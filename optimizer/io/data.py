@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -46,6 +47,21 @@ class Refinery:
     def existing_tpa(self, period: int) -> float:
         """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
         return self.capacity_tpa if self.retire_year is None or period < self.retire_year else 0.0
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    """What a refinery with a product slate (``refinery_products``) makes of one product.
+
+    ``recovery`` None: the refinery's; ``max_t`` None: no limit on the product leaving the plant; ``fab_grade_max_t``
+    None: only the refinery's own fab-grade limit (0: not qualified for fabs); ``online_year`` None: whenever the
+    refinery runs.
+    """
+
+    recovery: float | None = None
+    max_t: float | None = None
+    fab_grade_max_t: float | None = None
+    online_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +216,8 @@ class ModelData:
     disruptions : disruption id -> SupplyDisruption (empty: a one-stage plan).
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
+    refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
+        those products; see :meth:`recovery_of`).
     source, sha256 : where the input came from and its hash.
     """
 
@@ -225,6 +243,7 @@ class ModelData:
     disruptions: Mapping[str, SupplyDisruption] = field(default_factory=lambda: _frozen({}))
     stockpiles: Mapping[str, Stockpile] = field(default_factory=lambda: _frozen({}))
     rows: Mapping[tuple[str, ...], int] = field(default_factory=lambda: _frozen({}))
+    refinery_products: Mapping[tuple[str, str], ProductLine] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 
@@ -268,6 +287,27 @@ class ModelData:
         if label.startswith("!"):
             return frozenset(self.country_bloc) - self.countries_of(label[1:])
         return self.countries_of(label)
+
+    def recovery_of(self, refinery: str, product: str) -> float | None:
+        """The share of ``product`` in its feed that ``refinery`` recovers (``None``: it does not make it, its slate
+        lists other products)."""
+        line = self.refinery_products.get((refinery, product))
+        if line is not None:
+            return self.refineries[refinery].recovery if line.recovery is None else line.recovery
+        if self.refinery_products and refinery in self.slated_refineries:
+            return None
+        return self.refineries[refinery].recovery
+
+    @cached_property
+    def slated_refineries(self) -> frozenset[str]:
+        """The refineries with a product slate (rows in ``refinery_products``)."""
+        return frozenset(r for r, _ in self.refinery_products)
+
+    def line_runs(self, refinery: str, product: str, period: int) -> bool:
+        """True if ``refinery``'s line for ``product`` runs in ``period``: a line with an ``online_year`` runs in the
+        periods whose first year is at or after it (in a one-period steady-state plan years do not apply)."""
+        line = self.refinery_products.get((refinery, product))
+        return line is None or line.online_year is None or not self.multi_period or period >= line.online_year
 
     def mine_products(self, mine: str) -> list[str]:
         return [p for p in self.products if (mine, p) in self.composition]

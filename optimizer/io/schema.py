@@ -324,6 +324,26 @@ TABLES: tuple[TableSpec, ...] = (
         optional=True,
         key=("parameter",),
     ),
+    TableSpec(
+        "refinery_products",
+        "Product slates: what a refinery can make.  A refinery with rows recovers only the products listed (the "
+        "rest of its feed's content stays in the residue); a refinery without rows recovers every product in its "
+        "feed.",
+        (
+            _c("refinery", "str", "Refinery id (refineries sheet)"),
+            _c("product", "str", "Product id (products sheet)"),
+            _c("recovery", "float", "Fraction of this product in the feed recovered, 0-1; blank = the refinery's",
+               default=None, optional=True, minimum=0.0, maximum=1.0),
+            _c("max_t", "float", "Most of this product leaving the plant per year (to fabs and markets), t; "
+               "blank = no limit", default=None, optional=True, minimum=0.0),
+            _c("fab_grade_max_t", "float", "Most of this product per year that may go to fabs, t; blank = the "
+               "refinery's own limit; 0 = not qualified for fabs", default=None, optional=True, minimum=0.0),
+            _c("online_year", "float", "First year the line runs (it runs in periods whose first year is at or "
+               "after it); blank = whenever the refinery runs", default=None, optional=True),
+        ),
+        optional=True,
+        key=("refinery", "product"),
+    ),
 )
 
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}

@@ -19,9 +19,10 @@ Constraints
     ``Fab_Arc_Limit[r, f, t]``:  sum_{p, c} Deliver_T[r, f, p, c, t] <= max_t[r, f]   (arcs with a limit)
     ``Market_Limit[k, t]``:  sum_{r, c} Sell_T[r, k, c, t] <= max_t[k]   (markets with a limit)
     ``Fab_Grade_Limit[r, t]``:  sum_{f, p, c} Deliver_T[r, f, p, c, t] <= fab_grade_max_t[r]   (plants with a limit)
+    ``Product_Limit``, ``Product_Fab_Grade_Limit``: a product slate's limits (:mod:`optimizer.model.slates`)
 
 Balance terms registered (the balances themselves are built by :mod:`optimizer.model.balances`)
-    oxide supply ``separation``:  recovery[r] * sum_{m in c} share[m, p] * Ore_T[m, r, t]   into Oxide_Balance[r, p, c, t]
+    oxide supply ``separation``:  recovery[r, p] * sum_{m in c} share[m, p] * Ore_T[m, r, t]   into Oxide_Balance[r, p, c, t]
     oxide use ``deliveries``, ``sales``:  sum_f Deliver_T[r, f, p, c, t],  sum_{k of p} Sell_T[r, k, c, t]
     demand supply ``deliveries``, ``unmet``:  sum_{r, c} Deliver_T[r, f, p, c, t],  Unmet_T[f, p, t]
     so that, with nothing else registered,
@@ -53,6 +54,7 @@ from optimizer.model.balances import add_demand_supply, add_oxide_supply, add_ox
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
 from optimizer.model.bulk import add_index_set, aligned, variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.slates import add_product_limits, line_periods
 from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
 
 # The helpers other model parts (and extensions) have imported from here.
@@ -93,7 +95,10 @@ def normal_operations(data: ModelData) -> Operations:
     for mine, ref in data.mine_arcs:
         for p in data.mine_products(mine):
             origin_products[ref, mine_country[mine]].add(p)
-    yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
+    # A refinery with a product slate yields only the products listed (optimizer.model.slates).
+    yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps
+                           if data.recovery_of(r, p) is not None)
+    when = line_periods(data, {(r, p) for r, p, _ in yields_static})
     origins: dict[tuple[str, str], list[str]] = defaultdict(list)  # (refinery, product) -> origin countries
     for r, p, c in yields_static:
         origins[r, p].append(c)
@@ -106,13 +111,13 @@ def normal_operations(data: ModelData) -> Operations:
     return Operations(
         NORMAL, periods,
         ore_arcs=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods],
-        yields=[(r, p, c, t) for (r, p, c) in yields_static for t in periods],
-        # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period: the
-        # deliveries in one comprehension (the model's largest list, so no intermediate one).
+        yields=[(r, p, c, t) for (r, p, c) in yields_static for t in when.get((r, p), periods)],
+        # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period its line
+        # runs in: the deliveries in one comprehension (the model's largest list, so no intermediate one).
         deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in products_of.get(f, ())
-                    for c in origins.get((r, p), ()) for t in periods],
+                    for c in origins.get((r, p), ()) for t in when.get((r, p), periods)],
         sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
-               if data.markets[k].open_to(ref_country[r]) for t in periods],
+               if data.markets[k].open_to(ref_country[r]) for t in when.get((r, p), periods)],
         demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight)
 
 
@@ -174,11 +179,12 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
 
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
-    composition, refs = data.composition, data.refineries
+    composition = data.composition
+    recovery = {rp: data.recovery_of(*rp) or 0.0 for rp in {k[:2] for k in ops.yields}}  # yields are recovered
     ore_by_ref_country = group_values(ops.ore_arcs, list(zip(ops.ore_arcs, ore)),
                                        lambda k: (k[1], mine_country[k[0]], k[2]))
     add_oxide_supply(b, "separation", {
-        (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], v)
+        (r, p, c, t): [term(recovery[r, p] * composition[k[0], p], v)
                        for k, v in ore_by_ref_country.get((r, c, t), ()) if (k[0], p) in composition]
         for (r, p, c, t) in ops.yields})
     deliveries_by_yield, deliveries_by_demand = _delivery_groups(ops.deliveries, deliver)
@@ -224,6 +230,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
         rule=lambda _m, r, t: linear(by_ref[r, t]) <= data.refineries[r].fab_grade_max_t)
     declare_rhs(b, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
+    add_product_limits(b, data, deliver, sell)
     add_flow_costs(b, data)
 
 

@@ -70,6 +70,9 @@ def structure_signature(data: ModelData) -> str:
         sorted((k, data.disruption_penalty_usd_per_t(*k) is None) for k in data.fab_products)
         if data.disruptions else (),
         link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
+        # Product slates: which lines exist, their recoveries (coefficients), which limits they have, when they run.
+        sorted((k, v.recovery, v.max_t is None, v.fab_grade_max_t is None, v.online_year)
+               for k, v in data.refinery_products.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

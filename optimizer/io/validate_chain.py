@@ -1,0 +1,40 @@
+"""Checks of the v3 chain sheets: product slates (``refinery_products``), purifiers and fab-grade upgrades.
+
+Called by :func:`optimizer.io.validate.validate_tables` like every other ``check_*``; every problem names its sheet,
+row and column.
+"""
+
+from __future__ import annotations
+
+from optimizer.errors import Problem
+from optimizer.io.read import format_number
+from optimizer.io.tables import InputTables
+from optimizer.io.validate import _given, _known, _num, _records, _row
+
+
+def _unknown(tables: InputTables, sheet: str, rec: dict, column: str, ref_sheet: str, ref_column: str) -> list[Problem]:
+    known = _known(tables, ref_sheet, ref_column)
+    value = rec.get(column)
+    if known is None or not _given(value) or value in known:
+        return []
+    return [tables.problem(sheet, _row(rec), column, f"unknown {ref_column} {value!r} (not in {ref_sheet})")]
+
+
+def _whole_years(tables: InputTables, sheet: str, columns: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    for rec in _records(tables, sheet):
+        for column in columns:
+            value = rec.get(column)
+            if _given(value) and not _num(value).is_integer():
+                problems.append(tables.problem(sheet, _row(rec), column, "must be a whole year, got "
+                                               f"{format_number(_num(value))}"))
+    return problems
+
+
+def check_refinery_products(tables: InputTables) -> list[Problem]:
+    """A slate row names a known refinery and product; its online year is a whole year."""
+    problems: list[Problem] = []
+    for rec in _records(tables, "refinery_products"):
+        problems += _unknown(tables, "refinery_products", rec, "refinery", "refineries", "refinery")
+        problems += _unknown(tables, "refinery_products", rec, "product", "products", "product")
+    return problems + _whole_years(tables, "refinery_products", ("online_year",))

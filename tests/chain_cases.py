@@ -1,0 +1,34 @@
+"""The hand cases of the chain as it is (issue 18), as CSV input folders: discount rate 0, every lane 1 USD/t,
+lifetimes 10 years.  Each is solved through the reader (unit tests) and through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+COMMON = {
+    "countries": "country,name,bloc\nAUS,Australia,pax_silica\nJPN,Japan,pax_silica\nCHN,China,china\n",
+    "products": "product,description\nCeO2,ceria\nY2O3,yttria\n",
+    "lanes": "from_country,to_country,cost_usd_per_t\n*,*,1\n",
+    "parameters": "name,value\ndiscount_rate,0\n",
+}
+
+# Slates: M_CE (CeO2 only) and M_Y (Y2O3 only), R_A (AUS, opex 5) and R_B (JPN, opex 20); a JPN fab needs 100 t
+# CeO2 and 50 t Y2O3.  R_A listing only CeO2 sends Y2O3 through R_B: 100 x 17 + 50 x 32 = 3,300 (2,550 without).
+SLATES = {
+    **COMMON,
+    "mines": "mine,country,capacity_t,cost_usd_per_t\nM_CE,AUS,1000,10\nM_Y,AUS,1000,10\n",
+    "composition": "mine,product,share\nM_CE,CeO2,1\nM_Y,Y2O3,1\n",
+    "refineries": "refinery,country,capacity_tpa,opex_usd_per_t,recovery,lifetime_yr\n"
+                  "R_A,AUS,1000,5,1,10\nR_B,JPN,1000,20,1,10\n",
+    "fabs": "fab,country,product,demand_t\nF,JPN,CeO2,100\nF,JPN,Y2O3,50\n",
+    "refinery_products": "refinery,product\nR_A,CeO2\n",
+}
+
+
+def write_case(root: Path, tables: dict[str, str], **changes: str | None) -> Path:
+    """Write ``tables`` (with ``changes``; ``None`` leaves a sheet out) as ``<sheet>.csv`` files in ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in {**tables, **changes}.items():
+        if text is not None:
+            (root / f"{name}.csv").write_text(text)
+    return root
