@@ -201,6 +201,11 @@ TABLES: tuple[TableSpec, ...] = (
             _c("demand_t", "float", "Demand, t of oxide per year", minimum=0.0),
             _c("unmet_penalty_usd_per_t", "float", "Cost of each t not delivered; blank = must be delivered",
                default=None, optional=True, minimum=0.0),
+            _c("wafer_starts_per_t", "float", "Wafer starts a tonne of this product serves (results give wafer "
+               "starts at risk)", default=None, optional=True, minimum=0.0),
+            _c("value_per_wafer_start_usd", "float", "What a wafer start not made costs, USD; with "
+               "wafer_starts_per_t and a blank penalty, a tonne not delivered costs their product",
+               default=None, optional=True, minimum=0.0),
         ),
         key=("fab", "product"),
     ),

@@ -38,6 +38,7 @@ from optimizer.solver.results import (
 from optimizer.solver.risk import risk_summary, risk_table
 from optimizer.solver.two_stage import disrupted_unmet, disruptions_table, stockpiles_table, two_stage_summary
 from optimizer.solver.values import SolvedValues
+from optimizer.solver.wafers import wafer_starts_table
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:@=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*(?:@\s*(?P<period>[^=\s]+))?\s*"
                      r"=\s*(?P<share>[^\s]+)\s*$")
@@ -159,6 +160,8 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         if data.disruptions:
             run.tables["stockpiles"] = stockpiles_table(model, data)
             run.tables["disruptions"] = disruptions_table(model, data)
+        if data.wafer_starts_per_t:
+            run.tables["wafer_starts"] = wafer_starts_table(model, data)
         run.times_s["extract"] = time.perf_counter() - extracting
     run.times_s["total"] = time.perf_counter() - start
     return run
