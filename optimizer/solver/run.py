@@ -185,9 +185,10 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     if run.ok and data.disruptions and baseline:
         measuring = time.perf_counter()
         missing = disrupted_unmet(data, None, None, options)
-        run.tables["disruptions"]["unmet_without_plan_t"] = [
-            None if missing is None else round(missing.get((s, t), 0.0), 6)
-            for s, t in zip(run.tables["disruptions"]["disruption"], run.tables["disruptions"]["period"])]
+        table = run.tables["disruptions"]
+        table["unmet_without_plan_t"] = [
+            None if missing is None else round(missing.get((s, t, p), 0.0), 6)
+            for s, t, p in zip(table["disruption"], table["period"], table["product"])]
         run.times_s["without_plan"] = time.perf_counter() - measuring
     if not run.ok or not data.caps:
         return run
