@@ -154,20 +154,21 @@ def hold(var: Any, value: float) -> None:
     var.setub(value)
 
 
-def disrupted_unmet(data: ModelData, builds: dict[tuple[str, int], float] | None,
+def disrupted_unmet(data: ModelData, builds: dict[tuple, float] | None,
                     stocks: dict[tuple[str, int], float] | None,
                     options: SolveOptions | None = None) -> dict[tuple, float] | None:
     """Tonnes each disruption leaves unmet, per (disruption, period) and per (disruption, period, product), with the builds held at ``builds``
-    ((refinery, period) -> t/yr; None: nothing built) and the stockpiles at ``stocks`` (None: empty).
+    (keys as :func:`first_stage` gives them; None: nothing built) and the stockpiles at ``stocks`` (None: empty).
 
     ``None`` when the measurement has no solution.
     """
     m = build_model(probe(data))
-    for key, var in m.Build_TPA.items():
-        value = 0.0 if builds is None else builds.get(key, 0.0)
-        hold(var, value)
-        if key in m.Built:
-            hold(m.Built[key], 1.0 if value > 1e-9 else 0.0)
+    for kind, build, built in build_families(m):
+        for key, var in build.items():
+            value = 0.0 if builds is None else builds.get(build_key(kind, key), 0.0)
+            hold(var, value)
+            if key in built:
+                hold(built[key], 1.0 if value > 1e-9 else 0.0)
     if hasattr(m, "Stock_T"):
         for key, var in m.Stock_T.items():
             hold(var, 0.0 if stocks is None else max(stocks.get(key, 0.0), 0.0))
@@ -186,12 +187,27 @@ def disrupted_unmet(data: ModelData, builds: dict[tuple[str, int], float] | None
     return out
 
 
-def first_stage(m: pyo.ConcreteModel) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
-    """The plan's builds ((refinery, period) -> t/yr) and stockpiles ((stockpile, period) -> t), as solved."""
-    builds = {k: _value(v) for k, v in m.Build_TPA.items()}
-    for k, v in m.Built.items():
-        if round(_value(v)) < 1:
-            builds[k] = 0.0
+def build_families(m: pyo.ConcreteModel) -> list[tuple[str, Any, Any]]:
+    """(kind, build variables, binaries) of every kind of build in the model (refineries first)."""
+    return [(kind, getattr(m, n.build), getattr(m, n.built)) for kind, n in m.build_kinds.items()]
+
+
+def build_key(kind: str, index: tuple) -> tuple:
+    """The key of a build in :func:`first_stage`'s dict: (refinery, period) for a refinery, else (kind, site,
+    period)."""
+    return index if kind == "refinery" else (kind, *index)
+
+
+def first_stage(m: pyo.ConcreteModel) -> tuple[dict[tuple, float], dict[tuple[str, int], float]]:
+    """The plan's builds ((refinery, period) -> t/yr, and (kind, site, period) for mines, purifiers and upgrades) and
+    stockpiles ((stockpile, period) -> t), as solved."""
+    builds: dict[tuple, float] = {}
+    for kind, build, built in build_families(m):
+        for k, v in build.items():
+            builds[build_key(kind, k)] = _value(v)
+        for k, v in built.items():
+            if round(_value(v)) < 1:
+                builds[build_key(kind, k)] = 0.0
     stocks = {k: _value(v) for k, v in m.Stock_T.items()} if hasattr(m, "Stock_T") else {}
     return builds, stocks
 
