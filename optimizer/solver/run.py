@@ -219,6 +219,8 @@ def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for b in built.itertuples():
         item = {"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
+        if "kind" in built.columns:  # a case that can build mines, purifiers or upgrades says which each is
+            item["kind"] = b.kind
         if "online" in built.columns and pd.notna(b.online):  # a pathway: when it is decided and runs
             item.update(decided=int(b.decided), online=int(b.online))
         out.append(item)

@@ -57,6 +57,7 @@ def test_mine_build_through_the_cli(tmp_path: Path) -> None:
     assert cap["dual_usd_per_pct"] == pytest.approx(3)
     builds = pd.read_csv(tmp_path / "out" / "builds.csv")
     assert builds.query("built")[["kind", "refinery", "new_tpa"]].values.tolist() == [["mine", "M_A", 80.0]]
+    assert [(b["kind"], b["refinery"]) for b in summary["builds"]] == [("mine", "M_A")]
 
 
 def test_a_lumpy_mine_without_a_size_is_exit_2_with_its_place(tmp_path: Path) -> None:
