@@ -11,7 +11,20 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, Stockpile, SupplyDisruption, _frozen
+from optimizer.io.data import (
+    Arc,
+    Expansion,
+    Market,
+    Mine,
+    ModelData,
+    ProductLine,
+    Purifier,
+    Refinery,
+    Stockpile,
+    SupplyDisruption,
+    Upgrade,
+    _frozen,
+)
 from optimizer.io.read import parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS
 from optimizer.io.tables import ROW, InputTables
@@ -114,6 +127,13 @@ def _first_seen(items: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
+def expansion(r: Record, unit: str) -> Expansion:
+    """A row's build columns (``max_new_<unit>``, ``min_build_<unit>`` and the shared ones)."""
+    return Expansion(float(r[f"max_new_{unit}"]), float(r["capex_usd_per_tpa"]), float(r["fixed_capex_usd"]),
+                     float(r[f"min_build_{unit}"]), r["build"], float(r["lifetime_yr"]), float(r["lead_time_yr"]),
+                     _year(r["earliest_online_year"]))
+
+
 def model_data_from_tables(tables: InputTables) -> ModelData:
     """Build the frozen :class:`ModelData` from tables that passed validation.
 
@@ -135,7 +155,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
 
     mines: dict[str, Mine] = {}
     for r in _records(tables, "mines"):
-        mines[r["mine"]] = Mine(r["country"], float(r["capacity_t"]), float(r["cost_usd_per_t"]))
+        mines[r["mine"]] = Mine(r["country"], float(r["capacity_t"]), float(r["cost_usd_per_t"]), expansion(r, "t"),
+                                _year(r["retire_year"]))
         rows["mines", r["mine"]] = r[ROW]
     refineries: dict[str, Refinery] = {}
     for r in _records(tables, "refineries"):
@@ -161,6 +182,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     fab_products: list[tuple[str, str]] = []
     demand_t: dict[tuple[str, str, int], float] = {}
     penalty: dict[tuple[str, str], float | None] = {}
+    wafer_starts: dict[tuple[str, str], float] = {}
     for r in _records(tables, "fabs"):
         fab, product = r["fab"], r["product"]
         fab_country.setdefault(fab, r["country"])
@@ -169,6 +191,11 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         for t in periods:
             demand_t[fab, product, t] = float(r["demand_t"])
         own = _opt(r["unmet_penalty_usd_per_t"])
+        wafers, value = _opt(r["wafer_starts_per_t"]), _opt(r["value_per_wafer_start_usd"])
+        if wafers is not None:
+            wafer_starts[fab, product] = wafers
+        if own is None and wafers is not None and value is not None:
+            own = wafers * value  # a tonne short stops the wafer starts it serves
         penalty[fab, product] = own if own is not None else _opt(default_penalty)
     products_of: dict[str, list[str]] = {}
     for fab, product in fab_products:
@@ -202,7 +229,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         caps=_frozen({}), markets=_frozen(markets), periods=periods,
         years_represented=_frozen(years_represented), multi_period=multi_period,
         discount_rate=float(parameters["discount_rate"]),  # type: ignore[arg-type]
-        parameters=_frozen(parameters),
+        parameters=_frozen(parameters), wafer_starts_per_t=_frozen(wafer_starts),
         source=str(tables.source), sha256=tables.sha256,
     )
     data = replace(data, markets=_frozen({k: replace(v, sellers=data.sellers_of(sellers[k]))
@@ -224,6 +251,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
             rows["caps", cap, str(period)] = r[ROW]
     for cap, by_period in shares.items():
         caps[cap] = replace(caps[cap], by_period=tuple(sorted(by_period.items())))
+    data = _chain(tables, data, rows)  # before the disruptions, whose removals may name purifiers
     disruptions = {}
     for r in _records(tables, "disruptions"):
         disruptions[r["disruption"]] = _disruption(data, r)
@@ -238,6 +266,33 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     # Caps and disruptions resolve their scope against the finished data, so they are added last.
     return replace(data.with_caps(caps), disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles),
                    rows=_frozen({k: int(v) for k, v in rows.items()}))
+
+
+def _chain(tables: InputTables, data: ModelData, rows: dict[tuple[str, ...], int]) -> ModelData:
+    """``data`` with the v3 chain sheets: purifiers (and their arcs) and product slates."""
+    purifiers: dict[str, Purifier] = {}
+    for r in _records(tables, "purifiers"):
+        purifiers[r["purifier"]] = Purifier(r["country"], float(r["capacity_t"]), float(r["opex_usd_per_t"]),
+                                            float(r["recovery"]), expansion(r, "t"), _year(r["retire_year"]))
+        rows["purifiers", r["purifier"]] = r[ROW]
+    purifier_country = {k: v.country for k, v in purifiers.items()}
+    purify_arcs = resolve_arcs(tables, {k: v.country for k, v in data.refineries.items()}, purifier_country) \
+        if purifiers else {}
+    purified_arcs = resolve_arcs(tables, purifier_country, dict(data.fab_country)) if purifiers else {}
+    lines = {}
+    for r in _records(tables, "refinery_products"):
+        lines[r["refinery"], r["product"]] = ProductLine(_opt(r["recovery"]), _opt(r["max_t"]),
+                                                         _opt(r["fab_grade_max_t"]), _year(r["online_year"]))
+        rows["refinery_products", r["refinery"], r["product"]] = r[ROW]
+    upgrades: dict[str, Upgrade] = {}
+    for r in _records(tables, "upgrades"):
+        upgrades[r["upgrade"]] = Upgrade(r["refinery"], r["product"], expansion(r, "t"))
+        rows["upgrades", r["upgrade"]] = r[ROW]
+        slated = any(k[0] == r["refinery"] for k in lines)
+        if slated and (r["refinery"], r["product"]) not in lines:  # a new line: it makes what is built
+            lines[r["refinery"], r["product"]] = ProductLine(None, 0.0, 0.0, None, by_upgrade=True)
+    return replace(data, refinery_products=_frozen(lines), purifiers=_frozen(purifiers), upgrades=_frozen(upgrades),
+                   purify_arcs=_frozen(purify_arcs), purified_arcs=_frozen(purified_arcs))
 
 
 def removal_items(text: Any) -> list[str]:
@@ -259,6 +314,7 @@ def _disruption(data: ModelData, r: Record) -> SupplyDisruption:
         elif item in data.country_bloc:
             nodes |= {k for k, v in data.mines.items() if v.country == item}
             nodes |= {k for k, v in data.refineries.items() if v.country == item}
+            nodes |= {k for k, v in data.purifiers.items() if v.country == item}
         else:
             nodes.add(item)
     period = _opt(r["period"])

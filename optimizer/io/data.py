@@ -8,11 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
-Stage = Literal["mine", "refine", "any"]
+Stage = Literal["mine", "refine", "purify", "any"]
 BuildMode = Literal["none", "continuous", "lumpy"]
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """How new capacity of a site may be built: the one investment rule of refineries, mines, purifiers and
+    fab-grade upgrades (:mod:`optimizer.model.investment`).  ``max_new`` and ``min_build`` are in the unit of the
+    site's capacity (t/yr of REO, oxide fed or fab-grade oxide)."""
+
+    max_new: float = 0.0
+    capex_usd_per_tpa: float = 0.0
+    fixed_capex_usd: float = 0.0
+    min_build: float = 0.0
+    build: BuildMode = "none"
+    lifetime_yr: float = 20.0
+    lead_time_yr: float = 0.0
+    earliest_online_year: int | None = None
+
+    @property
+    def can_build(self) -> bool:
+        return self.build != "none" and self.max_new > 0
 
 
 @dataclass(frozen=True)
@@ -20,6 +41,12 @@ class Mine:
     country: str
     capacity_t: float
     cost_usd_per_t: float
+    expansion: Expansion = Expansion()
+    retire_year: int | None = None  # first year the existing capacity no longer runs (None: runs throughout)
+
+    def existing_t(self, period: int) -> float:
+        """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
+        return self.capacity_t if self.retire_year is None or period < self.retire_year else 0.0
 
 
 @dataclass(frozen=True)
@@ -43,9 +70,58 @@ class Refinery:
     def can_build(self) -> bool:
         return self.build != "none" and self.max_new_tpa > 0
 
+    @property
+    def expansion(self) -> Expansion:
+        """The refinery's build columns as the investment rule shared by every kind of site reads them."""
+        return Expansion(self.max_new_tpa, self.capex_usd_per_tpa, self.fixed_capex_usd, self.min_build_tpa,
+                         self.build, self.lifetime_yr, self.lead_time_yr, self.earliest_online_year)
+
     def existing_tpa(self, period: int) -> float:
         """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
         return self.capacity_tpa if self.retire_year is None or period < self.retire_year else 0.0
+
+
+@dataclass(frozen=True)
+class Purifier:
+    """A purification plant: separated oxide in from refineries, fab-grade oxide out to fabs.  Capacity and opex are
+    per tonne fed in; ``recovery`` is the share of it delivered."""
+
+    country: str
+    capacity_t: float
+    opex_usd_per_t: float
+    recovery: float
+    expansion: Expansion = Expansion()
+    retire_year: int | None = None
+
+    def existing_t(self, period: int) -> float:
+        """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
+        return self.capacity_t if self.retire_year is None or period < self.retire_year else 0.0
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    """What a refinery with a product slate (``refinery_products``) makes of one product.
+
+    ``recovery`` None: the refinery's; ``max_t`` None: no limit on the product leaving the plant; ``fab_grade_max_t``
+    None: only the refinery's own fab-grade limit (0: not qualified for fabs); ``online_year`` None: whenever the
+    refinery runs.
+    """
+
+    recovery: float | None = None
+    max_t: float | None = None
+    fab_grade_max_t: float | None = None
+    online_year: int | None = None
+    by_upgrade: bool = False  # a line only an upgrade adds: it makes what the upgrades built (max_t 0 + upgrades)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """A fab-grade line of one product at a refinery, as an investment: t/yr of that product the refinery can deliver
+    to fabs once built (it raises the product's fab-grade limit and the refinery's own)."""
+
+    refinery: str
+    product: str
+    expansion: Expansion
 
 
 @dataclass(frozen=True)
@@ -99,15 +175,19 @@ class Cap:
         listed = ", ".join(f"{t}: {100 * s:g}%" for t, s in self.by_period)
         return f"{listed} (else {100 * self.max_share:g}%)"
 
-    def touches(self, mine_country: str, refinery_country: str) -> bool:
-        """True if a tonne mined in ``mine_country`` and refined in ``refinery_country`` is touched."""
+    def touches(self, mine_country: str, refinery_country: str, purifier_country: str | None = None) -> bool:
+        """True if a tonne mined in ``mine_country``, refined in ``refinery_country`` and purified in
+        ``purifier_country`` (``None``: delivered straight from the refinery) is touched."""
         mined = mine_country in self.supplier_countries
         refined = refinery_country in self.supplier_countries
+        purified = purifier_country is not None and purifier_country in self.supplier_countries
         if self.stage == "mine":
             return mined
         if self.stage == "refine":
             return refined
-        return mined or refined
+        if self.stage == "purify":
+            return purified
+        return mined or refined or purified
 
 
 @dataclass(frozen=True)
@@ -200,6 +280,10 @@ class ModelData:
     disruptions : disruption id -> SupplyDisruption (empty: a one-stage plan).
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
+    wafer_starts_per_t : (fab, product) -> wafer starts a tonne serves (where given).
+    purifiers : purifier id -> Purifier; purify_arcs (refinery, purifier) and purified_arcs (purifier, fab) -> Arc.
+    refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
+        those products; see :meth:`recovery_of`).
     source, sha256 : where the input came from and its hash.
     """
 
@@ -225,6 +309,12 @@ class ModelData:
     disruptions: Mapping[str, SupplyDisruption] = field(default_factory=lambda: _frozen({}))
     stockpiles: Mapping[str, Stockpile] = field(default_factory=lambda: _frozen({}))
     rows: Mapping[tuple[str, ...], int] = field(default_factory=lambda: _frozen({}))
+    refinery_products: Mapping[tuple[str, str], ProductLine] = field(default_factory=lambda: _frozen({}))
+    purifiers: Mapping[str, Purifier] = field(default_factory=lambda: _frozen({}))
+    purify_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
+    purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
+    upgrades: Mapping[str, Upgrade] = field(default_factory=lambda: _frozen({}))
+    wafer_starts_per_t: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 
@@ -268,6 +358,27 @@ class ModelData:
         if label.startswith("!"):
             return frozenset(self.country_bloc) - self.countries_of(label[1:])
         return self.countries_of(label)
+
+    def recovery_of(self, refinery: str, product: str) -> float | None:
+        """The share of ``product`` in its feed that ``refinery`` recovers (``None``: it does not make it, its slate
+        lists other products)."""
+        line = self.refinery_products.get((refinery, product))
+        if line is not None:
+            return self.refineries[refinery].recovery if line.recovery is None else line.recovery
+        if self.refinery_products and refinery in self.slated_refineries:
+            return None
+        return self.refineries[refinery].recovery
+
+    @cached_property
+    def slated_refineries(self) -> frozenset[str]:
+        """The refineries with a product slate (rows in ``refinery_products``)."""
+        return frozenset(r for r, _ in self.refinery_products)
+
+    def line_runs(self, refinery: str, product: str, period: int) -> bool:
+        """True if ``refinery``'s line for ``product`` runs in ``period``: a line with an ``online_year`` runs in the
+        periods whose first year is at or after it (in a one-period steady-state plan years do not apply)."""
+        line = self.refinery_products.get((refinery, product))
+        return line is None or line.online_year is None or not self.multi_period or period >= line.online_year
 
     def mine_products(self, mine: str) -> list[str]:
         return [p for p in self.products if (mine, p) in self.composition]

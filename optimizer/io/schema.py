@@ -7,75 +7,10 @@ Units live in the column names, so a column such as ``capacity_tpa`` says what i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from optimizer.io.columns import REQUIRED, ColumnSpec, Dtype, TableSpec, _c  # noqa: F401  (re-exported)
+from optimizer.io.schema_chain import BUILD_MODES, CHAIN_TABLES, build_columns
 
-Dtype = Literal["str", "float", "bool"]
-
-
-class _Required:
-    """Marker: a cell that must hold a value (no default)."""
-
-    def __repr__(self) -> str:
-        return "REQUIRED"
-
-
-REQUIRED = _Required()
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One column of an input sheet.
-
-    Parameters
-    ----------
-    name : column header, with its unit as a suffix where it has one.
-    dtype : ``str``, ``float`` or ``bool``.
-    description : one line for the template and the README.
-    default : value used for a blank cell; ``REQUIRED`` means a blank is an error; ``None`` means blank is allowed
-        and means "not given" (NaN for numbers, ``None`` for text).
-    optional : the column itself may be absent from the sheet (its cells then all take ``default``).
-    minimum, maximum : inclusive bounds for numbers.
-    choices : the allowed values for text.
-    """
-
-    name: str
-    dtype: Dtype
-    description: str
-    default: object = REQUIRED
-    optional: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One input sheet: its columns, whether it may be absent, and the columns that identify a row."""
-
-    name: str
-    description: str
-    columns: tuple[ColumnSpec, ...]
-    optional: bool = False
-    key: tuple[str, ...] = field(default_factory=tuple)
-
-    def column(self, name: str) -> ColumnSpec:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(name)
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-
-def _c(name: str, dtype: Dtype, description: str, **kw: object) -> ColumnSpec:
-    return ColumnSpec(name, dtype, description, **kw)  # type: ignore[arg-type]
-
-
-BUILD_MODES = ("none", "continuous", "lumpy")
-STAGES = ("mine", "refine", "any")
+STAGES = ("mine", "refine", "purify", "any")
 MAX_YEARS_REPRESENTED = 1000.0  # a period longer than a millennium is a typo (1e9 would exhaust memory)
 
 
@@ -91,6 +26,7 @@ def parse_stage_share(option: str, stage: str, share: str) -> tuple[str, float]:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{option}: share must be from 0 to 1, got {value}")
     return stage, value
+
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -114,12 +50,14 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "mines",
-        "Mines (or a country's mining aggregated) producing mixed rare-earth concentrate.",
+        "Mines (or a country's mining aggregated) producing mixed rare-earth concentrate, existing or candidate, "
+        "with what building new capacity (a new mine or an expansion) would cost.",
         (
             _c("mine", "str", "Node id, unique across mines, refineries and fabs"),
             _c("country", "str", "Country code (countries sheet)"),
             _c("capacity_t", "float", "Output capacity, t REO per year", minimum=0.0),
             _c("cost_usd_per_t", "float", "Mining and concentrating cost, USD per t REO", minimum=0.0),
+            *build_columns("t", "REO"),
         ),
         key=("mine",),
     ),
@@ -174,6 +112,11 @@ TABLES: tuple[TableSpec, ...] = (
             _c("demand_t", "float", "Demand, t of oxide per year", minimum=0.0),
             _c("unmet_penalty_usd_per_t", "float", "Cost of each t not delivered; blank = must be delivered",
                default=None, optional=True, minimum=0.0),
+            _c("wafer_starts_per_t", "float", "Wafer starts a tonne of this product serves (results give wafer "
+               "starts at risk)", default=None, optional=True, minimum=0.0),
+            _c("value_per_wafer_start_usd", "float", "What a wafer start not made costs, USD; with "
+               "wafer_starts_per_t and a blank penalty, a tonne not delivered costs their product",
+               default=None, optional=True, minimum=0.0),
         ),
         key=("fab", "product"),
     ),
@@ -194,8 +137,8 @@ TABLES: tuple[TableSpec, ...] = (
         "arcs",
         "Node-level overrides of lanes: a row creates (or blocks) the arc between two nodes.",
         (
-            _c("from", "str", "Mine or refinery id"),
-            _c("to", "str", "Refinery or fab id"),
+            _c("from", "str", "Mine, refinery or purifier id"),
+            _c("to", "str", "Refinery, purifier or fab id"),
             _c("cost_usd_per_t", "float", "Replaces the lane's cost, USD per t moved; blank = the lane's",
                default=None, optional=True, minimum=0.0),
             _c("max_t", "float", "Most that may move per year, t; blank = no limit", default=None, optional=True,
@@ -211,7 +154,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("cap", "str", "Cap id"),
             _c("supplier", "str", "Country code or bloc label"),
-            _c("stage", "str", "mine, refine or any", choices=STAGES),
+            _c("stage", "str", "mine, refine, purify or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
             _c("max_share", "float", "Largest share of the demand in scope that the supplier may touch, 0-1",
@@ -279,7 +222,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c("disruption", "str", "Disruption id"),
             _c("supplier", "str", "Country code or bloc label whose touched deliveries stop; blank = none (only "
                "what removes names)", default="", optional=True),
-            _c("stage", "str", "mine, refine or any: where the supplier touches what stops", default="any",
+            _c("stage", "str", "mine, refine, purify or any: where the supplier touches what stops", default="any",
                optional=True, choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
@@ -325,6 +268,7 @@ TABLES: tuple[TableSpec, ...] = (
         optional=True,
         key=("parameter",),
     ),
+    *CHAIN_TABLES,
 )
 
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}

@@ -25,10 +25,12 @@ from optimizer.io.cells import (
 from optimizer.io.read import format_number, parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS, TABLES
 from optimizer.io.tables import InputTables
+from optimizer.io.validate_chain import check_refinery_products, check_site_builds
 from optimizer.io.validate_disruptions import disruption_problems, stockpile_problems
 from optimizer.io.validate_time import check_cap_periods, check_periods, check_plant_years
 
 SHARE_TOLERANCE = 1e-9
+ARC_KINDS = (("mine", "refinery"), ("refinery", "fab"), ("refinery", "purifier"), ("purifier", "fab"))
 
 
 def check_required_rows(tables: InputTables) -> list[Problem]:
@@ -69,7 +71,8 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
     problems = []
     owner: dict[object, tuple[str, int]] = {}
     fab_country: dict[object, tuple[object, int]] = {}
-    for sheet, column in (("mines", "mine"), ("refineries", "refinery"), ("fabs", "fab")):
+    sheets = "mines, refineries, purifiers and fabs" if rows_of(tables, "purifiers") else "mines, refineries and fabs"
+    for sheet, column in (("mines", "mine"), ("refineries", "refinery"), ("purifiers", "purifier"), ("fabs", "fab")):
         for rec in rows_of(tables, sheet):
             node = rec[column]
             if not is_given(node):
@@ -86,7 +89,7 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
                 other_sheet, other_row = owner[node]
                 problems.append(tables.problem(sheet, row_number(rec), column, f"id {node!r} is already used in "
                                                f"{tables.place(other_sheet, other_row)} (node ids must be unique "
-                                               "across mines, refineries and fabs)"))
+                                               f"across {sheets})"))
             owner.setdefault(node, (sheet, row_number(rec)))
     return problems
 
@@ -102,7 +105,7 @@ def check_countries(tables: InputTables) -> list[Problem]:
     if known is None:
         return problems
     known -= {"*"}
-    uses = [("mines", "country"), ("refineries", "country"), ("fabs", "country"),
+    uses = [("mines", "country"), ("refineries", "country"), ("purifiers", "country"), ("fabs", "country"),
             ("lanes", "from_country"), ("lanes", "to_country")]
     for sheet, column in uses:
         for rec in rows_of(tables, sheet):
@@ -170,28 +173,31 @@ def check_fab_supply(tables: InputTables) -> list[Problem]:
 
 
 def check_arcs(tables: InputTables) -> list[Problem]:
-    """Arcs join existing nodes, mine -> refinery or refinery -> fab."""
+    """Arcs join existing nodes: mine -> refinery, refinery -> fab, refinery -> purifier or purifier -> fab."""
     kind: dict[object, str] = {}
     for sheet, column, name in (("fabs", "fab", "fab"), ("refineries", "refinery", "refinery"),
-                                ("mines", "mine", "mine")):
+                                ("mines", "mine", "mine"), ("purifiers", "purifier", "purifier")):
         nodes = known_values(tables, sheet, column)
-        if nodes is None:
+        if nodes is None and sheet != "purifiers":
             return []
-        kind.update((node, name) for node in nodes)
+        kind.update((node, name) for node in nodes or ())
     problems = []
+    purifiers = bool(rows_of(tables, "purifiers"))
+    names = "mine, refinery, purifier or fab" if purifiers else "mine, refinery or fab"
+    runs = ("mine -> refinery, refinery -> fab, refinery -> purifier or purifier -> fab" if purifiers
+            else "mine -> refinery or refinery -> fab")
     for rec in rows_of(tables, "arcs"):
         ends = {}
         for column in ("from", "to"):
             node = rec[column]
             if is_given(node) and node not in kind:
-                problems.append(tables.problem("arcs", row_number(rec), column, f"unknown node {node!r} (not a mine, "
-                                               "refinery or fab)"))
+                problems.append(tables.problem("arcs", row_number(rec), column, f"unknown node {node!r} (not a "
+                                               f"{names})"))
             elif is_given(node):
                 ends[column] = kind[node]
-        if len(ends) == 2 and (ends["from"], ends["to"]) not in (("mine", "refinery"), ("refinery", "fab")):
+        if len(ends) == 2 and (ends["from"], ends["to"]) not in ARC_KINDS:
             problems.append(tables.problem("arcs", row_number(rec), "to", f"arc from {ends['from']} {rec['from']!r} to "
-                                           f"{ends['to']} {rec['to']!r} is not allowed: arcs run mine -> refinery "
-                                           "or refinery -> fab"))
+                                           f"{ends['to']} {rec['to']!r} is not allowed: arcs run {runs}"))
     return problems
 
 
@@ -325,7 +331,7 @@ CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
     check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_cap_periods,
     check_plant_years, check_demand, check_parameters,
-    check_uncertainty, check_disruptions, check_stockpiles,
+    check_uncertainty, check_disruptions, check_stockpiles, check_refinery_products, check_site_builds,
 )
 
 

@@ -15,13 +15,14 @@ DEMANDS                (fab, product, period)
 Variables: ``Ore_T`` (t REO/yr), ``Deliver_T`` and ``Sell_T`` (t oxide/yr), ``Unmet_T`` (t oxide/yr).
 
 Constraints
-    ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m]
+    ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m, t] (+ new capacity, optimizer.model.investment)
     ``Fab_Arc_Limit[r, f, t]``:  sum_{p, c} Deliver_T[r, f, p, c, t] <= max_t[r, f]   (arcs with a limit)
     ``Market_Limit[k, t]``:  sum_{r, c} Sell_T[r, k, c, t] <= max_t[k]   (markets with a limit)
     ``Fab_Grade_Limit[r, t]``:  sum_{f, p, c} Deliver_T[r, f, p, c, t] <= fab_grade_max_t[r]   (plants with a limit)
+    ``Product_Limit``, ``Product_Fab_Grade_Limit``: a product slate's limits (:mod:`optimizer.model.slates`)
 
 Balance terms registered (the balances themselves are built by :mod:`optimizer.model.balances`)
-    oxide supply ``separation``:  recovery[r] * sum_{m in c} share[m, p] * Ore_T[m, r, t]   into Oxide_Balance[r, p, c, t]
+    oxide supply ``separation``:  recovery[r, p] * sum_{m in c} share[m, p] * Ore_T[m, r, t]   into Oxide_Balance[r, p, c, t]
     oxide use ``deliveries``, ``sales``:  sum_f Deliver_T[r, f, p, c, t],  sum_{k of p} Sell_T[r, k, c, t]
     demand supply ``deliveries``, ``unmet``:  sum_{r, c} Deliver_T[r, f, p, c, t],  Unmet_T[f, p, t]
     so that, with nothing else registered,
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import MonomialTermExpression
@@ -53,6 +54,8 @@ from optimizer.model.balances import add_demand_supply, add_oxide_supply, add_ox
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
 from optimizer.model.bulk import add_index_set, aligned, variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.purifiers import add_purification, purifier_cost_terms, purifier_lists
+from optimizer.model.slates import add_product_limits, line_periods
 from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
 
 # The helpers other model parts (and extensions) have imported from here.
@@ -80,6 +83,8 @@ class Operations:
     demands: list[tuple]  # (fab, product, period)
     penalty: Mapping[tuple[str, str], float | None]
     weight: Mapping[int, float]
+    feeds: list[tuple] = field(default_factory=list)  # (refinery, purifier, product, origin, period)
+    purified: list[tuple] = field(default_factory=list)  # (purifier, fab, product, origin, refinery country, period)
 
 
 def normal_operations(data: ModelData) -> Operations:
@@ -93,7 +98,10 @@ def normal_operations(data: ModelData) -> Operations:
     for mine, ref in data.mine_arcs:
         for p in data.mine_products(mine):
             origin_products[ref, mine_country[mine]].add(p)
-    yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps)
+    # A refinery with a product slate yields only the products listed (optimizer.model.slates).
+    yields_static = sorted((r, p, c) for (r, c), ps in origin_products.items() for p in ps
+                           if data.recovery_of(r, p) is not None)
+    when = line_periods(data, {(r, p) for r, p, _ in yields_static})
     origins: dict[tuple[str, str], list[str]] = defaultdict(list)  # (refinery, product) -> origin countries
     for r, p, c in yields_static:
         origins[r, p].append(c)
@@ -103,17 +111,20 @@ def normal_operations(data: ModelData) -> Operations:
     ref_country = {r: v.country for r, v in data.refineries.items()}
     markets_of = group(data.markets, data.market_product)
     weight = {t: 1.0 - sum(d.expected_yr for d in data.disruptions.values() if d.happens_in(t)) for t in periods}
+    yields = [(r, p, c, t) for (r, p, c) in yields_static for t in when.get((r, p), periods)]
+    feeds, purified = purifier_lists(data, yields, products_of, periods)
     return Operations(
         NORMAL, periods,
         ore_arcs=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods],
-        yields=[(r, p, c, t) for (r, p, c) in yields_static for t in periods],
-        # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period: the
-        # deliveries in one comprehension (the model's largest list, so no intermediate one).
+        yields=yields,
+        # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period its line
+        # runs in: the deliveries in one comprehension (the model's largest list, so no intermediate one).
         deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in products_of.get(f, ())
-                    for c in origins.get((r, p), ()) for t in periods],
+                    for c in origins.get((r, p), ()) for t in when.get((r, p), periods)],
         sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
-               if data.markets[k].open_to(ref_country[r]) for t in periods],
-        demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight)
+               if data.markets[k].open_to(ref_country[r]) for t in when.get((r, p), periods)],
+        demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight,
+        feeds=feeds, purified=purified)
 
 
 def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -166,19 +177,21 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     ore_by_mine = group_values(ops.ore_arcs, ore, lambda k: (k[0], k[2]))
     b.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     b.Mine_Capacity = pyo.Constraint(
-        b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].capacity_t)
-    declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t)
+        b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].existing_t(t))
+    # New mine capacity is added to these rows by the investment part (optimizer.model.investment.add_capacity).
+    declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].existing_t(i[1]))
     declare_var_bounds(b, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
     for name in ("Deliver_T", "Sell_T", "Unmet_T"):
         declare_var_bounds(b, name, None)
 
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
-    composition, refs = data.composition, data.refineries
+    composition = data.composition
+    recovery = {rp: data.recovery_of(*rp) or 0.0 for rp in {k[:2] for k in ops.yields}}  # yields are recovered
     ore_by_ref_country = group_values(ops.ore_arcs, list(zip(ops.ore_arcs, ore)),
                                        lambda k: (k[1], mine_country[k[0]], k[2]))
     add_oxide_supply(b, "separation", {
-        (r, p, c, t): [term(refs[r].recovery * composition[k[0], p], v)
+        (r, p, c, t): [term(recovery[r, p] * composition[k[0], p], v)
                        for k, v in ore_by_ref_country.get((r, c, t), ()) if (k[0], p) in composition]
         for (r, p, c, t) in ops.yields})
     deliveries_by_yield, deliveries_by_demand = _delivery_groups(ops.deliveries, deliver)
@@ -224,6 +237,8 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
         rule=lambda _m, r, t: linear(by_ref[r, t]) <= data.refineries[r].fab_grade_max_t)
     declare_rhs(b, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
+    add_product_limits(b, data, deliver, sell)
+    add_purification(b, data)
     add_flow_costs(b, data)
 
 
@@ -261,6 +276,11 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
 
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
     out: dict[str, dict] = {name: {} for name in COST_COMPONENTS}
+    # The purification stage's flows (no entries without purifiers): its freight and tariffs join transport and
+    # tariffs, its opex is a component of its own after the others.
+    purifying = purifier_cost_terms(b, data, weight)
+    if purifying:
+        out["purifying"] = {}
     for t in ops.periods:
         w = 1.0 if weight is None else weight[t]
         ore_t, ore_v = ore_of.get(t, ([], []))
@@ -271,11 +291,14 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
         freight_terms, tariff_terms = _arc_terms(*deliveries_of.get(t, ([], [])), {
             arc: (w * freight(a), w * a.tariff_usd_per_t if a.tariff_usd_per_t else None)
             for arc, a in fab_arcs.items()})
+        more_freight, more_tariffs, opex = purifying.get(t, ([], [], []))
         out["transport"][t] = linear(terms([w * freight(mine_arcs[k[0], k[1]]) for k in ore_t], ore_v)
-                                     + freight_terms)
+                                     + freight_terms + more_freight)
         out["tariffs"][t] = linear(
             [term(w * c, v) for k, v in zip(ore_t, ore_v) if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
-            + tariff_terms)
+            + tariff_terms + more_tariffs)
+        if purifying:
+            out["purifying"][t] = linear(opex)
         unmet_t, unmet_v = unmet_of.get(t, ([], []))
         out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v))
         sales_t, sales_v = sales_of.get(t, ([], []))
@@ -303,4 +326,4 @@ def add_flow_costs(b: pyo.Block, data: ModelData) -> None:
             add_cost_term(model, name, terms)
         return
     add_cost_term(model, f"disruption:{ops.state}", {
-        t: linear([arg for name in COST_COMPONENTS for arg in costs[name][t].args]) for t in ops.periods})
+        t: linear([arg for name in costs for arg in costs[name][t].args]) for t in ops.periods})

@@ -83,7 +83,9 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
                 else "") for component, x in costs.items() if abs(x) > 0.5]
     for b in head["built"]:
         when = f"decided {b['decided']}, online {b['online']}" if "online" in b else str(run.data.periods[0])
-        s.builds.append((str(b["refinery"]), str(b["country"]), f"{b['new_tpa']:,.0f}", when))
+        kind = b.get("kind", "refinery")  # other kinds of build name theirs (a mine, a purifier, an upgrade)
+        name = str(b["refinery"]) if kind == "refinery" else f"{b['refinery']} ({kind})"
+        s.builds.append((name, str(b["country"]), f"{b['new_tpa']:,.0f}", when))
     for c in run.caps:
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
     if "disruptions" in run.tables:

@@ -53,11 +53,14 @@ def china_rows(run: Any) -> list[dict[str, Any]]:
 
 
 def built_rows(run: Any) -> list[dict[str, Any]]:
-    """What is built: refinery, country, t/yr and, on a pathway, the year decided and the year online."""
+    """What is built: site, its kind (where a case builds other kinds than refineries), country, t/yr and, on a
+    pathway, the year decided and the year online."""
     builds = run.tables["builds"]
     out = []
     for b in builds[builds["built"].astype(bool)].itertuples():
         item: dict[str, Any] = {"refinery": b.refinery, "country": b.country, "new_tpa": round(float(b.new_tpa), 6)}
+        if "kind" in builds.columns:
+            item["kind"] = b.kind
         if run.data.multi_period and pd.notna(b.online):
             item.update(decided=int(b.decided), online=int(b.online))
         out.append(item)
@@ -75,20 +78,32 @@ def stockpile_rows(run: Any) -> list[dict[str, Any]]:
 
 
 def disruption_rows(run: Any) -> list[dict[str, Any]]:
-    """Each disruption and period: its extra cost over normal operations and what it leaves short."""
+    """Each disruption and period: its extra cost over normal operations and what it leaves short, in all and per
+    product (``disruptions.csv`` has a row per product; the disruption's own figures repeat on each)."""
     table = run.tables.get("disruptions")
     if table is None:
         return []
-    out = []
+    out: dict[tuple[str, int], dict[str, Any]] = {}
     for r in table.to_dict("records"):
-        out.append({
-            "disruption": r["disruption"], "period": int(r["period"]), "must_survive": bool(r["must_survive"]),
-            "probability_per_yr": _none(r["probability_per_yr"]), "duration_months": r["duration_months"],
-            "extra_cost_usd_per_occurrence": _none(r["extra_cost_usd_per_occurrence"]),
-            "extra_cost_usd_per_yr_expected": _none(r["extra_cost_usd_per_yr_expected"]),
-            "short_t": r["unmet_t"], "short_wafer_starts": _none(r.get("unmet_wafer_starts")),
-            "short_without_plan_t": _none(r.get("unmet_without_plan_t"))})
-    return out
+        key = (r["disruption"], int(r["period"]))
+        row = out.get(key)
+        if row is None:
+            row = out[key] = {
+                "disruption": r["disruption"], "period": int(r["period"]), "must_survive": bool(r["must_survive"]),
+                "probability_per_yr": _none(r["probability_per_yr"]), "duration_months": r["duration_months"],
+                "extra_cost_usd_per_occurrence": _none(r["extra_cost_usd_per_occurrence"]),
+                "extra_cost_usd_per_yr_expected": _none(r["extra_cost_usd_per_yr_expected"]),
+                "short_t": 0.0, "short_wafer_starts": None, "short_without_plan_t": None, "products": []}
+        row["short_t"] += float(r["unmet_t"])
+        for name, column in (("short_wafer_starts", "unmet_wafer_starts"), ("short_without_plan_t",
+                                                                              "unmet_without_plan_t")):
+            x = _none(r.get(column))
+            if x is not None:
+                row[name] = (row[name] or 0.0) + float(x)
+        if "product" in r:
+            row["products"].append({"product": r["product"], "demand_t": _none(r.get("demand_t")),
+                                    "short_t": r["unmet_t"], "short_wafer_starts": _none(r.get("unmet_wafer_starts"))})
+    return list(out.values())
 
 
 def money_basis(data: ModelData) -> dict[str, Any]:

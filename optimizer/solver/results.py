@@ -15,7 +15,14 @@ import pandas as pd
 import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
-from optimizer.model.investment import capital_recovery_factor, last_year, online_period
+from optimizer.model.investment import (
+    KINDS,
+    build_options,
+    build_sites,
+    capital_recovery_factor,
+    last_year,
+    online_period,
+)
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
@@ -76,6 +83,11 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | No
     for (ref, p, c, t), x in values[m.Sell_T].above(TOL):
         market = data.markets[p]  # the index holds the market id
         rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
+    if hasattr(m, "Feed_T"):  # the purification stage (each row's cost is its arc's, as for the other stages)
+        for (ref, q, p, c, t), x in values[m.Feed_T].above(TOL):
+            rows.append(("refinery_to_purifier", ref, q, p, c, t, x, x * data.purify_arcs[ref, q].cost_usd_per_t))
+        for (q, fab, p, c, _rc, t), x in values[m.Purified_T].above(TOL):
+            rows.append(("purifier_to_fab", q, fab, p, c, t, x, x * data.purified_arcs[q, fab].cost_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
@@ -84,25 +96,32 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     """Every build option with what was decided (rows with ``built`` false show the candidates left unbuilt).
 
     ``period`` and ``decided`` are the year of the decision, ``online`` the first year the capacity runs and
-    ``retires`` the first year it no longer does (blank in a steady-state case, where years do not apply).
+    ``retires`` the first year it no longer does (blank in a steady-state case, where years do not apply).  When a
+    case can build other kinds of site than refineries (mines, purifiers, upgrades), a last column ``kind`` says which;
+    ``refinery`` then names the site (the mine, purifier or upgrade) and ``new_tpa`` is in its unit.
     """
     rows = []
-    for (ref, t), var in m.Build_TPA.items():
-        r = data.refineries[ref]
+    sites = build_sites(data)
+    for kind, site, country, t, var in build_options(m, data):
+        e = sites[kind][site][1]
+        built_var = getattr(m, KINDS[kind].built)
         new = _value(var)
-        built = bool(round(_value(m.Built[ref, t]))) if (ref, t) in m.Built else new > TOL
-        crf = capital_recovery_factor(data.discount_rate, r.lifetime_yr)
-        capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
-        start = online_period(data, r, t) if data.multi_period else None
-        retires = None if start is None else last_year(r, start) + 1
-        rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
-                     t if data.multi_period else None, start, retires))
-    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires"]
+        built = bool(round(_value(built_var[site, t]))) if (site, t) in built_var else new > TOL
+        crf = capital_recovery_factor(data.discount_rate, e.lifetime_yr)
+        capex = crf * (e.capex_usd_per_tpa * new + (e.fixed_capex_usd if built and e.build == "lumpy" else 0.0))
+        start = online_period(data, e, t) if data.multi_period else None
+        retires = None if start is None else last_year(e, start) + 1
+        rows.append((site, country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
+                     t if data.multi_period else None, start, retires, kind))
+    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires",
+            "kind"]
     # An empty table still has a boolean ``built`` column: ``builds[builds["built"]]`` must select rows, not columns.
     df = pd.DataFrame(rows, columns=cols).astype({"built": bool})
     for col in ("decided", "online", "retires"):  # years as whole numbers, blank where they do not apply
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return _clean(df, ["period", "refinery"])
+    if set(m.build_kinds) == {"refinery"}:
+        return _clean(df.drop(columns="kind"), ["period", "refinery"])
+    return _clean(df, ["period", "kind", "refinery"])
 
 
 def supply_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | None = None) -> pd.DataFrame:
@@ -112,9 +131,19 @@ def supply_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | N
     country = {r: v.country for r, v in data.refineries.items()}
     for (ref, fab, p, c, t), x in values[m.Deliver_T].above(TOL):
         tonnes[fab, p, t, c, country[ref]] += x
-    rows = [(*k, v) for k, v in tonnes.items()]
     cols = ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"]
-    return _clean(pd.DataFrame(rows, columns=cols), ["period", "fab", "product", "mine_country", "refinery_country"])
+    order = ["period", "fab", "product", "mine_country", "refinery_country"]
+    if not hasattr(m, "Purified_T"):
+        rows = [(*k, v) for k, v in tonnes.items()]
+        return _clean(pd.DataFrame(rows, columns=cols), order)
+    # With a purification stage each row also names the purifier (blank: delivered straight from the refinery).
+    by_purifier: dict[tuple, float] = defaultdict(float)
+    for k, v in tonnes.items():
+        by_purifier[(*k, "")] += v
+    for (q, fab, p, c, rc, t), x in values[m.Purified_T].above(TOL):
+        by_purifier[fab, p, t, c, rc, q] += x
+    rows = [(*k, v) for k, v in by_purifier.items()]
+    return _clean(pd.DataFrame(rows, columns=[*cols[:5], "purifier", "tonnes"]), [*order, "purifier"])
 
 
 def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
@@ -125,7 +154,8 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
     all of them).  Where none is left in a period, the sum over all of them is ``0.0``, or ``0`` (as ``sum([])``)
     when the cap has no delivery there at all.
     """
-    deliver = (values or SolvedValues(m))[m.Deliver_T].nonzero
+    values = values or SolvedValues(m)
+    deliver = values[m.Deliver_T].nonzero
     rows = cap_rows(data, cap, deliver)
     every: dict | None = None  # the rows over every delivery: kept on the model by the build, so asked only if needed
     out = {}
@@ -135,6 +165,12 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
         scope, touched = (True, True) if every is None else (bool(every[t].scope), bool(every[t].touched))
         out[t] = (sum(deliver[x] for x in row.touched) if row.touched else (0.0 if touched else 0),
                   sum(deliver[x] for x in row.scope) if row.scope else (0.0 if scope else 0), row.demand_t)
+    if hasattr(m, "Purified_T"):  # purified tonnes count like deliveries (optimizer.model.policy.cap_rows)
+        purified = values[m.Purified_T].nonzero
+        for t, row in cap_rows(data, cap, m.DELIVERIES).items():
+            touched_t, delivered_t, demand_t = out[t]
+            out[t] = (touched_t + sum(purified.get(x, 0.0) for x in row.purified_touched),
+                      delivered_t + sum(purified.get(x, 0.0) for x in row.purified_scope), demand_t)
     return out
 
 
