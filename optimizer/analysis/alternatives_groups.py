@@ -3,8 +3,8 @@ option is and how options are grouped.
 
 A *build option* is one decision of new capacity the model may take: its kind (what is built), its site, the
 site's country, the period in which it is decided, and the model's expression of the capacity decided (t/yr).
-:data:`KINDS` lists every kind of investment of the model, one line each; a kind whose variable the model does not
-have (a case without that sheet) has no options.  A *group* sums the options of one kind that share a key:
+:func:`optimizer.model.investment.build_options` lists every kind of investment of the model (refineries, mines,
+purifiers, fab-grade lines); a kind the case cannot build has no options.  A *group* sums the options of one kind that share a key:
 
 ========  =====================================================================
 ``by``    the key of a group
@@ -20,31 +20,16 @@ two kinds: their capacities are of different things (t of ore, t of oxide).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pyomo.core as pyo
 
 from optimizer.io.data import ModelData
+from optimizer.model.investment import KINDS as KIND_ORDER
+from optimizer.model.investment import build_options as investment_options
 
 GROUP_BY = ("country", "site", "stage")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of investment: its name, the model's variable of new capacity (indexed (site, period)) and the
-    country of a site."""
-
-    name: str
-    variable: str
-    country: Callable[[ModelData, str], str]
-
-
-# Every kind of new capacity; a new kind of investment is one line here (the variable indexed by (site, period)).
-KINDS: tuple[Kind, ...] = (
-    Kind("refinery", "Build_TPA", lambda data, site: data.refineries[site].country),
-)
 
 
 @dataclass(frozen=True)
@@ -59,15 +44,10 @@ class BuildOption:
 
 
 def build_options(m: pyo.ConcreteModel, data: ModelData) -> list[BuildOption]:
-    """Every build option of model ``m``, kind by kind (in :data:`KINDS` order), each kind's in index order."""
-    out = []
-    for kind in KINDS:
-        variable = m.component(kind.variable)
-        if variable is None:
-            continue
-        for (site, period), var in variable.items():
-            out.append(BuildOption(kind.name, site, kind.country(data, site), int(period), var))
-    return out
+    """Every build option of model ``m`` (:func:`optimizer.model.investment.build_options`, the one list of every
+    kind of investment: refineries, mines, purifiers, fab-grade lines), kind by kind, each kind's in index order."""
+    return [BuildOption(kind, site, country, int(period), var)
+            for kind, site, country, period, var in investment_options(m, data)]
 
 
 def group_key(option: BuildOption, by: str) -> str:
@@ -97,9 +77,9 @@ class Group:
 
 
 def groups(options: list[BuildOption], by: str = "country", period: int | None = None) -> list[Group]:
-    """The groups of ``options`` (see the module docstring), sorted by kind (in :data:`KINDS` order), period and
-    name; only the options decided in ``period`` when it is given."""
-    order = {k.name: i for i, k in enumerate(KINDS)}
+    """The groups of ``options`` (see the module docstring), sorted by kind (refinery, mine, purifier, upgrade),
+    period and name; only the options decided in ``period`` when it is given."""
+    order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     members: dict[tuple[int, int, str, str], list[BuildOption]] = {}
     for o in options:
         if period is not None and o.period != period:
