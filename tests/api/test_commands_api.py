@@ -34,7 +34,8 @@ def test_sensitivity_gives_the_commands_tornado(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["sensitivity", str(case), "--ranges", str(ranges), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
-    pd.testing.assert_frame_equal(api.tables["tornado"], pd.read_csv(out / "tornado.csv"), check_dtype=False)
+    shown = {"low": str, "high": str}  # the ends as shown (a value with its unit, e.g. "1.3 g"): text
+    pd.testing.assert_frame_equal(api.tables["tornado"], pd.read_csv(out / "tornado.csv", dtype=shown), check_dtype=False)
     assert api.summary["ranges"] == 1 and api.summary["base_cap_cost_usd"] > 0
     scenario = tmp_path / "tight.toml"
     scenario.write_text("[caps]\nchina_any = 0.3\n")
