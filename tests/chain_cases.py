@@ -32,3 +32,16 @@ def write_case(root: Path, tables: dict[str, str], **changes: str | None) -> Pat
         if text is not None:
             (root / f"{name}.csv").write_text(text)
     return root
+
+# Mine build: a CHN mine (10 USD/t) and an AUS mine with no capacity, buildable up to 1000 t at 50 USD per t/yr (5 a
+# year over 10 years) and 8 USD/t; a JPN refinery (opex 5), a JPN fab needing 100 t; China capped at 20% (any):
+# 20 t via China (20 x 17 = 340) + 80 t from 80 t built in Australia (80 x (8 + 5 + 1 + 5 + 1) = 1,600) = 1,940.
+MINE_BUILD = {
+    **COMMON,
+    "mines": "mine,country,capacity_t,cost_usd_per_t,max_new_t,capex_usd_per_tpa,build,lifetime_yr\n"
+             "M_C,CHN,1000,10,,,,\nM_A,AUS,0,8,1000,50,continuous,10\n",
+    "composition": "mine,product,share\nM_C,CeO2,1\nM_A,CeO2,1\n",
+    "refineries": "refinery,country,capacity_tpa,opex_usd_per_t,recovery\nR_J,JPN,1000,5,1\n",
+    "fabs": "fab,country,product,demand_t\nF,JPN,CeO2,100\n",
+    "caps": "cap,supplier,stage,max_share\nchina,CHN,any,0.2\n",
+}

@@ -11,7 +11,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, ProductLine, Refinery, Stockpile, SupplyDisruption, _frozen
+from optimizer.io.data import (
+    Arc,
+    Expansion,
+    Market,
+    Mine,
+    ModelData,
+    ProductLine,
+    Refinery,
+    Stockpile,
+    SupplyDisruption,
+    _frozen,
+)
 from optimizer.io.read import parse_number
 from optimizer.io.schema import NUMERIC_PARAMETERS, PARAMETERS
 from optimizer.io.tables import ROW, InputTables
@@ -114,6 +125,13 @@ def _first_seen(items: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
+def expansion(r: Record, unit: str) -> Expansion:
+    """A row's build columns (``max_new_<unit>``, ``min_build_<unit>`` and the shared ones)."""
+    return Expansion(float(r[f"max_new_{unit}"]), float(r["capex_usd_per_tpa"]), float(r["fixed_capex_usd"]),
+                     float(r[f"min_build_{unit}"]), r["build"], float(r["lifetime_yr"]), float(r["lead_time_yr"]),
+                     _year(r["earliest_online_year"]))
+
+
 def model_data_from_tables(tables: InputTables) -> ModelData:
     """Build the frozen :class:`ModelData` from tables that passed validation.
 
@@ -135,7 +153,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
 
     mines: dict[str, Mine] = {}
     for r in _records(tables, "mines"):
-        mines[r["mine"]] = Mine(r["country"], float(r["capacity_t"]), float(r["cost_usd_per_t"]))
+        mines[r["mine"]] = Mine(r["country"], float(r["capacity_t"]), float(r["cost_usd_per_t"]), expansion(r, "t"),
+                                _year(r["retire_year"]))
         rows["mines", r["mine"]] = r[ROW]
     refineries: dict[str, Refinery] = {}
     for r in _records(tables, "refineries"):

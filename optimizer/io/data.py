@@ -17,10 +17,36 @@ BuildMode = Literal["none", "continuous", "lumpy"]
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """How new capacity of a site may be built: the one investment rule of refineries, mines, purifiers and
+    fab-grade upgrades (:mod:`optimizer.model.investment`).  ``max_new`` and ``min_build`` are in the unit of the
+    site's capacity (t/yr of REO, oxide fed or fab-grade oxide)."""
+
+    max_new: float = 0.0
+    capex_usd_per_tpa: float = 0.0
+    fixed_capex_usd: float = 0.0
+    min_build: float = 0.0
+    build: BuildMode = "none"
+    lifetime_yr: float = 20.0
+    lead_time_yr: float = 0.0
+    earliest_online_year: int | None = None
+
+    @property
+    def can_build(self) -> bool:
+        return self.build != "none" and self.max_new > 0
+
+
+@dataclass(frozen=True)
 class Mine:
     country: str
     capacity_t: float
     cost_usd_per_t: float
+    expansion: Expansion = Expansion()
+    retire_year: int | None = None  # first year the existing capacity no longer runs (None: runs throughout)
+
+    def existing_t(self, period: int) -> float:
+        """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
+        return self.capacity_t if self.retire_year is None or period < self.retire_year else 0.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +69,12 @@ class Refinery:
     @property
     def can_build(self) -> bool:
         return self.build != "none" and self.max_new_tpa > 0
+
+    @property
+    def expansion(self) -> Expansion:
+        """The refinery's build columns as the investment rule shared by every kind of site reads them."""
+        return Expansion(self.max_new_tpa, self.capex_usd_per_tpa, self.fixed_capex_usd, self.min_build_tpa,
+                         self.build, self.lifetime_yr, self.lead_time_yr, self.earliest_online_year)
 
     def existing_tpa(self, period: int) -> float:
         """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""

@@ -91,6 +91,32 @@ def parse_stage_share(option: str, stage: str, share: str) -> tuple[str, float]:
         raise ValueError(f"{option}: share must be from 0 to 1, got {value}")
     return stage, value
 
+def build_columns(unit: str, what: str, retire: bool = True) -> tuple[ColumnSpec, ...]:
+    """The build columns every kind of site shares (refineries name theirs ``_tpa``, the others ``_t``): ``what``
+    says what the capacity measures."""
+    columns: tuple[ColumnSpec, ...] = (
+        _c(f"max_new_{unit}", "float", f"Largest new capacity that may be built, t/yr of {what}", default=0.0,
+           optional=True, minimum=0.0),
+        _c("capex_usd_per_tpa", "float", "Capital cost per t/yr of new capacity, USD", default=0.0,
+           optional=True, minimum=0.0),
+        _c("fixed_capex_usd", "float", "Capital cost of building at all (lumpy builds), USD", default=0.0,
+           optional=True, minimum=0.0),
+        _c(f"min_build_{unit}", "float", "Smallest build if built at all (lumpy builds), t/yr", default=0.0,
+           optional=True, minimum=0.0),
+        _c("build", "str", "none, continuous or lumpy", default="none", optional=True, choices=BUILD_MODES),
+        _c("lifetime_yr", "float", "Economic life of new capacity, years", default=20.0, optional=True,
+           minimum=1.0),
+        _c("lead_time_yr", "float", "Years from the decision until new capacity runs", default=0.0,
+           optional=True, minimum=0.0),
+        _c("earliest_online_year", "float", "First year new capacity here can run (an announced start); blank = "
+           "decision year + lead_time_yr", default=None, optional=True),
+    )
+    if retire:
+        columns += (_c("retire_year", "float", "First year the existing capacity no longer runs; blank = runs "
+                       "throughout", default=None, optional=True),)
+    return columns
+
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "countries",
@@ -113,12 +139,14 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "mines",
-        "Mines (or a country's mining aggregated) producing mixed rare-earth concentrate.",
+        "Mines (or a country's mining aggregated) producing mixed rare-earth concentrate, existing or candidate, "
+        "with what building new capacity (a new mine or an expansion) would cost.",
         (
             _c("mine", "str", "Node id, unique across mines, refineries and fabs"),
             _c("country", "str", "Country code (countries sheet)"),
             _c("capacity_t", "float", "Output capacity, t REO per year", minimum=0.0),
             _c("cost_usd_per_t", "float", "Mining and concentrating cost, USD per t REO", minimum=0.0),
+            *build_columns("t", "REO"),
         ),
         key=("mine",),
     ),

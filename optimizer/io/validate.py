@@ -352,14 +352,14 @@ def check_uncertainty(tables: InputTables) -> list[Problem]:
     return distributions(tables)[1]
 
 
-from optimizer.io.validate_chain import check_refinery_products  # noqa: E402
+from optimizer.io.validate_chain import check_refinery_products, check_site_builds  # noqa: E402
 from optimizer.io.validate_time import check_cap_periods, check_periods, check_plant_years  # noqa: E402
 
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
     check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
     check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_cap_periods,
     check_plant_years, check_demand, check_parameters,
-    check_uncertainty, check_disruptions, check_stockpiles, check_refinery_products,
+    check_uncertainty, check_disruptions, check_stockpiles, check_refinery_products, check_site_builds,
 )
 
 

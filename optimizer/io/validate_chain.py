@@ -38,3 +38,29 @@ def check_refinery_products(tables: InputTables) -> list[Problem]:
         problems += _unknown(tables, "refinery_products", rec, "refinery", "refineries", "refinery")
         problems += _unknown(tables, "refinery_products", rec, "product", "products", "product")
     return problems + _whole_years(tables, "refinery_products", ("online_year",))
+
+
+def _lumpy_sizes(tables: InputTables, sheet: str, unit: str) -> list[Problem]:
+    problems = []
+    largest_col, smallest_col = f"max_new_{unit}", f"min_build_{unit}"
+    for rec in _records(tables, sheet):
+        if rec.get("build") != "lumpy":
+            continue
+        largest, smallest = rec.get(largest_col), rec.get(smallest_col)
+        if _given(largest) and _num(largest) <= 0:
+            problems.append(tables.problem(sheet, _row(rec), largest_col, f"a lumpy build needs {largest_col} > 0, "
+                                           f"got {format_number(_num(largest))}"))
+        elif _given(largest) and _given(smallest) and _num(smallest) > _num(largest):
+            problems.append(tables.problem(sheet, _row(rec), smallest_col, f"must be <= {largest_col} ("
+                                           f"{format_number(_num(largest))}), got {format_number(_num(smallest))}"))
+    return problems
+
+
+def check_site_builds(tables: InputTables) -> list[Problem]:
+    """The build columns of mines, purifiers and upgrades: a lumpy build has a size and its minimum does not exceed
+    it; years are whole years (refineries: :func:`optimizer.io.validate.check_builds`)."""
+    problems: list[Problem] = []
+    for sheet in ("mines", "purifiers", "upgrades"):
+        problems += _lumpy_sizes(tables, sheet, "t")
+        problems += _whole_years(tables, sheet, ("retire_year", "earliest_online_year"))
+    return problems

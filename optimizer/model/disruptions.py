@@ -34,7 +34,7 @@ import pyomo.core as pyo
 
 from optimizer.io.data import ModelData
 from optimizer.model.balances import init_registries
-from optimizer.model.investment import add_refinery_capacity
+from optimizer.model.investment import add_capacity
 from optimizer.model.network import Operations, add_operations
 from optimizer.model.policy import is_touched, source_touched
 from optimizer.model.sums import Decided
@@ -87,5 +87,5 @@ def add_disruptions(m: pyo.ConcreteModel, data: ModelData) -> None:
         b = m.Disrupted[s]
         init_registries(b)
         add_operations(b, data, disrupted_operations(data, m.operations, s))
-        add_refinery_capacity(m, data, b)
+        add_capacity(m, data, b)
         m.operating_copies.append(b)

@@ -47,7 +47,9 @@ def linked_sites(data: ModelData) -> list[str]:
 def ore_coefficient(data: ModelData, mine: str, ref: str) -> float:
     """The most ore the arc can carry into a plant once it is online."""
     arc_max = data.mine_arcs[mine, ref].max_t
-    bound = min(data.mines[mine].capacity_t, data.refineries[ref].max_new_tpa)
+    site = data.mines[mine]
+    most = site.capacity_t + (site.expansion.max_new if site.expansion.can_build else 0.0)
+    bound = min(most, data.refineries[ref].max_new_tpa)
     return bound if arc_max is None else min(bound, arc_max)
 
 

@@ -15,7 +15,7 @@ DEMANDS                (fab, product, period)
 Variables: ``Ore_T`` (t REO/yr), ``Deliver_T`` and ``Sell_T`` (t oxide/yr), ``Unmet_T`` (t oxide/yr).
 
 Constraints
-    ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m]
+    ``Mine_Capacity[m, t]``:   sum_r Ore_T[m, r, t] <= capacity_t[m, t] (+ new capacity, optimizer.model.investment)
     ``Fab_Arc_Limit[r, f, t]``:  sum_{p, c} Deliver_T[r, f, p, c, t] <= max_t[r, f]   (arcs with a limit)
     ``Market_Limit[k, t]``:  sum_{r, c} Sell_T[r, k, c, t] <= max_t[k]   (markets with a limit)
     ``Fab_Grade_Limit[r, t]``:  sum_{f, p, c} Deliver_T[r, f, p, c, t] <= fab_grade_max_t[r]   (plants with a limit)
@@ -171,8 +171,9 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     ore_by_mine = group_values(ops.ore_arcs, ore, lambda k: (k[0], k[2]))
     b.MINE_PERIODS = pyo.Set(dimen=2, initialize=sorted(ore_by_mine))
     b.Mine_Capacity = pyo.Constraint(
-        b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].capacity_t)
-    declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].capacity_t)
+        b.MINE_PERIODS, rule=lambda _m, mine, t: linear(ore_by_mine[mine, t]) <= data.mines[mine].existing_t(t))
+    # New mine capacity is added to these rows by the investment part (optimizer.model.investment.add_capacity).
+    declare_rhs(b, "Mine_Capacity", lambda d, i: d.mines[i[0]].existing_t(i[1]))
     declare_var_bounds(b, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
     for name in ("Deliver_T", "Sell_T", "Unmet_T"):
         declare_var_bounds(b, name, None)

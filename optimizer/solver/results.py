@@ -15,7 +15,14 @@ import pandas as pd
 import pyomo.core as pyo
 
 from optimizer.io.data import Cap, ModelData
-from optimizer.model.investment import capital_recovery_factor, last_year, online_period
+from optimizer.model.investment import (
+    KINDS,
+    build_options,
+    build_sites,
+    capital_recovery_factor,
+    last_year,
+    online_period,
+)
 from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
@@ -83,25 +90,32 @@ def builds_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     """Every build option with what was decided (rows with ``built`` false show the candidates left unbuilt).
 
     ``period`` and ``decided`` are the year of the decision, ``online`` the first year the capacity runs and
-    ``retires`` the first year it no longer does (blank in a steady-state case, where years do not apply).
+    ``retires`` the first year it no longer does (blank in a steady-state case, where years do not apply).  When a
+    case can build other kinds of site than refineries (mines, purifiers, upgrades), a last column ``kind`` says which;
+    ``refinery`` then names the site (the mine, purifier or upgrade) and ``new_tpa`` is in its unit.
     """
     rows = []
-    for (ref, t), var in m.Build_TPA.items():
-        r = data.refineries[ref]
+    sites = build_sites(data)
+    for kind, site, country, t, var in build_options(m, data):
+        e = sites[kind][site][1]
+        built_var = getattr(m, KINDS[kind].built)
         new = _value(var)
-        built = bool(round(_value(m.Built[ref, t]))) if (ref, t) in m.Built else new > TOL
-        crf = capital_recovery_factor(data.discount_rate, r.lifetime_yr)
-        capex = crf * (r.capex_usd_per_tpa * new + (r.fixed_capex_usd if built and r.build == "lumpy" else 0.0))
-        start = online_period(data, r, t) if data.multi_period else None
-        retires = None if start is None else last_year(r, start) + 1
-        rows.append((ref, r.country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
-                     t if data.multi_period else None, start, retires))
-    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires"]
+        built = bool(round(_value(built_var[site, t]))) if (site, t) in built_var else new > TOL
+        crf = capital_recovery_factor(data.discount_rate, e.lifetime_yr)
+        capex = crf * (e.capex_usd_per_tpa * new + (e.fixed_capex_usd if built and e.build == "lumpy" else 0.0))
+        start = online_period(data, e, t) if data.multi_period else None
+        retires = None if start is None else last_year(e, start) + 1
+        rows.append((site, country, t, new if new > TOL else 0.0, built, capex if built else 0.0,
+                     t if data.multi_period else None, start, retires, kind))
+    cols = ["refinery", "country", "period", "new_tpa", "built", "capex_usd_per_yr", "decided", "online", "retires",
+            "kind"]
     # An empty table still has a boolean ``built`` column: ``builds[builds["built"]]`` must select rows, not columns.
     df = pd.DataFrame(rows, columns=cols).astype({"built": bool})
     for col in ("decided", "online", "retires"):  # years as whole numbers, blank where they do not apply
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return _clean(df, ["period", "refinery"])
+    if set(m.build_kinds) == {"refinery"}:
+        return _clean(df.drop(columns="kind"), ["period", "refinery"])
+    return _clean(df, ["period", "kind", "refinery"])
 
 
 def supply_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
-from tests.chain_cases import SLATES, write_case
+from tests.chain_cases import MINE_BUILD, SLATES, write_case
 
 
 def solve(case: Path, out: Path, *args: str) -> dict:
@@ -48,3 +48,21 @@ def test_a_slate_naming_an_unknown_refinery_is_exit_2_with_its_place(tmp_path: P
     assert result.exit_code == 2, result.output
     assert "refinery_products" in result.output and "R_X" in result.output and "row 2" in result.output
     assert "online_year" in result.output and "whole year" in result.output
+
+
+def test_mine_build_through_the_cli(tmp_path: Path) -> None:
+    summary = solve(write_case(tmp_path / "mine", MINE_BUILD), tmp_path / "out")
+    assert summary["objective_usd"] == pytest.approx(1940)
+    (cap,) = summary["caps"]
+    assert cap["dual_usd_per_pct"] == pytest.approx(3)
+    builds = pd.read_csv(tmp_path / "out" / "builds.csv")
+    assert builds.query("built")[["kind", "refinery", "new_tpa"]].values.tolist() == [["mine", "M_A", 80.0]]
+
+
+def test_a_lumpy_mine_without_a_size_is_exit_2_with_its_place(tmp_path: Path) -> None:
+    mines = "mine,country,capacity_t,cost_usd_per_t,max_new_t,build,retire_year\nM_C,CHN,1000,10,,,2030.5\n" \
+            "M_A,AUS,0,8,0,lumpy,\n"
+    result = CliRunner().invoke(main, ["validate", str(write_case(tmp_path / "bad", MINE_BUILD, mines=mines))])
+    assert result.exit_code == 2, result.output
+    assert "mines" in result.output and "row 3" in result.output and "max_new_t" in result.output
+    assert "retire_year" in result.output and "whole year" in result.output
