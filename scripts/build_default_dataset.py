@@ -116,17 +116,13 @@ CAPTIVE_FEED = {
     "taganito_hpal": (("smm_harima",),
                       "Sumitomo refines the Taganito scandium intermediate at Harima (SMM, 2016) [R]"),
     "eneabba_stockpile": (("iluka_eneabba",), "the Eneabba stockpile feeds Iluka's own refinery (Iluka, 2024) [R]"),
-    "kangankunde": (("iluka_eneabba",), "Iluka takes Kangankunde's concentrate under its offtake (rareearthexchanges.com, "
-                    "2025) [R]"),
     "browns_range": (("iluka_eneabba",), "Browns Range's xenotime goes to Iluka under its offtake "
                      "(rareearthexchanges.com, 2025) [R]"),
     "nolans": (("arafura_nolans",), "the Nolans mine feeds Arafura's own refinery (Arafura DFS, 2019) [R]"),
-    "donald": (("energy_fuels_phase2",), "Energy Fuels takes Donald's concentrate (Energy Fuels BFS, Jan 2026) [R]"),
-    "toliara": (("energy_fuels_phase2",), "Toliara's monazite feeds Energy Fuels (Energy Fuels BFS, Jan 2026) [R]"),
-    "serra_verde_phase2": (("greenfield_japan", "greenfield_korea", "greenfield_singapore", "greenfield_uae",
-                            "greenfield_uk"),
-                           "Serra Verde's Phase II output is for western separation once its China offtakes end "
-                           "(SMM, 2025) [R]; no western buyer is named, so the coalition's greenfield sites [A]"),
+    "donald": (("energy_fuels_white_mesa", "energy_fuels_phase2"),
+               "Energy Fuels takes Donald's concentrate (Energy Fuels BFS, Jan 2026) [R]"),
+    "toliara": (("energy_fuels_white_mesa", "energy_fuels_phase2"),
+                "Toliara's monazite feeds Energy Fuels (Energy Fuels BFS, Jan 2026) [R]"),
     "aclara_carina": (("aclara_louisiana",), "Carina's concentrate feeds Aclara's Louisiana plant (mining.com, "
                       "2025) [R]"),
     "india": (("irel_india",),
