@@ -45,3 +45,16 @@ MINE_BUILD = {
     "fabs": "fab,country,product,demand_t\nF,JPN,CeO2,100\n",
     "caps": "cap,supplier,stage,max_share\nchina,CHN,any,0.2\n",
 }
+
+# Purifier: a CHN mine (10 USD/t) -> CHN refinery (opex 5, fab_grade_max_t 0) -> JPN purifier (opex 20, recovery 1) ->
+# a JPN fab needing 100 t: 100 x (10 + 1 + 5 + 1 + 20 + 1) = 3,800; China touches all of it at stage any, none of it
+# at stage purify (both caps at 100%, to report the shares).
+PURIFIER = {
+    **COMMON,
+    "mines": "mine,country,capacity_t,cost_usd_per_t\nM_C,CHN,1000,10\n",
+    "composition": "mine,product,share\nM_C,CeO2,1\n",
+    "refineries": "refinery,country,capacity_tpa,opex_usd_per_t,recovery,fab_grade_max_t\nR_C,CHN,1000,5,1,0\n",
+    "purifiers": "purifier,country,capacity_t,opex_usd_per_t,recovery\nP_J,JPN,1000,20,1\n",
+    "fabs": "fab,country,product,demand_t\nF,JPN,CeO2,100\n",
+    "caps": "cap,supplier,stage,max_share\nchina_any,CHN,any,1\nchina_purify,CHN,purify,1\n",
+}

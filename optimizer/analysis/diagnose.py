@@ -26,9 +26,10 @@ from dataclasses import dataclass, field, replace
 
 import pyomo.core as pyo
 
+from optimizer.analysis.unqualified import unqualified_note
 from optimizer.io.data import Cap, ModelData, _frozen
 from optimizer.model import build_model
-from optimizer.model.policy import cap_rows
+from optimizer.model.policy import cap_rows, touched_terms
 from optimizer.solver.highs import SolveOptions, solve_model
 
 TOL_T = 1e-6  # tonnes of slack below this are solver noise
@@ -101,7 +102,7 @@ def _who(data: ModelData, cap: Cap) -> str:
 
 
 def _untouched(data: ModelData, cap: Cap) -> str:
-    verb = {"mine": "mined", "refine": "refined", "any": "mined or refined"}[cap.stage]
+    verb = {"mine": "mined", "refine": "refined", "purify": "purified", "any": "mined or refined"}[cap.stage]
     return f"not {verb} in {_who(data, cap)}"
 
 
@@ -137,7 +138,7 @@ def cap_slack(data: ModelData, options: SolveOptions | None = None) -> dict[tupl
 
     def elastic(_m, k, t):  # type: ignore[no-untyped-def]
         row = rows[k][t]
-        return sum(m.Deliver_T[x] for x in row.touched) - m.Cap_Slack[k, t] <= row.allowance_t(
+        return sum(touched_terms(m, row)) - m.Cap_Slack[k, t] <= row.allowance_t(
             data.caps[k].share_in(t))
 
     m.Elastic_Cap = pyo.Constraint(m.CAP_PERIODS, rule=elastic)
@@ -158,8 +159,8 @@ def tightest_share(data: ModelData, name: str, options: SolveOptions | None = No
     m.Share = pyo.Var(bounds=(0.0, 1.0))
     m.Tightest = pyo.ConstraintList()
     for row in cap_rows(data, cap, m.DELIVERIES).values():
-        if row.touched:
-            m.Tightest.add(sum(m.Deliver_T[k] for k in row.touched) - m.Share * row.demand_t <= 0)
+        if row.touched or row.purified_touched:
+            m.Tightest.add(sum(touched_terms(m, row)) - m.Share * row.demand_t <= 0)
     if not len(m.Tightest):
         return 0.0  # nothing in its scope can be touched: any share holds
     m.Elastic = pyo.Objective(expr=m.Share)
@@ -255,7 +256,8 @@ def diagnose(data: ModelData, options: SolveOptions | None = None) -> Diagnosis:
         out.lines = _listed([
             f"demand of fab {s.fab} for {s.product}{_paren(s.place)} cannot be met even without dependence "
             f"caps{_when(data, s.period)}: {s.tonnes:,.1f} t short; the mines, refineries (existing and "
-            f"buildable) and arcs that reach it cannot supply more" for s in out.shortfalls], out.shortfalls)
+            f"buildable) and arcs that reach it cannot supply more{unqualified_note(data, s.fab, s.product)}"
+            for s in out.shortfalls], out.shortfalls)
         return out
     slack = cap_slack(data, options) if short is not None else None
     if not slack:

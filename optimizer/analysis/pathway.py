@@ -24,7 +24,7 @@ import pyomo.core as pyo  # not pyomo.environ, which also loads every solver plu
 
 from optimizer.io.data import Cap, ModelData
 from optimizer.model import build_model
-from optimizer.model.policy import cap_rows
+from optimizer.model.policy import cap_rows, touched_terms
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.run import china_reference
 
@@ -87,12 +87,12 @@ def fastest_fall(data: ModelData, cap: str | None = None,
                 continue
             floor = max(0.0, float(sum(v.value or 0.0 for v in unmet)))
         row = rows[t]
-        if not row.touched or row.demand_t <= TOL_T:
+        if not (row.touched or row.purified_touched) or row.demand_t <= TOL_T:
             out.append(PeriodFloor(t, 0.0, floor))
             continue
         block = pyo.ConstraintList()
         m.add_component(f"Pathway_Rows_{t}", block)
-        block.add(sum(m.Deliver_T[x] for x in row.touched) - m.Share * row.demand_t <= 0)
+        block.add(sum(touched_terms(m, row)) - m.Share * row.demand_t <= 0)
         if unmet:
             block.add(sum(unmet) <= floor + TOL_T)
         _set_objective(m, m.Share)

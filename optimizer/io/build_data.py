@@ -18,6 +18,7 @@ from optimizer.io.data import (
     Mine,
     ModelData,
     ProductLine,
+    Purifier,
     Refinery,
     Stockpile,
     SupplyDisruption,
@@ -243,6 +244,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
             rows["caps", cap, str(period)] = r[ROW]
     for cap, by_period in shares.items():
         caps[cap] = replace(caps[cap], by_period=tuple(sorted(by_period.items())))
+    data = _chain(tables, data, rows)  # before the disruptions, whose removals may name purifiers
     disruptions = {}
     for r in _records(tables, "disruptions"):
         disruptions[r["disruption"]] = _disruption(data, r)
@@ -254,14 +256,29 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         stockpiles[r["stockpile"]] = Stockpile(r["holder"], r["product"], float(r["holding_usd_per_t_yr"]),
                                                float(r["replenish_usd_per_t"]), _opt(r["max_t"]), fabs)
         rows["stockpiles", r["stockpile"]] = r[ROW]
+    # Caps and disruptions resolve their scope against the finished data, so they are added last.
+    return replace(data.with_caps(caps), disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles),
+                   rows=_frozen({k: int(v) for k, v in rows.items()}))
+
+
+def _chain(tables: InputTables, data: ModelData, rows: dict[tuple[str, ...], int]) -> ModelData:
+    """``data`` with the v3 chain sheets: purifiers (and their arcs) and product slates."""
+    purifiers: dict[str, Purifier] = {}
+    for r in _records(tables, "purifiers"):
+        purifiers[r["purifier"]] = Purifier(r["country"], float(r["capacity_t"]), float(r["opex_usd_per_t"]),
+                                            float(r["recovery"]), expansion(r, "t"), _year(r["retire_year"]))
+        rows["purifiers", r["purifier"]] = r[ROW]
+    purifier_country = {k: v.country for k, v in purifiers.items()}
+    purify_arcs = resolve_arcs(tables, {k: v.country for k, v in data.refineries.items()}, purifier_country) \
+        if purifiers else {}
+    purified_arcs = resolve_arcs(tables, purifier_country, dict(data.fab_country)) if purifiers else {}
     lines = {}
     for r in _records(tables, "refinery_products"):
         lines[r["refinery"], r["product"]] = ProductLine(_opt(r["recovery"]), _opt(r["max_t"]),
                                                          _opt(r["fab_grade_max_t"]), _year(r["online_year"]))
         rows["refinery_products", r["refinery"], r["product"]] = r[ROW]
-    # Caps and disruptions resolve their scope against the finished data, so they are added last.
-    return replace(data.with_caps(caps), disruptions=_frozen(disruptions), stockpiles=_frozen(stockpiles),
-                   refinery_products=_frozen(lines), rows=_frozen({k: int(v) for k, v in rows.items()}))
+    return replace(data, refinery_products=_frozen(lines), purifiers=_frozen(purifiers),
+                   purify_arcs=_frozen(purify_arcs), purified_arcs=_frozen(purified_arcs))
 
 
 def removal_items(text: Any) -> list[str]:
@@ -283,6 +300,7 @@ def _disruption(data: ModelData, r: Record) -> SupplyDisruption:
         elif item in data.country_bloc:
             nodes |= {k for k, v in data.mines.items() if v.country == item}
             nodes |= {k for k, v in data.refineries.items() if v.country == item}
+            nodes |= {k for k, v in data.purifiers.items() if v.country == item}
         else:
             nodes.add(item)
     period = _opt(r["period"])

@@ -12,7 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
-Stage = Literal["mine", "refine", "any"]
+Stage = Literal["mine", "refine", "purify", "any"]
 BuildMode = Literal["none", "continuous", "lumpy"]
 
 
@@ -82,6 +82,23 @@ class Refinery:
 
 
 @dataclass(frozen=True)
+class Purifier:
+    """A purification plant: separated oxide in from refineries, fab-grade oxide out to fabs.  Capacity and opex are
+    per tonne fed in; ``recovery`` is the share of it delivered."""
+
+    country: str
+    capacity_t: float
+    opex_usd_per_t: float
+    recovery: float
+    expansion: Expansion = Expansion()
+    retire_year: int | None = None
+
+    def existing_t(self, period: int) -> float:
+        """Existing capacity running in ``period`` (none from its ``retire_year`` on)."""
+        return self.capacity_t if self.retire_year is None or period < self.retire_year else 0.0
+
+
+@dataclass(frozen=True)
 class ProductLine:
     """What a refinery with a product slate (``refinery_products``) makes of one product.
 
@@ -147,15 +164,19 @@ class Cap:
         listed = ", ".join(f"{t}: {100 * s:g}%" for t, s in self.by_period)
         return f"{listed} (else {100 * self.max_share:g}%)"
 
-    def touches(self, mine_country: str, refinery_country: str) -> bool:
-        """True if a tonne mined in ``mine_country`` and refined in ``refinery_country`` is touched."""
+    def touches(self, mine_country: str, refinery_country: str, purifier_country: str | None = None) -> bool:
+        """True if a tonne mined in ``mine_country``, refined in ``refinery_country`` and purified in
+        ``purifier_country`` (``None``: delivered straight from the refinery) is touched."""
         mined = mine_country in self.supplier_countries
         refined = refinery_country in self.supplier_countries
+        purified = purifier_country is not None and purifier_country in self.supplier_countries
         if self.stage == "mine":
             return mined
         if self.stage == "refine":
             return refined
-        return mined or refined
+        if self.stage == "purify":
+            return purified
+        return mined or refined or purified
 
 
 @dataclass(frozen=True)
@@ -248,6 +269,7 @@ class ModelData:
     disruptions : disruption id -> SupplyDisruption (empty: a one-stage plan).
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
+    purifiers : purifier id -> Purifier; purify_arcs (refinery, purifier) and purified_arcs (purifier, fab) -> Arc.
     refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
         those products; see :meth:`recovery_of`).
     source, sha256 : where the input came from and its hash.
@@ -276,6 +298,9 @@ class ModelData:
     stockpiles: Mapping[str, Stockpile] = field(default_factory=lambda: _frozen({}))
     rows: Mapping[tuple[str, ...], int] = field(default_factory=lambda: _frozen({}))
     refinery_products: Mapping[tuple[str, str], ProductLine] = field(default_factory=lambda: _frozen({}))
+    purifiers: Mapping[str, Purifier] = field(default_factory=lambda: _frozen({}))
+    purify_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
+    purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 

@@ -75,7 +75,7 @@ def _c(name: str, dtype: Dtype, description: str, **kw: object) -> ColumnSpec:
 
 
 BUILD_MODES = ("none", "continuous", "lumpy")
-STAGES = ("mine", "refine", "any")
+STAGES = ("mine", "refine", "purify", "any")
 
 
 def parse_stage_share(option: str, stage: str, share: str) -> tuple[str, float]:
@@ -221,8 +221,8 @@ TABLES: tuple[TableSpec, ...] = (
         "arcs",
         "Node-level overrides of lanes: a row creates (or blocks) the arc between two nodes.",
         (
-            _c("from", "str", "Mine or refinery id"),
-            _c("to", "str", "Refinery or fab id"),
+            _c("from", "str", "Mine, refinery or purifier id"),
+            _c("to", "str", "Refinery, purifier or fab id"),
             _c("cost_usd_per_t", "float", "Replaces the lane's cost, USD per t moved; blank = the lane's",
                default=None, optional=True, minimum=0.0),
             _c("max_t", "float", "Most that may move per year, t; blank = no limit", default=None, optional=True,
@@ -238,7 +238,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("cap", "str", "Cap id"),
             _c("supplier", "str", "Country code or bloc label"),
-            _c("stage", "str", "mine, refine or any", choices=STAGES),
+            _c("stage", "str", "mine, refine, purify or any", choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
             _c("max_share", "float", "Largest share of the demand in scope that the supplier may touch, 0-1",
@@ -306,7 +306,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c("disruption", "str", "Disruption id"),
             _c("supplier", "str", "Country code or bloc label whose touched deliveries stop; blank = none (only "
                "what removes names)", default="", optional=True),
-            _c("stage", "str", "mine, refine or any: where the supplier touches what stops", default="any",
+            _c("stage", "str", "mine, refine, purify or any: where the supplier touches what stops", default="any",
                optional=True, choices=STAGES),
             _c("product", "str", "Product id or * for all", default="*", optional=True),
             _c("importer", "str", "Country code, bloc label or * for every fab", default="*", optional=True),
@@ -351,6 +351,22 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         optional=True,
         key=("parameter",),
+    ),
+    TableSpec(
+        "purifiers",
+        "Purification plants: separated oxide in from refineries, fab-grade oxide out to fabs (existing or candidate).",
+        (
+            _c("purifier", "str", "Node id, unique across mines, refineries, purifiers and fabs"),
+            _c("country", "str", "Country code (countries sheet)"),
+            _c("capacity_t", "float", "Existing capacity, t of oxide fed in per year (0 for a greenfield site)",
+               minimum=0.0),
+            _c("opex_usd_per_t", "float", "Purification cost, USD per t of oxide fed in", minimum=0.0),
+            _c("recovery", "float", "Fraction of the oxide fed in that is delivered fab-grade, 0-1", minimum=0.0,
+               maximum=1.0),
+            *build_columns("t", "oxide fed in"),
+        ),
+        optional=True,
+        key=("purifier",),
     ),
     TableSpec(
         "refinery_products",

@@ -18,6 +18,7 @@ from optimizer.io.tables import ROW, InputTables
 
 Record = dict[str, object]
 SHARE_TOLERANCE = 1e-9
+ARC_KINDS = (("mine", "refinery"), ("refinery", "fab"), ("refinery", "purifier"), ("purifier", "fab"))
 
 
 def _records(tables: InputTables, sheet: str) -> list[Record]:
@@ -96,7 +97,8 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
     problems = []
     owner: dict[object, tuple[str, int]] = {}
     fab_country: dict[object, tuple[object, int]] = {}
-    for sheet, column in (("mines", "mine"), ("refineries", "refinery"), ("fabs", "fab")):
+    sheets = "mines, refineries, purifiers and fabs" if _records(tables, "purifiers") else "mines, refineries and fabs"
+    for sheet, column in (("mines", "mine"), ("refineries", "refinery"), ("purifiers", "purifier"), ("fabs", "fab")):
         for rec in _records(tables, sheet):
             node = rec[column]
             if not _given(node):
@@ -113,7 +115,7 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
                 other_sheet, other_row = owner[node]
                 problems.append(tables.problem(sheet, _row(rec), column, f"id {node!r} is already used in "
                                                f"{tables.place(other_sheet, other_row)} (node ids must be unique "
-                                               "across mines, refineries and fabs)"))
+                                               f"across {sheets})"))
             owner.setdefault(node, (sheet, _row(rec)))
     return problems
 
@@ -129,7 +131,7 @@ def check_countries(tables: InputTables) -> list[Problem]:
     if known is None:
         return problems
     known -= {"*"}
-    uses = [("mines", "country"), ("refineries", "country"), ("fabs", "country"),
+    uses = [("mines", "country"), ("refineries", "country"), ("purifiers", "country"), ("fabs", "country"),
             ("lanes", "from_country"), ("lanes", "to_country")]
     for sheet, column in uses:
         for rec in _records(tables, sheet):
@@ -197,28 +199,31 @@ def check_fab_supply(tables: InputTables) -> list[Problem]:
 
 
 def check_arcs(tables: InputTables) -> list[Problem]:
-    """Arcs join existing nodes, mine -> refinery or refinery -> fab."""
+    """Arcs join existing nodes: mine -> refinery, refinery -> fab, refinery -> purifier or purifier -> fab."""
     kind: dict[object, str] = {}
     for sheet, column, name in (("fabs", "fab", "fab"), ("refineries", "refinery", "refinery"),
-                                ("mines", "mine", "mine")):
+                                ("mines", "mine", "mine"), ("purifiers", "purifier", "purifier")):
         nodes = _known(tables, sheet, column)
-        if nodes is None:
+        if nodes is None and sheet != "purifiers":
             return []
-        kind.update((node, name) for node in nodes)
+        kind.update((node, name) for node in nodes or ())
     problems = []
+    purifiers = bool(_records(tables, "purifiers"))
+    names = "mine, refinery, purifier or fab" if purifiers else "mine, refinery or fab"
+    runs = ("mine -> refinery, refinery -> fab, refinery -> purifier or purifier -> fab" if purifiers
+            else "mine -> refinery or refinery -> fab")
     for rec in _records(tables, "arcs"):
         ends = {}
         for column in ("from", "to"):
             node = rec[column]
             if _given(node) and node not in kind:
-                problems.append(tables.problem("arcs", _row(rec), column, f"unknown node {node!r} (not a mine, "
-                                               "refinery or fab)"))
+                problems.append(tables.problem("arcs", _row(rec), column, f"unknown node {node!r} (not a "
+                                               f"{names})"))
             elif _given(node):
                 ends[column] = kind[node]
-        if len(ends) == 2 and (ends["from"], ends["to"]) not in (("mine", "refinery"), ("refinery", "fab")):
+        if len(ends) == 2 and (ends["from"], ends["to"]) not in ARC_KINDS:
             problems.append(tables.problem("arcs", _row(rec), "to", f"arc from {ends['from']} {rec['from']!r} to "
-                                           f"{ends['to']} {rec['to']!r} is not allowed: arcs run mine -> refinery "
-                                           "or refinery -> fab"))
+                                           f"{ends['to']} {rec['to']!r} is not allowed: arcs run {runs}"))
     return problems
 
 

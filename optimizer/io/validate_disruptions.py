@@ -25,18 +25,19 @@ def _labels(tables: InputTables) -> tuple[set[object], set[object]] | None:
 
 
 def _removal_problem(item: str, countries: set[object], mines: set[object], refineries: set[object],
-                     fabs: set[object]) -> str | None:
+                     fabs: set[object], purifiers: set[object]) -> str | None:
     if ">" in item:
         a, _, b = (x.strip() for x in item.partition(">"))
         unknown = [c for c in (a, b) if c not in countries]
         if unknown:
             return f"lane {item!r}: {', '.join(map(repr, unknown))} is not a country of the countries sheet"
         return None
-    if item in countries or item in mines or item in refineries:
+    if item in countries or item in mines or item in refineries or item in purifiers:
         return None
+    nodes = "mine, refinery, purifier" if purifiers else "mine, refinery"
     if item in fabs:
-        return f"{item!r} is a fab: remove supply (a country, mine, refinery or lane FROM>TO), not demand"
-    return f"{item!r} is not a country, mine, refinery or lane FROM>TO of the input"
+        return f"{item!r} is a fab: remove supply (a country, {nodes} or lane FROM>TO), not demand"
+    return f"{item!r} is not a country, {nodes} or lane FROM>TO of the input"
 
 
 def disruption_problems(tables: InputTables) -> list[Problem]:
@@ -50,6 +51,7 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
     mines = _known(tables, "mines", "mine") or set()
     refineries = _known(tables, "refineries", "refinery") or set()
     fabs = _known(tables, "fabs", "fab") or set()
+    purifiers = _known(tables, "purifiers", "purifier") or set()
     periods = {_num(p) for p in _values_of(tables, "periods", "period")}
     problems: list[Problem] = []
     expected: dict[float | None, list[tuple[float, int]]] = defaultdict(list)
@@ -64,7 +66,7 @@ def disruption_problems(tables: InputTables) -> list[Problem]:
                                            "country code or bloc label in countries, or *)"))
         items = [x.strip() for x in rec["removes"].split(";") if x.strip()] if isinstance(rec["removes"], str) else []
         for item in items:
-            message = _removal_problem(item, countries, mines, refineries, fabs)
+            message = _removal_problem(item, countries, mines, refineries, fabs, purifiers)
             if message:
                 problems.append(tables.problem("disruptions", row, "removes", message))
         if not (_given(supplier) and supplier) and not items:

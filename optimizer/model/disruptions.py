@@ -53,7 +53,8 @@ def disrupted_operations(data: ModelData, normal: Operations, s: str) -> Operati
     d = data.disruptions[s]
     periods = tuple(t for t in normal.periods if d.happens_in(t))
     when = set(periods)
-    country = {k: v.country for k, v in data.mines.items()} | {k: v.country for k, v in data.refineries.items()}
+    country = {k: v.country for k, v in data.mines.items()} | {k: v.country for k, v in data.refineries.items()} \
+        | {k: v.country for k, v in data.purifiers.items()}
     dead, lanes = d.removed_nodes, d.removed_lanes
 
     def alive(a: str, b: str, b_country: str) -> bool:
@@ -65,6 +66,11 @@ def disrupted_operations(data: ModelData, normal: Operations, s: str) -> Operati
     touched = Decided(lambda source: source_touched(data, d.scope, *source))
     open_arc = Decided(lambda arc: alive(arc[0], arc[1], data.fab_country[arc[1]]))
     penalty = {k: None if d.must_survive else data.disruption_penalty_usd_per_t(*k) for k in data.fab_products}
+    # Purified tonnes: stopped by the same rule, their purifier's country touched at stage purify.
+    purified_hit = Decided(lambda s: d.scope.touches(s[0], s[1], data.purifiers[s[2]].country))
+    purified = [k for k in normal.purified if k[5] in when and alive(k[0], k[1], data.fab_country[k[1]])
+                and not (in_scope[k[1:3]] and purified_hit[k[3], k[4], k[0]])]
+    feeds = [k for k in normal.feeds if k[4] in when and alive(k[0], k[1], country[k[1]])]
     return Operations(
         s, periods,
         ore_arcs=[k for k in normal.ore_arcs if k[2] in when and alive(k[0], k[1], country[k[1]])],
@@ -73,7 +79,7 @@ def disrupted_operations(data: ModelData, normal: Operations, s: str) -> Operati
                     and not (in_scope[k[1:3]] and touched[k[0], k[3]])],
         sales=[k for k in normal.sales if k[3] in when and k[0] not in dead],
         demands=[k for k in normal.demands if k[2] in when],
-        penalty=penalty, weight={t: d.expected_yr for t in periods})
+        penalty=penalty, weight={t: d.expected_yr for t in periods}, feeds=feeds, purified=purified)
 
 
 def add_disruptions(m: pyo.ConcreteModel, data: ModelData) -> None:

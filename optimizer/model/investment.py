@@ -49,6 +49,7 @@ from optimizer.io.data import Expansion, ModelData
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
 from optimizer.model.bulk import variables
 from optimizer.model.objective import add_cost_term, period_years
+from optimizer.model.purifiers import add_purifier_capacity
 from optimizer.model.sums import group, linear
 
 
@@ -215,6 +216,7 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData, b: pyo.Block) -> None:
     (the ore it refines within the capacity that exists and the builds online) and the new capacity of buildable
     mines added to ``Mine_Capacity``."""
     add_refinery_capacity(m, data, b)
+    add_purifier_capacity(b, data, new_capacity(m, data, "purifier"))
     mine_new = new_capacity(m, data, "mine")
     if not mine_new:
         return

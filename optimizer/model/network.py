@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import MonomialTermExpression
@@ -54,6 +54,7 @@ from optimizer.model.balances import add_demand_supply, add_oxide_supply, add_ox
 from optimizer.model.bounds import declare_rhs, declare_var_bounds
 from optimizer.model.bulk import add_index_set, aligned, variables
 from optimizer.model.objective import add_cost_term
+from optimizer.model.purifiers import add_purification, purifier_cost_terms, purifier_lists
 from optimizer.model.slates import add_product_limits, line_periods
 from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
 
@@ -82,6 +83,8 @@ class Operations:
     demands: list[tuple]  # (fab, product, period)
     penalty: Mapping[tuple[str, str], float | None]
     weight: Mapping[int, float]
+    feeds: list[tuple] = field(default_factory=list)  # (refinery, purifier, product, origin, period)
+    purified: list[tuple] = field(default_factory=list)  # (purifier, fab, product, origin, refinery country, period)
 
 
 def normal_operations(data: ModelData) -> Operations:
@@ -108,17 +111,20 @@ def normal_operations(data: ModelData) -> Operations:
     ref_country = {r: v.country for r, v in data.refineries.items()}
     markets_of = group(data.markets, data.market_product)
     weight = {t: 1.0 - sum(d.expected_yr for d in data.disruptions.values() if d.happens_in(t)) for t in periods}
+    yields = [(r, p, c, t) for (r, p, c) in yields_static for t in when.get((r, p), periods)]
+    feeds, purified = purifier_lists(data, yields, products_of, periods)
     return Operations(
         NORMAL, periods,
         ore_arcs=[(mi, r, t) for (mi, r) in data.mine_arcs for t in periods],
-        yields=[(r, p, c, t) for (r, p, c) in yields_static for t in when.get((r, p), periods)],
+        yields=yields,
         # Each fab arc, each product the fab uses, each origin the refinery yields it from, each period its line
         # runs in: the deliveries in one comprehension (the model's largest list, so no intermediate one).
         deliveries=[(r, f, p, c, t) for (r, f) in data.fab_arcs for p in products_of.get(f, ())
                     for c in origins.get((r, p), ()) for t in when.get((r, p), periods)],
         sales=[(r, k, c, t) for (r, p, c) in yields_static for k in markets_of.get(p, [])
                if data.markets[k].open_to(ref_country[r]) for t in when.get((r, p), periods)],
-        demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight)
+        demands=list(data.demand_t), penalty=data.unmet_penalty_usd_per_t, weight=weight,
+        feeds=feeds, purified=purified)
 
 
 def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -232,6 +238,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     declare_rhs(b, "Fab_Grade_Limit", lambda d, i: d.refineries[i[0]].fab_grade_max_t)
 
     add_product_limits(b, data, deliver, sell)
+    add_purification(b, data)
     add_flow_costs(b, data)
 
 
@@ -269,6 +276,11 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
 
     mine_arcs, fab_arcs = data.mine_arcs, data.fab_arcs
     out: dict[str, dict] = {name: {} for name in COST_COMPONENTS}
+    # The purification stage's flows (no entries without purifiers): its freight and tariffs join transport and
+    # tariffs, its opex is a component of its own after the others.
+    purifying = purifier_cost_terms(b, data, weight)
+    if purifying:
+        out["purifying"] = {}
     for t in ops.periods:
         w = 1.0 if weight is None else weight[t]
         ore_t, ore_v = ore_of.get(t, ([], []))
@@ -279,11 +291,14 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
         freight_terms, tariff_terms = _arc_terms(*deliveries_of.get(t, ([], [])), {
             arc: (w * freight(a), w * a.tariff_usd_per_t if a.tariff_usd_per_t else None)
             for arc, a in fab_arcs.items()})
+        more_freight, more_tariffs, opex = purifying.get(t, ([], [], []))
         out["transport"][t] = linear(terms([w * freight(mine_arcs[k[0], k[1]]) for k in ore_t], ore_v)
-                                     + freight_terms)
+                                     + freight_terms + more_freight)
         out["tariffs"][t] = linear(
             [term(w * c, v) for k, v in zip(ore_t, ore_v) if (c := mine_arcs[k[0], k[1]].tariff_usd_per_t)]
-            + tariff_terms)
+            + tariff_terms + more_tariffs)
+        if purifying:
+            out["purifying"][t] = linear(opex)
         unmet_t, unmet_v = unmet_of.get(t, ([], []))
         out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v))
         sales_t, sales_v = sales_of.get(t, ([], []))
@@ -311,4 +326,4 @@ def add_flow_costs(b: pyo.Block, data: ModelData) -> None:
             add_cost_term(model, name, terms)
         return
     add_cost_term(model, f"disruption:{ops.state}", {
-        t: linear([arg for name in COST_COMPONENTS for arg in costs[name][t].args]) for t in ops.periods})
+        t: linear([arg for name in costs for arg in costs[name][t].args]) for t in ops.periods})

@@ -38,6 +38,8 @@ class CapRow:
     scope: tuple[tuple, ...]  # Deliver_T indices (refinery, fab, product, origin, period) in scope
     touched: tuple[tuple, ...]  # the subset touched by the supplier at the cap's stage
     demand_t: float  # tonnes demanded in scope (delivered + unmet)
+    purified_scope: tuple[tuple, ...] = ()  # Purified_T indices (purifier, fab, product, origin, ref country, period)
+    purified_touched: tuple[tuple, ...] = ()
 
     def allowance_t(self, max_share: float) -> float:
         """Touched tonnes the cap allows at ``max_share``."""
@@ -63,12 +65,38 @@ def source_touched(data: ModelData, cap: Cap, refinery: str, origin: str) -> boo
 def cap_rows(data: ModelData, cap: Cap, deliveries: Iterable[tuple]) -> dict[int, CapRow]:
     """The cap's row in every period: which deliveries are in scope and touched, and the demand in scope.
 
+    Asked of a model's ``DELIVERIES``, the rows also hold the purified deliveries (``PURIFIED``) of that model in scope
+    and touched (a purified tonne is touched by its mine, refinery or purifier country, by the cap's stage).
+
     Which deliveries are in scope and touched is structure: asked of a model's ``DELIVERIES`` set, it is worked out
     once per cap scope and kept on the model (the build, the result tables, the warm re-solve and the diagnosis all
     ask it again); the demand in scope, a number a re-solve may change, is read from ``data`` on every call.
     """
     scope, touched = _scopes(data, cap, deliveries)
-    return {t: CapRow(scope[t], touched[t], scope_demand_t(data, cap, t)) for t in data.periods}
+    purified = _purified_of(deliveries)
+    if not purified:
+        return {t: CapRow(scope[t], touched[t], scope_demand_t(data, cap, t)) for t in data.periods}
+    in_scope = [k for k in purified if k[1] in cap.fabs and k[2] in cap.products]
+    hit = [k for k in in_scope if cap.touches(k[3], k[4], data.purifiers[k[0]].country)]
+    return {t: CapRow(scope[t], touched[t], scope_demand_t(data, cap, t), tuple(k for k in in_scope if k[5] == t),
+                      tuple(k for k in hit if k[5] == t)) for t in data.periods}
+
+
+def _purified_of(deliveries: Iterable[tuple]) -> list[tuple]:
+    """The purified deliveries of the block whose ``DELIVERIES`` set ``deliveries`` is (none for other collections)."""
+    if not isinstance(deliveries, pyo.Set) or deliveries.parent_block() is None:
+        return []
+    return list(getattr(deliveries.parent_block(), "PURIFIED", ()))
+
+
+def touched_terms(b: pyo.Block, row: CapRow) -> list:
+    """The variables of the tonnes ``row`` touches on block ``b``: deliveries and purified deliveries."""
+    deliver = variables(b.Deliver_T)
+    out = [deliver[x] for x in row.touched]
+    if row.purified_touched:
+        purified = variables(b.Purified_T)
+        out += [purified[x] for x in row.purified_touched]
+    return out
 
 
 ScopeLists = tuple[dict[int, tuple[tuple, ...]], dict[int, tuple[tuple, ...]]]
@@ -126,12 +154,11 @@ def add_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
     cap_ids = list(data.caps)
     m.CAPS = pyo.Set(initialize=cap_ids, ordered=True)
     rows = {(k, t): row for k in cap_ids for t, row in cap_rows(data, data.caps[k], m.DELIVERIES).items()
-            if row.touched}
+            if row.touched or row.purified_touched}
     m.CAP_PERIODS = pyo.Set(dimen=2, initialize=list(rows))
-    deliver = variables(m.Deliver_T)
 
     def cap_rule(_m, k, t):  # type: ignore[no-untyped-def]
-        return linear([deliver[x] for x in rows[k, t].touched]) <= rows[k, t].allowance_t(data.caps[k].share_in(t))
+        return linear(touched_terms(m, rows[k, t])) <= rows[k, t].allowance_t(data.caps[k].share_in(t))
 
     m.Dependence_Cap = pyo.Constraint(m.CAP_PERIODS, rule=cap_rule)
     declare_rhs(m, "Dependence_Cap",

@@ -111,7 +111,9 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     built = builds[builds["built"].astype(bool)]
     for b in built.itertuples():
         when = f"decided {b.decided}, online {b.online}" if run.data.multi_period else str(b.period)
-        s.builds.append((str(b.refinery), str(b.country), f"{b.new_tpa:,.0f}", when))
+        kind = getattr(b, "kind", "refinery")  # other kinds of build name theirs (a mine, a purifier, an upgrade)
+        name = str(b.refinery) if kind == "refinery" else f"{b.refinery} ({kind})"
+        s.builds.append((name, str(b.country), f"{b.new_tpa:,.0f}", when))
     if "pathway" in run.tables:
         s.reachable = {str(r.period): pct(r.tightest_share) for r in run.tables["pathway"].itertuples()
                        if r.tightest_share == r.tightest_share}

@@ -35,6 +35,9 @@ def demand_warnings(model: Any, data: ModelData, values: SolvedValues | None = N
     delivered: dict[tuple[str, str, int], float] = {}
     for (_ref, fab, p, _c, t), x in values[model.Deliver_T].nonzero.items():
         delivered[fab, p, t] = delivered.get((fab, p, t), 0.0) + x
+    if hasattr(model, "Purified_T"):  # fab-grade oxide from purifiers is delivered too
+        for (_q, fab, p, _c, _rc, t), x in values[model.Purified_T].nonzero.items():
+            delivered[fab, p, t] = delivered.get((fab, p, t), 0.0) + x
     unmet_t = values[model.Unmet_T].nonzero
     off, tiny = [], []
     for key, demand in sorted(data.demand_t.items()):

@@ -82,6 +82,11 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | No
     for (ref, p, c, t), x in values[m.Sell_T].above(TOL):
         market = data.markets[p]  # the index holds the market id
         rows.append(("sale", ref, p, data.market_product(p), c, t, x, -x * market.price_usd_per_t))
+    if hasattr(m, "Feed_T"):  # the purification stage (each row's cost is its arc's, as for the other stages)
+        for (ref, q, p, c, t), x in values[m.Feed_T].above(TOL):
+            rows.append(("refinery_to_purifier", ref, q, p, c, t, x, x * data.purify_arcs[ref, q].cost_usd_per_t))
+        for (q, fab, p, c, _rc, t), x in values[m.Purified_T].above(TOL):
+            rows.append(("purifier_to_fab", q, fab, p, c, t, x, x * data.purified_arcs[q, fab].cost_usd_per_t))
     cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
@@ -125,9 +130,19 @@ def supply_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | N
     country = {r: v.country for r, v in data.refineries.items()}
     for (ref, fab, p, c, t), x in values[m.Deliver_T].above(TOL):
         tonnes[fab, p, t, c, country[ref]] += x
-    rows = [(*k, v) for k, v in tonnes.items()]
     cols = ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"]
-    return _clean(pd.DataFrame(rows, columns=cols), ["period", "fab", "product", "mine_country", "refinery_country"])
+    order = ["period", "fab", "product", "mine_country", "refinery_country"]
+    if not hasattr(m, "Purified_T"):
+        rows = [(*k, v) for k, v in tonnes.items()]
+        return _clean(pd.DataFrame(rows, columns=cols), order)
+    # With a purification stage each row also names the purifier (blank: delivered straight from the refinery).
+    by_purifier: dict[tuple, float] = defaultdict(float)
+    for k, v in tonnes.items():
+        by_purifier[(*k, "")] += v
+    for (q, fab, p, c, rc, t), x in values[m.Purified_T].above(TOL):
+        by_purifier[fab, p, t, c, rc, q] += x
+    rows = [(*k, v) for k, v in by_purifier.items()]
+    return _clean(pd.DataFrame(rows, columns=[*cols[:5], "purifier", "tonnes"]), [*order, "purifier"])
 
 
 def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
@@ -138,7 +153,8 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
     all of them).  Where none is left in a period, the sum over all of them is ``0.0``, or ``0`` (as ``sum([])``)
     when the cap has no delivery there at all.
     """
-    deliver = (values or SolvedValues(m))[m.Deliver_T].nonzero
+    values = values or SolvedValues(m)
+    deliver = values[m.Deliver_T].nonzero
     rows = cap_rows(data, cap, deliver)
     every: dict | None = None  # the rows over every delivery: kept on the model by the build, so asked only if needed
     out = {}
@@ -148,6 +164,12 @@ def realised_shares(m: pyo.ConcreteModel, data: ModelData, cap: Cap,
         scope, touched = (True, True) if every is None else (bool(every[t].scope), bool(every[t].touched))
         out[t] = (sum(deliver[x] for x in row.touched) if row.touched else (0.0 if touched else 0),
                   sum(deliver[x] for x in row.scope) if row.scope else (0.0 if scope else 0), row.demand_t)
+    if hasattr(m, "Purified_T"):  # purified tonnes count like deliveries (optimizer.model.policy.cap_rows)
+        purified = values[m.Purified_T].nonzero
+        for t, row in cap_rows(data, cap, m.DELIVERIES).items():
+            touched_t, delivered_t, demand_t = out[t]
+            out[t] = (touched_t + sum(purified.get(x, 0.0) for x in row.purified_touched),
+                      delivered_t + sum(purified.get(x, 0.0) for x in row.purified_scope), demand_t)
     return out
 
 

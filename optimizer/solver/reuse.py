@@ -70,6 +70,16 @@ def structure_signature(data: ModelData) -> str:
         sorted((k, data.disruption_penalty_usd_per_t(*k) is None) for k in data.fab_products)
         if data.disruptions else (),
         link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
+        # Mines as investments: which can be built, how (the same structure as a refinery's build columns).
+        sorted((k, v.expansion.build, v.expansion.max_new, v.expansion.min_build, v.expansion.lead_time_yr,
+                (v.expansion.lifetime_yr, v.expansion.earliest_online_year) if data.multi_period else None)
+               for k, v in data.mines.items() if v.expansion.can_build),
+        # Purifiers: which exist, where, their recoveries (coefficients), arcs and builds.
+        sorted((k, v.country, v.recovery, v.expansion.build, v.expansion.max_new, v.expansion.min_build,
+                v.expansion.lead_time_yr, v.expansion.can_build,
+                (v.expansion.lifetime_yr, v.expansion.earliest_online_year) if data.multi_period else None)
+               for k, v in data.purifiers.items()),
+        sorted(data.purify_arcs), sorted(data.purified_arcs),
         # Product slates: which lines exist, their recoveries (coefficients), which limits they have, when they run.
         sorted((k, v.recovery, v.max_t is None, v.fab_grade_max_t is None, v.online_year)
                for k, v in data.refinery_products.items()),

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
-from tests.chain_cases import MINE_BUILD, SLATES, write_case
+from tests.chain_cases import MINE_BUILD, PURIFIER, SLATES, write_case
 
 
 def solve(case: Path, out: Path, *args: str) -> dict:
@@ -66,3 +66,38 @@ def test_a_lumpy_mine_without_a_size_is_exit_2_with_its_place(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert "mines" in result.output and "row 3" in result.output and "max_new_t" in result.output
     assert "retire_year" in result.output and "whole year" in result.output
+
+
+def test_purifier_through_the_cli(tmp_path: Path) -> None:
+    summary = solve(write_case(tmp_path / "purifier", PURIFIER), tmp_path / "out")
+    assert summary["objective_usd"] == pytest.approx(3800)
+    supply = pd.read_csv(tmp_path / "out" / "supply.csv")
+    assert supply[["refinery_country", "purifier", "tonnes"]].values.tolist() == [["CHN", "P_J", 100.0]]
+    dependence = pd.read_csv(tmp_path / "out" / "dependence.csv").set_index("cap")["share"]
+    assert dependence.to_dict() == {"china_any": 1.0, "china_purify": 0.0}
+
+
+def test_without_the_purifier_exit_1_names_the_unqualified_supply(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "none", PURIFIER, purifiers=None)
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "unqualified supply" in result.output and "R_C" in result.output
+
+
+def test_purifier_from_a_workbook_gives_the_same_results(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "purifier", PURIFIER)
+    solve(case, tmp_path / "csv")
+    solve(as_workbook(case, tmp_path / "purifier.xlsx"), tmp_path / "xlsx")
+    for name in ("flows.csv", "supply.csv", "costs.csv", "dependence.csv"):
+        assert (tmp_path / "csv" / name).read_bytes() == (tmp_path / "xlsx" / name).read_bytes(), name
+
+
+def test_a_purifier_in_an_unknown_country_is_exit_2_with_its_place(tmp_path: Path) -> None:
+    purifiers = "purifier,country,capacity_t,opex_usd_per_t,recovery\nP_J,XXX,1000,20,1\n"
+    arcs = "from,to\nM_C,P_J\n"
+    result = CliRunner().invoke(main, ["validate", str(write_case(tmp_path / "bad", PURIFIER, purifiers=purifiers,
+                                                                  arcs=arcs))])
+    assert result.exit_code == 2, result.output
+    assert "purifiers.csv row 2, column country" in result.output and "XXX" in result.output
+    assert "arcs.csv row 2" in result.output and "purifier -> fab" in result.output

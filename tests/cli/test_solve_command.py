@@ -63,7 +63,7 @@ def test_cap_override_tightens_the_china_share(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cap, message", [
     ("CHN:any", "expected SUPPLIER:STAGE=SHARE"),
-    ("CHN:sometimes=0.2", "stage must be one of mine, refine, any"),
+    ("CHN:sometimes=0.2", "stage must be one of mine, refine, purify, any"),
     ("CHN:any=1.5", "share must be from 0 to 1"),
     ("CHN:any=lots", "share must be a number"),
 ])

@@ -170,7 +170,7 @@ def test_percent_share_gets_a_hint(problems_in, case) -> None:
 
 def test_bad_choice(problems_in, case) -> None:
     case["caps"]["stage"] = ["everywhere"]
-    assert ("caps.csv row 2, column stage: must be one of mine, refine, any; got 'everywhere'"
+    assert ("caps.csv row 2, column stage: must be one of mine, refine, purify, any; got 'everywhere'"
             in problems_in(case))
 
 
