@@ -58,3 +58,13 @@ PURIFIER = {
     "fabs": "fab,country,product,demand_t\nF,JPN,CeO2,100\n",
     "caps": "cap,supplier,stage,max_share\nchina_any,CHN,any,1\nchina_purify,CHN,purify,1\n",
 }
+
+# Upgrade: as Slates, but R_A's ceria is not qualified for fabs (fab_grade_max_t 0) and an upgrade of it costs 100 USD
+# per t/yr (continuous, 10 a year over 10 years): it builds 100 t, 100 x 17 + 1,000 + 50 x 32 = 4,300 (4,800 without:
+# the ceria through R_B at 32).
+UPGRADE = {
+    **SLATES,
+    "refinery_products": "refinery,product,fab_grade_max_t\nR_A,CeO2,0\n",
+    "upgrades": "upgrade,refinery,product,max_new_t,capex_usd_per_tpa,build,lifetime_yr\n"
+                "U_A,R_A,CeO2,1000,100,continuous,10\n",
+}

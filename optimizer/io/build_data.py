@@ -22,6 +22,7 @@ from optimizer.io.data import (
     Refinery,
     Stockpile,
     SupplyDisruption,
+    Upgrade,
     _frozen,
 )
 from optimizer.io.read import parse_number
@@ -277,7 +278,14 @@ def _chain(tables: InputTables, data: ModelData, rows: dict[tuple[str, ...], int
         lines[r["refinery"], r["product"]] = ProductLine(_opt(r["recovery"]), _opt(r["max_t"]),
                                                          _opt(r["fab_grade_max_t"]), _year(r["online_year"]))
         rows["refinery_products", r["refinery"], r["product"]] = r[ROW]
-    return replace(data, refinery_products=_frozen(lines), purifiers=_frozen(purifiers),
+    upgrades: dict[str, Upgrade] = {}
+    for r in _records(tables, "upgrades"):
+        upgrades[r["upgrade"]] = Upgrade(r["refinery"], r["product"], expansion(r, "t"))
+        rows["upgrades", r["upgrade"]] = r[ROW]
+        slated = any(k[0] == r["refinery"] for k in lines)
+        if slated and (r["refinery"], r["product"]) not in lines:  # a new line: it makes what is built
+            lines[r["refinery"], r["product"]] = ProductLine(None, 0.0, 0.0, None, by_upgrade=True)
+    return replace(data, refinery_products=_frozen(lines), purifiers=_frozen(purifiers), upgrades=_frozen(upgrades),
                    purify_arcs=_frozen(purify_arcs), purified_arcs=_frozen(purified_arcs))
 
 

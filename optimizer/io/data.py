@@ -111,6 +111,17 @@ class ProductLine:
     max_t: float | None = None
     fab_grade_max_t: float | None = None
     online_year: int | None = None
+    by_upgrade: bool = False  # a line only an upgrade adds: it makes what the upgrades built (max_t 0 + upgrades)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """A fab-grade line of one product at a refinery, as an investment: t/yr of that product the refinery can deliver
+    to fabs once built (it raises the product's fab-grade limit and the refinery's own)."""
+
+    refinery: str
+    product: str
+    expansion: Expansion
 
 
 @dataclass(frozen=True)
@@ -301,6 +312,7 @@ class ModelData:
     purifiers: Mapping[str, Purifier] = field(default_factory=lambda: _frozen({}))
     purify_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
+    upgrades: Mapping[str, Upgrade] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 

@@ -369,6 +369,22 @@ TABLES: tuple[TableSpec, ...] = (
         key=("purifier",),
     ),
     TableSpec(
+        "upgrades",
+        "Fab-grade lines as investments: t/yr of one product a refinery can deliver to fabs, added once built (a "
+        "qualification line for a product the refinery makes, or a new line recovering it at the refinery's "
+        "recovery, up to the tonnes built).  It raises that product's fab-grade limit and the refinery's own.",
+        (
+            _c("upgrade", "str", "Upgrade id"),
+            _c("refinery", "str", "Refinery id (refineries sheet)"),
+            _c("product", "str", "Product id (products sheet)"),
+            *[c if c.name != "build" else _c("build", "str", "continuous or lumpy (none: not an option)",
+                                             default="continuous", optional=True, choices=BUILD_MODES)
+              for c in build_columns("t", "fab-grade oxide", retire=False)],
+        ),
+        optional=True,
+        key=("upgrade",),
+    ),
+    TableSpec(
         "refinery_products",
         "Product slates: what a refinery can make.  A refinery with rows recovers only the products listed (the "
         "rest of its feed's content stays in the residue); a refinery without rows recovers every product in its "

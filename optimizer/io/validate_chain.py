@@ -32,11 +32,12 @@ def _whole_years(tables: InputTables, sheet: str, columns: tuple[str, ...]) -> l
 
 
 def check_refinery_products(tables: InputTables) -> list[Problem]:
-    """A slate row names a known refinery and product; its online year is a whole year."""
+    """A slate row or an upgrade names a known refinery and product; an online year is a whole year."""
     problems: list[Problem] = []
-    for rec in _records(tables, "refinery_products"):
-        problems += _unknown(tables, "refinery_products", rec, "refinery", "refineries", "refinery")
-        problems += _unknown(tables, "refinery_products", rec, "product", "products", "product")
+    for sheet in ("refinery_products", "upgrades"):
+        for rec in _records(tables, sheet):
+            problems += _unknown(tables, sheet, rec, "refinery", "refineries", "refinery")
+            problems += _unknown(tables, sheet, rec, "product", "products", "product")
     return problems + _whole_years(tables, "refinery_products", ("online_year",))
 
 
@@ -62,5 +63,6 @@ def check_site_builds(tables: InputTables) -> list[Problem]:
     problems: list[Problem] = []
     for sheet in ("mines", "purifiers", "upgrades"):
         problems += _lumpy_sizes(tables, sheet, "t")
-        problems += _whole_years(tables, sheet, ("retire_year", "earliest_online_year"))
+        problems += _whole_years(tables, sheet, ("retire_year", "earliest_online_year") if sheet != "upgrades"
+                                 else ("earliest_online_year",))
     return problems

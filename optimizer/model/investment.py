@@ -51,6 +51,7 @@ from optimizer.model.bulk import variables
 from optimizer.model.objective import add_cost_term, period_years
 from optimizer.model.purifiers import add_purifier_capacity
 from optimizer.model.sums import group, linear
+from optimizer.model.upgrades import add_upgrade_capacity
 
 
 class Timed(Protocol):
@@ -98,8 +99,7 @@ KINDS: dict[str, KindNames] = {
 
 def build_sites(data: ModelData) -> dict[str, dict[str, tuple[str, Expansion]]]:
     """``{kind: {site: (country, expansion)}}`` for every site of every kind that can be built, in input order."""
-    purifiers = getattr(data, "purifiers", {})
-    upgrades = getattr(data, "upgrades", {})
+    purifiers, upgrades = data.purifiers, data.upgrades
     return {
         "refinery": {r: (v.country, v.expansion) for r, v in data.refineries.items() if v.can_build},
         "mine": {k: (v.country, v.expansion) for k, v in data.mines.items() if v.expansion.can_build},
@@ -217,6 +217,7 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData, b: pyo.Block) -> None:
     mines added to ``Mine_Capacity``."""
     add_refinery_capacity(m, data, b)
     add_purifier_capacity(b, data, new_capacity(m, data, "purifier"))
+    add_upgrade_capacity(b, data, new_capacity(m, data, "upgrade"))
     mine_new = new_capacity(m, data, "mine")
     if not mine_new:
         return

@@ -80,8 +80,13 @@ def structure_signature(data: ModelData) -> str:
                 (v.expansion.lifetime_yr, v.expansion.earliest_online_year) if data.multi_period else None)
                for k, v in data.purifiers.items()),
         sorted(data.purify_arcs), sorted(data.purified_arcs),
+        # Upgrades: which lines can be built, how.
+        sorted((k, v.refinery, v.product, v.expansion.build, v.expansion.max_new, v.expansion.min_build,
+                v.expansion.lead_time_yr, v.expansion.can_build,
+                (v.expansion.lifetime_yr, v.expansion.earliest_online_year) if data.multi_period else None)
+               for k, v in data.upgrades.items()),
         # Product slates: which lines exist, their recoveries (coefficients), which limits they have, when they run.
-        sorted((k, v.recovery, v.max_t is None, v.fab_grade_max_t is None, v.online_year)
+        sorted((k, v.recovery, v.max_t is None, v.fab_grade_max_t is None, v.online_year, v.by_upgrade)
                for k, v in data.refinery_products.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

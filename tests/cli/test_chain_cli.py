@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
-from tests.chain_cases import MINE_BUILD, PURIFIER, SLATES, write_case
+from tests.chain_cases import MINE_BUILD, PURIFIER, SLATES, UPGRADE, write_case
 
 
 def solve(case: Path, out: Path, *args: str) -> dict:
@@ -101,3 +101,18 @@ def test_a_purifier_in_an_unknown_country_is_exit_2_with_its_place(tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert "purifiers.csv row 2, column country" in result.output and "XXX" in result.output
     assert "arcs.csv row 2" in result.output and "purifier -> fab" in result.output
+
+
+def test_upgrade_through_the_cli(tmp_path: Path) -> None:
+    assert solve(write_case(tmp_path / "up", UPGRADE), tmp_path / "out")["objective_usd"] == pytest.approx(4300)
+    builds = pd.read_csv(tmp_path / "out" / "builds.csv")
+    assert builds.query("built")[["kind", "refinery", "new_tpa"]].values.tolist() == [["upgrade", "U_A", 100.0]]
+    plain = write_case(tmp_path / "plain", UPGRADE, upgrades=None)
+    assert solve(plain, tmp_path / "out2")["objective_usd"] == pytest.approx(4800)
+
+
+def test_an_upgrade_of_an_unknown_refinery_is_exit_2_with_its_place(tmp_path: Path) -> None:
+    upgrades = "upgrade,refinery,product,max_new_t,capex_usd_per_tpa\nU_A,R_X,CeO2,10,1\n"
+    result = CliRunner().invoke(main, ["validate", str(write_case(tmp_path / "bad", UPGRADE, upgrades=upgrades))])
+    assert result.exit_code == 2, result.output
+    assert "upgrades.csv row 2, column refinery" in result.output and "R_X" in result.output
