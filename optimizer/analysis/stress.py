@@ -34,6 +34,7 @@ from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData, _frozen
 from optimizer.model import build_model
+from optimizer.model.investment import build_sites
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.results import DECIMALS, realised_shares, unmet_demand
 from optimizer.solver.run import china_reference
@@ -179,18 +180,22 @@ def _fix_investments(m: pyo.ConcreteModel, base: pyo.ConcreteModel, data: ModelD
     Pyomo would reject a constant row that the solver's values miss by 1e-12.  The binaries become continuous
     (their bounds are equal), so the disrupted case is an LP.
     """
-    for key, var in m.Built.items():
-        value = float(round(base.Built[key].value or 0.0))
-        var.domain = pyo.Reals
-        var.setlb(value)
-        var.setub(value)
-    for (r, t), var in m.Build_TPA.items():
-        ref = data.refineries[r]
-        value = min(max(float(base.Build_TPA[r, t].value or 0.0), 0.0), ref.max_new_tpa)
-        if (r, t) in m.Built:
-            value = max(value, ref.min_build_tpa) if m.Built[r, t].lb > 0.5 else 0.0
-        var.setlb(value)
-        var.setub(value)
+    sites = build_sites(data)
+    for kind, n in m.build_kinds.items():  # every kind of build: refineries, mines, purifiers, upgrades
+        build, built = getattr(m, n.build), getattr(m, n.built)
+        base_build, base_built = getattr(base, n.build), getattr(base, n.built)
+        for key, var in built.items():
+            value = float(round(base_built[key].value or 0.0))
+            var.domain = pyo.Reals
+            var.setlb(value)
+            var.setub(value)
+        for (site, t), var in build.items():
+            e = sites[kind][site][1]
+            value = min(max(float(base_build[site, t].value or 0.0), 0.0), e.max_new)
+            if (site, t) in built:
+                value = max(value, e.min_build) if built[site, t].lb > 0.5 else 0.0
+            var.setlb(value)
+            var.setub(value)
     if hasattr(m, "Stock_T"):
         for key, var in m.Stock_T.items():
             hold(var, max(float(base.Stock_T[key].value or 0.0), 0.0))

@@ -182,6 +182,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     fab_products: list[tuple[str, str]] = []
     demand_t: dict[tuple[str, str, int], float] = {}
     penalty: dict[tuple[str, str], float | None] = {}
+    wafer_starts: dict[tuple[str, str], float] = {}
     for r in _records(tables, "fabs"):
         fab, product = r["fab"], r["product"]
         fab_country.setdefault(fab, r["country"])
@@ -190,6 +191,11 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         for t in periods:
             demand_t[fab, product, t] = float(r["demand_t"])
         own = _opt(r["unmet_penalty_usd_per_t"])
+        wafers, value = _opt(r["wafer_starts_per_t"]), _opt(r["value_per_wafer_start_usd"])
+        if wafers is not None:
+            wafer_starts[fab, product] = wafers
+        if own is None and wafers is not None and value is not None:
+            own = wafers * value  # a tonne short stops the wafer starts it serves
         penalty[fab, product] = own if own is not None else _opt(default_penalty)
     products_of: dict[str, list[str]] = {}
     for fab, product in fab_products:
@@ -223,7 +229,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         caps=_frozen({}), markets=_frozen(markets), periods=periods,
         years_represented=_frozen(years_represented), multi_period=multi_period,
         discount_rate=float(parameters["discount_rate"]),  # type: ignore[arg-type]
-        parameters=_frozen(parameters),
+        parameters=_frozen(parameters), wafer_starts_per_t=_frozen(wafer_starts),
         source=str(tables.source), sha256=tables.sha256,
     )
     data = replace(data, markets=_frozen({k: replace(v, sellers=data.sellers_of(sellers[k]))

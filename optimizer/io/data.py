@@ -280,6 +280,7 @@ class ModelData:
     disruptions : disruption id -> SupplyDisruption (empty: a one-stage plan).
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
+    wafer_starts_per_t : (fab, product) -> wafer starts a tonne serves (where given).
     purifiers : purifier id -> Purifier; purify_arcs (refinery, purifier) and purified_arcs (purifier, fab) -> Arc.
     refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
         those products; see :meth:`recovery_of`).
@@ -313,6 +314,7 @@ class ModelData:
     purify_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     upgrades: Mapping[str, Upgrade] = field(default_factory=lambda: _frozen({}))
+    wafer_starts_per_t: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 

@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 from optimizer.report.charts import _LAYOUT, CHINA_SOLID, FREE_SOLID, _num
 from optimizer.report.data import RunFolder
 from optimizer.report.terminal import usd
+from optimizer.solver.two_stage import per_disruption
 
 
 def disruption_rows(run: RunFolder) -> pd.DataFrame:
     """One row per disruption and period, with a label (the period added when there are several)."""
-    df = run.tables["disruptions"].copy()
+    df = per_disruption(run.tables["disruptions"]).copy()
     multi = df["period"].nunique() > 1
     odds = ["must survive" if str(m).lower() in ("true", "1") else f"{_num(p):g}/yr"
             for m, p in zip(df["must_survive"], df["probability_per_yr"])]

@@ -19,6 +19,7 @@ from optimizer.report.progress import interactive
 from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
 from optimizer.solver.run import CaseRun
+from optimizer.solver.two_stage import per_disruption
 
 
 def usd(x: float) -> str:
@@ -123,7 +124,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     for c in run.caps:
         s.caps.append((c.cap, str(c.period), pct(c.share), f"{c.demand_t:,.0f}", pct(c.max_share), cap_price(c)))
     if "disruptions" in run.tables:
-        s.two_stage = two_stage_lines(run.tables["stockpiles"], run.tables["disruptions"], run.data.multi_period)
+        s.two_stage = two_stage_lines(run.tables["stockpiles"], per_disruption(run.tables["disruptions"]),
+                                      run.data.multi_period)
     if "risk" in run.tables:
         s.risk = risk_line(run.tables["risk"]).strip()
     if run.unmet:

@@ -38,6 +38,7 @@ from optimizer.solver.results import (
 from optimizer.solver.risk import risk_summary, risk_table
 from optimizer.solver.two_stage import disrupted_unmet, disruptions_table, stockpiles_table, two_stage_summary
 from optimizer.solver.values import SolvedValues
+from optimizer.solver.wafers import wafer_starts_table
 
 _CAP_RE = re.compile(r"^\s*(?P<supplier>[^:@=\s]+)\s*(?::\s*(?P<stage>\w+))?\s*(?:@\s*(?P<period>[^=\s]+))?\s*"
                      r"=\s*(?P<share>[^\s]+)\s*$")
@@ -159,6 +160,8 @@ def extract_run(model: Any, data: ModelData, result: SolveResult, start: float) 
         if data.disruptions:
             run.tables["stockpiles"] = stockpiles_table(model, data)
             run.tables["disruptions"] = disruptions_table(model, data)
+        if data.wafer_starts_per_t:
+            run.tables["wafer_starts"] = wafer_starts_table(model, data)
         run.times_s["extract"] = time.perf_counter() - extracting
     run.times_s["total"] = time.perf_counter() - start
     return run
@@ -182,9 +185,10 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     if run.ok and data.disruptions and baseline:
         measuring = time.perf_counter()
         missing = disrupted_unmet(data, None, None, options)
-        run.tables["disruptions"]["unmet_without_plan_t"] = [
-            None if missing is None else round(missing.get((s, t), 0.0), 6)
-            for s, t in zip(run.tables["disruptions"]["disruption"], run.tables["disruptions"]["period"])]
+        table = run.tables["disruptions"]
+        table["unmet_without_plan_t"] = [
+            None if missing is None else round(missing.get((s, t, p), 0.0), 6)
+            for s, t, p in zip(table["disruption"], table["period"], table["product"])]
         run.times_s["without_plan"] = time.perf_counter() - measuring
     if not run.ok or not data.caps:
         return run
@@ -215,6 +219,8 @@ def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for b in built.itertuples():
         item = {"refinery": b.refinery, "country": b.country, "period": int(b.period), "new_tpa": float(b.new_tpa)}
+        if "kind" in built.columns:  # a case that can build mines, purifiers or upgrades says which each is
+            item["kind"] = b.kind
         if "online" in built.columns and pd.notna(b.online):  # a pathway: when it is decided and runs
             item.update(decided=int(b.decided), online=int(b.online))
         out.append(item)

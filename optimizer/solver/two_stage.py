@@ -2,15 +2,19 @@
 
 ``stockpiles.csv``: stockpile, holder, product, period, tonnes, holding_usd_per_yr.
 
-``disruptions.csv``, per disruption and period it may happen in:
+``disruptions.csv``, per disruption, period it may happen in and product demanded by the fabs in its scope:
 
-- ``unmet_t``, ``stockpile_drawn_t``: tonnes left unmet and drawn over the disruption (rate x duration);
+- ``demand_t``, ``unmet_t``: what those fabs need of the product over the disruption and what of it goes unmet
+  (rate x duration);
+- ``stockpile_drawn_t``: tonnes drawn over the disruption (all products; the same on each product row, as the
+  costs below);
 - ``cost_while_it_lasts_usd``: what the disruption costs each time it happens: duration x (operating cost in it -
   normal operating cost) + refilling what was drawn; blank for a must-survive disruption (it weighs nothing, so its
   flows are feasible rather than cheapest);
 - ``expected_cost_usd_per_yr``: probability_per_yr x that cost (0 for a must-survive disruption).  The plan's
   expected annual cost is normal operations + the sum of these + holding + capex, which is the objective;
-- ``unmet_without_plan_t``: tonnes left unmet on today's network (no new capacity, no stockpiles), when measured.
+- ``unmet_without_plan_t``: tonnes of the product left unmet on today's network (no new capacity, no stockpiles),
+  when measured.
 
 :func:`disrupted_unmet` measures what each disruption leaves unmet with the first-stage decisions held at given
 values (the plan's builds with or without its stockpiles, or none at all): ``solve`` and ``stress`` use it.
@@ -67,9 +71,21 @@ def stockpiles_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stockpile"])
 
 
+def scope_products(data: ModelData, s: str, t: int) -> list[tuple[str, float]]:
+    """(product, t/yr demanded) of the fabs in disruption ``s``'s scope in period ``t``, products in input order."""
+    d = data.disruptions[s]
+    demand: dict[str, float] = {}
+    for (f, p, period), x in data.demand_t.items():
+        if period == t and f in d.scope.fabs and p in d.scope.products:
+            demand[p] = demand.get(p, 0.0) + x
+    return [(p, demand[p]) for p in data.products if p in demand]
+
+
 def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
-                      without_plan: dict[tuple[str, int], float] | None = None) -> pd.DataFrame:
-    """Every disruption and period it may happen in: unmet, drawn, cost while it lasts, expected annual cost."""
+                      without_plan: dict[tuple[str, int, str], float] | None = None) -> pd.DataFrame:
+    """Every disruption, period it may happen in and product demanded in its scope: demand and unmet over the
+    disruption; drawn, cost while it lasts and expected annual cost of the disruption in that period (the same on
+    each of its product rows)."""
     rows = []
     normal: dict[int, float] = {}  # normal operations' cost per year, by period (made once, when first needed)
     for b in getattr(m, "operating_copies", []):
@@ -80,21 +96,41 @@ def disruptions_table(m: pyo.ConcreteModel, data: ModelData,
             normal = normal or _annual(m, data)
             annual = _annual(b, data)
         for t in b.operations.periods:
-            unmet = sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items() if p == t)
+            unmet: dict[str, float] = {}
+            for (f, p, period), v in b.Unmet_T.items():
+                if period == t and f in d.scope.fabs:
+                    unmet[p] = unmet.get(p, 0.0) + _value(v)
             rate, refill = _drawn(m, data, s, t)
             # A must-survive copy weighs nothing in the objective: its flows are feasible, not cheapest, so its
             # cost is not a number of the plan.
             cost = None if d.must_survive else d.duration_yr * (annual[t] - normal[t] + refill)
             expected = 0.0 if cost is None else d.probability_per_yr * cost  # type: ignore[operator]
-            missing = None if without_plan is None else without_plan.get((s, t))
-            rows.append((s, t, d.probability_per_yr, d.duration_months, d.must_survive, d.duration_yr * unmet,
-                         d.duration_yr * rate, cost, expected, missing))
-    cols = ["disruption", "period", "probability_per_yr", "duration_months", "must_survive", "unmet_t",
-            "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr", "unmet_without_plan_t"]
+            for p, demand in scope_products(data, s, t):
+                missing = None if without_plan is None else without_plan.get((s, t, p))
+                rows.append((s, t, p, d.probability_per_yr, d.duration_months, d.must_survive,
+                             d.duration_yr * demand, d.duration_yr * unmet.get(p, 0.0), d.duration_yr * rate, cost,
+                             expected, missing))
+    cols = ["disruption", "period", "product", "probability_per_yr", "duration_months", "must_survive", "demand_t",
+            "unmet_t", "stockpile_drawn_t", "cost_while_it_lasts_usd", "expected_cost_usd_per_yr",
+            "unmet_without_plan_t"]
     df = pd.DataFrame(rows, columns=cols)
     for col in ("probability_per_yr", "cost_while_it_lasts_usd", "unmet_without_plan_t"):
         df[col] = pd.to_numeric(df[col]).astype(float)
     return _clean(df, ["disruption", "period"])
+
+
+def per_disruption(df: pd.DataFrame) -> pd.DataFrame:
+    """``disruptions.csv`` rows summed over products: one row per disruption and period (tonnes summed, the
+    disruption's own figures kept)."""
+    if "product" not in df.columns or df.empty:
+        return df
+    keys = ["disruption", "period"]
+    summed = df.groupby(keys, sort=False)[["demand_t", "unmet_t"]].sum()
+    first = df.groupby(keys, sort=False).first().drop(columns=["product", "demand_t", "unmet_t"])
+    if "unmet_without_plan_t" in df.columns:
+        without = df.groupby(keys, sort=False)["unmet_without_plan_t"].sum(min_count=1)
+        first["unmet_without_plan_t"] = without
+    return first.join(summed).reset_index()
 
 
 def probe(data: ModelData) -> ModelData:
@@ -118,40 +154,60 @@ def hold(var: Any, value: float) -> None:
     var.setub(value)
 
 
-def disrupted_unmet(data: ModelData, builds: dict[tuple[str, int], float] | None,
+def disrupted_unmet(data: ModelData, builds: dict[tuple, float] | None,
                     stocks: dict[tuple[str, int], float] | None,
-                    options: SolveOptions | None = None) -> dict[tuple[str, int], float] | None:
-    """Tonnes each disruption leaves unmet, per (disruption, period), with the builds held at ``builds``
-    ((refinery, period) -> t/yr; None: nothing built) and the stockpiles at ``stocks`` (None: empty).
+                    options: SolveOptions | None = None) -> dict[tuple, float] | None:
+    """Tonnes each disruption leaves unmet, per (disruption, period) and per (disruption, period, product), with the builds held at ``builds``
+    (keys as :func:`first_stage` gives them; None: nothing built) and the stockpiles at ``stocks`` (None: empty).
 
     ``None`` when the measurement has no solution.
     """
     m = build_model(probe(data))
-    for key, var in m.Build_TPA.items():
-        value = 0.0 if builds is None else builds.get(key, 0.0)
-        hold(var, value)
-        if key in m.Built:
-            hold(m.Built[key], 1.0 if value > 1e-9 else 0.0)
+    for kind, build, built in build_families(m):
+        for key, var in build.items():
+            value = 0.0 if builds is None else builds.get(build_key(kind, key), 0.0)
+            hold(var, value)
+            if key in built:
+                hold(built[key], 1.0 if value > 1e-9 else 0.0)
     if hasattr(m, "Stock_T"):
         for key, var in m.Stock_T.items():
             hold(var, 0.0 if stocks is None else max(stocks.get(key, 0.0), 0.0))
     if not solve_model(m, options).outcome.usable:
         return None
-    out = {}
+    out: dict[tuple, float] = {}
     for b in m.operating_copies:
         d = data.disruptions[b.operations.state]
         for t in b.operations.periods:
             out[b.operations.state, t] = d.duration_yr * sum(_value(v) for (_f, _p, p), v in b.Unmet_T.items()
                                                              if p == t)
+            for (f, product, p), v in b.Unmet_T.items():  # and per product, of the fabs in the disruption's scope
+                if p == t and f in d.scope.fabs:
+                    key = (b.operations.state, t, product)
+                    out[key] = out.get(key, 0.0) + d.duration_yr * _value(v)
     return out
 
 
-def first_stage(m: pyo.ConcreteModel) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
-    """The plan's builds ((refinery, period) -> t/yr) and stockpiles ((stockpile, period) -> t), as solved."""
-    builds = {k: _value(v) for k, v in m.Build_TPA.items()}
-    for k, v in m.Built.items():
-        if round(_value(v)) < 1:
-            builds[k] = 0.0
+def build_families(m: pyo.ConcreteModel) -> list[tuple[str, Any, Any]]:
+    """(kind, build variables, binaries) of every kind of build in the model (refineries first)."""
+    return [(kind, getattr(m, n.build), getattr(m, n.built)) for kind, n in m.build_kinds.items()]
+
+
+def build_key(kind: str, index: tuple) -> tuple:
+    """The key of a build in :func:`first_stage`'s dict: (refinery, period) for a refinery, else (kind, site,
+    period)."""
+    return index if kind == "refinery" else (kind, *index)
+
+
+def first_stage(m: pyo.ConcreteModel) -> tuple[dict[tuple, float], dict[tuple[str, int], float]]:
+    """The plan's builds ((refinery, period) -> t/yr, and (kind, site, period) for mines, purifiers and upgrades) and
+    stockpiles ((stockpile, period) -> t), as solved."""
+    builds: dict[tuple, float] = {}
+    for kind, build, built in build_families(m):
+        for k, v in build.items():
+            builds[build_key(kind, k)] = _value(v)
+        for k, v in built.items():
+            if round(_value(v)) < 1:
+                builds[build_key(kind, k)] = 0.0
     stocks = {k: _value(v) for k, v in m.Stock_T.items()} if hasattr(m, "Stock_T") else {}
     return builds, stocks
 

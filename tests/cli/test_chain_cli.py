@@ -57,6 +57,7 @@ def test_mine_build_through_the_cli(tmp_path: Path) -> None:
     assert cap["dual_usd_per_pct"] == pytest.approx(3)
     builds = pd.read_csv(tmp_path / "out" / "builds.csv")
     assert builds.query("built")[["kind", "refinery", "new_tpa"]].values.tolist() == [["mine", "M_A", 80.0]]
+    assert [(b["kind"], b["refinery"]) for b in summary["builds"]] == [("mine", "M_A")]
 
 
 def test_a_lumpy_mine_without_a_size_is_exit_2_with_its_place(tmp_path: Path) -> None:
@@ -116,3 +117,13 @@ def test_an_upgrade_of_an_unknown_refinery_is_exit_2_with_its_place(tmp_path: Pa
     result = CliRunner().invoke(main, ["validate", str(write_case(tmp_path / "bad", UPGRADE, upgrades=upgrades))])
     assert result.exit_code == 2, result.output
     assert "upgrades.csv row 2, column refinery" in result.output and "R_X" in result.output
+
+
+def test_wafer_starts_at_risk_are_written(tmp_path: Path) -> None:
+    mines = "mine,country,capacity_t,cost_usd_per_t\nM_CE,AUS,60,10\nM_Y,AUS,1000,10\n"
+    fabs = ("fab,country,product,demand_t,wafer_starts_per_t,value_per_wafer_start_usd\n"
+            "F,JPN,CeO2,100,1000,2\nF,JPN,Y2O3,50,,\n")
+    summary = solve(write_case(tmp_path / "w", SLATES, mines=mines, fabs=fabs), tmp_path / "out")
+    assert summary["objective_usd"] == pytest.approx(82620)
+    wafers = pd.read_csv(tmp_path / "out" / "wafer_starts.csv", keep_default_na=False)
+    assert wafers["wafer_starts_at_risk"].tolist() == [40000.0]

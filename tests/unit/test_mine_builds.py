@@ -61,3 +61,15 @@ def test_a_mine_retiring_before_a_period_is_replaced_by_a_new_one(tmp_path: Path
     assert run.result.objective_usd == pytest.approx(1700 + 2000)
     built = run.tables["builds"].query("built")
     assert built[["refinery", "decided", "online"]].values.tolist() == [["M_A", 2026, 2026]]
+
+
+def test_without_the_plan_a_disruption_is_measured_with_no_mine_built(tmp_path: Path) -> None:
+    # A Chinese ban half of one year in ten: without the plan (nothing built, not even the Australian mine) the fab's
+    # 100 t/yr go short for half a year: 50 t.
+    disruptions = "disruption,supplier,stage,probability_per_yr,duration_months\nban,CHN,any,0.1,6\n"
+    params = "name,value\ndiscount_rate,0\ndefault_disruption_penalty_usd_per_t,1000\n"
+    run = solve_case(load_case(write_case(tmp_path / "case", MINE_BUILD, disruptions=disruptions,
+                                          parameters=params)))
+    (row,) = run.tables["disruptions"].to_dict("records")
+    assert row["unmet_without_plan_t"] == pytest.approx(50)
+    assert row["unmet_t"] == pytest.approx(0)
