@@ -49,6 +49,9 @@ def test_the_licensing_leaves_the_coalitions_fabs_short_of_yttria(hindcast: Path
     # Outside China only Solvay's small fab-grade line makes yttria in 2025 (Lynas's yttrium circuit comes in 2027,
     # MP has none): most of the seven months' yttria is missing.
     assert unmet > 0.8 * need, f"{unmet:.1f} t of {need:.1f} t short"
+    # disruptions.csv names the product and the fabs' demand while the licensing lasts (issue 18)
+    assert rows.loc["licensing_2025_y2o3", "product"] == "Y2O3"
+    assert float(rows.loc["licensing_2025_y2o3", "demand_t"]) == pytest.approx(need, rel=1e-6)
     assert float(rows.loc["licensing_2025_y2o3", "stockpile_drawn_t"]) == 0.0  # none was held
 
 
