@@ -74,7 +74,18 @@ lanthanum."""
 FAB_NODES = {"light": ("CeO2", "La2O3"), "heavy": ("Y2O3",)}
 """Fab nodes per country and the products each one uses."""
 
-FAB_GRADES = {"all": ("light", "heavy"), "light": ("light",), "heavy": ("heavy",), "none": ()}
+RF_PRODUCT = "Sc2O3"
+"""The product of the RF-filter fab nodes (``<iso>_fabs_rf``, from ``basis/rf_filter_fabs.csv``)."""
+
+SC2O3_G_PER_RF_WAFER = 0.18
+"""Grams of Sc2O3 consumed per 200mm-equivalent RF-filter (BAW) wafer start [D].
+
+A BAW resonator's piezoelectric layer is ~1 um of Sc(0.3)Al(0.7)N [A] (3.3 g/cm3): 314 cm2 x 1e-4 cm x 3.3 = 0.10 g
+per 200mm wafer, of which scandium is 13.5 / 46.4 = 29% (0.03 g Sc); sputtering puts ~25% of the target on the
+wafer [A], so 0.12 g Sc, or 0.12 x 137.9 / 89.9 = 0.18 g Sc2O3, per wafer start."""
+
+FAB_GRADES = {"all": ("light", "heavy", "rf"), "light": ("light",), "heavy": ("heavy",), "rf": ("rf",),
+              "none": ()}
 
 CAPTIVE_FEED = {
     "mt_weld": (("lynas_malaysia", "lynas_seadrift"),
@@ -89,6 +100,31 @@ CAPTIVE_FEED = {
     "madagascar": (("china_separation",),
                    "Madagascar's 2025 output is known only as China's imports (USGS MCS 2026 estimates it from "
                    "China's import data): it is sold to Chinese separators [R]"),
+    "brazil": (("china_separation",),
+               "Serra Verde's concentrate goes to Chinese processors under offtakes that end at the close of 2026 "
+               "(SMM news.metal.com, 2025; Reuters, Dec 2025) [R]"),
+    "nigeria": (("china_separation",),
+                "Nigeria's monazite is exported to China (25% of China's monazite imports in 2023, China customs via "
+                "giti.sg) [E]"),
+    "la_rochelle_feed": (("solvay_la_rochelle",),
+                         "the recycled oxide and intermediates Solvay buys are separated at La Rochelle (metalnomist, "
+                         "Jun 2025) [R]"),
+    "china_scandium": (("china_scandium_refining",),
+                       "China's scandium by-product streams are refined in China (Project Blue, 2022) [R]"),
+    "rtft_tio2_residues": (("rtft_sorel_tracy",),
+                           "Rio Tinto refines the scandium of its own TiO2 waste at Sorel-Tracy (Rio Tinto, 2022) [R]"),
+    "taganito_hpal": (("smm_harima",),
+                      "Sumitomo refines the Taganito scandium intermediate at Harima (SMM, 2016) [R]"),
+    "eneabba_stockpile": (("iluka_eneabba",), "the Eneabba stockpile feeds Iluka's own refinery (Iluka, 2024) [R]"),
+    "browns_range": (("iluka_eneabba",), "Browns Range's xenotime goes to Iluka under its offtake "
+                     "(rareearthexchanges.com, 2025) [R]"),
+    "nolans": (("arafura_nolans",), "the Nolans mine feeds Arafura's own refinery (Arafura DFS, 2019) [R]"),
+    "donald": (("energy_fuels_white_mesa", "energy_fuels_phase2"),
+               "Energy Fuels takes Donald's concentrate (Energy Fuels BFS, Jan 2026) [R]"),
+    "toliara": (("energy_fuels_white_mesa", "energy_fuels_phase2"),
+                "Toliara's monazite feeds Energy Fuels (Energy Fuels BFS, Jan 2026) [R]"),
+    "aclara_carina": (("aclara_louisiana",), "Carina's concentrate feeds Aclara's Louisiana plant (mining.com, "
+                      "2025) [R]"),
     "india": (("irel_india",),
               "India's beach-sand monazite is an atomic mineral regulated by the Department of Atomic Energy and "
               "processed by IREL at home (OSCOM, Odisha; Aluva, Kerala) (DAE, 2015; Business Standard, 2025) [A]"),
@@ -131,9 +167,21 @@ def fabs_table(dataset: Path, intensity: float) -> str:
                           f"scripts/build_default_dataset.py) [D]")
                 rows.append([f"{country.lower()}_fabs_{node}", country, product, _num(demand), "", _num(wpm),
                              f"{grams:g}", source])
+    for fab in _read(dataset / "basis" / "rf_filter_fabs.csv"):
+        country, wpm = fab["country"], float(fab["rf_wafer_starts_per_month"])
+        demand = wpm * 12 * SC2O3_G_PER_RF_WAFER / 1e6
+        source = (f"demand_t: {_num(wpm)} RF-filter wafer starts/month (basis/rf_filter_fabs.csv) x 12 x "
+                  f"{SC2O3_G_PER_RF_WAFER:g} g {RF_PRODUCT} per wafer start (scripts/build_default_dataset.py) [D]")
+        rows.append([f"{country.lower()}_fabs_rf", country, RF_PRODUCT, f"{demand:.3f}", "", _num(wpm),
+                     f"{SC2O3_G_PER_RF_WAFER:g}", source])
     header = ["fab", "country", "product", "demand_t", "unmet_penalty_usd_per_t", "wafer_starts_per_month",
               "intensity_g_per_wafer", "source"]
     return _csv(header, rows)
+
+
+def capacity_additions(dataset: Path) -> list[dict[str, str]]:
+    """New fabs announced with a start (``basis/fab_capacity_additions.csv``): wafer starts added from a year on."""
+    return _read(dataset / "basis" / "fab_capacity_additions.csv")
 
 
 def demand_index(year: int) -> float:
@@ -145,14 +193,26 @@ def demand_table(dataset: Path, intensity: float) -> str:
     """Per-period demand of the pathway: each fab row's 2025 demand times :func:`demand_index` of the period's year."""
     periods = [int(r["period"]) for r in _read(dataset / "periods.csv")]
     rows: list[list[object]] = []
+    additions = capacity_additions(dataset)
     for fab in _read_text(fabs_table(dataset, intensity)):
+        small = fab["product"] == RF_PRODUCT
         for year in periods[1:]:
             index = demand_index(year)
-            rows.append([fab["fab"], year, fab["product"], _num(float(fab["demand_t"]) * index),
-                         f"period: a period of periods.csv [D]; "
-                         f"demand_t: fabs.csv demand_t ({fab['demand_t']} t in 2025) x fab capacity growth "
-                         f"{index:.4f} ({100 * DEMAND_GROWTH_TO_2028:g}%/yr to 2028, SEMI 300mm Fab Outlook, June "
-                         f"2025 [R]; {100 * DEMAND_GROWTH_AFTER:g}%/yr after [A]) [D]"])
+            demand = float(fab["demand_t"]) * index
+            source = (f"period: a period of periods.csv [D]; "
+                      f"demand_t: fabs.csv demand_t ({fab['demand_t']} t in 2025) x fab capacity growth "
+                      f"{index:.4f} ({100 * DEMAND_GROWTH_TO_2028:g}%/yr to 2028, SEMI 300mm Fab Outlook, June "
+                      f"2025 [R]; {100 * DEMAND_GROWTH_AFTER:g}%/yr after [A])")
+            for add in additions:
+                start = int(add["from_year"])
+                if small or add["country"] != fab["country"] or year < start:
+                    continue
+                wpm = float(add["wafer_starts_per_month"]) * index / demand_index(start)
+                demand += wpm * 12 * float(fab["intensity_g_per_wafer"]) / 1e6
+                source += (f" + {add['fab']} from {start} ({_num(wpm)} wafer starts/month, basis/"
+                           f"fab_capacity_additions.csv) x 12 x {fab['intensity_g_per_wafer']} g")
+            rows.append([fab["fab"], year, fab["product"], f"{demand:.3f}" if small else _num(demand),
+                         source + " [D]"])
     return _csv(["fab", "period", "product", "demand_t", "source"], rows)
 
 
@@ -163,10 +223,12 @@ def _read_text(text: str) -> list[dict[str, str]]:
 def arcs_table(dataset: Path) -> str:
     mines = _read(dataset / "mines.csv")
     refineries = _read(dataset / "refineries.csv")
-    fab_nodes: list[tuple[str, str]] = []  # (fab id, light/heavy)
+    fab_nodes: list[tuple[str, str]] = []  # (fab id, light/heavy/rf)
     for fab in _read(dataset / "basis" / "fab_capacity.csv"):
         if fab["in_default"].strip().lower() == "true":
             fab_nodes += [(f"{fab['country'].lower()}_fabs_{node}", node) for node in FAB_NODES]
+    fab_nodes += [(f"{fab['country'].lower()}_fabs_rf", "rf")
+                  for fab in _read(dataset / "basis" / "rf_filter_fabs.csv")]
     rows: list[list[object]] = []
     for mine in mines:
         if mine["country"] != "CHN":
@@ -186,6 +248,22 @@ def arcs_table(dataset: Path) -> str:
         for ref in refineries:
             if ref["refinery"] not in owners and not (mine["country"] == "CHN" and ref["country"] != "CHN"):
                 rows.append([mine["mine"], ref["refinery"], "", "", "true", f"blocked: {reason}"])
+    tied = {owner for owners, _ in CAPTIVE_FEED.values() for owner in owners}
+    for ref in refineries:
+        if ref["fab_grade"].strip() != "rf":
+            continue
+        if ref["refinery"] not in tied:
+            raise SystemExit(f"refineries.csv: {ref['refinery']}: a scandium refiner (fab_grade rf) needs its feed in "
+                             "CAPTIVE_FEED")
+        for mine in mines:
+            owners = CAPTIVE_FEED.get(mine["mine"], ((), ""))[0]
+            if ref["refinery"] in owners or mine["mine"] in CAPTIVE_FEED:
+                continue  # its own feed, or a captive mine whose other arcs are blocked above
+            if mine["country"] == "CHN" and ref["country"] != "CHN":
+                continue  # blocked above
+            rows.append([mine["mine"], ref["refinery"], "", "", "true",
+                         f"blocked: {ref['refinery']} refines only the scandium by-product stream tied to it "
+                         "(CAPTIVE_FEED) [A]"])
     for ref in refineries:
         grade = ref["fab_grade"].strip()
         if grade not in FAB_GRADES:

@@ -121,9 +121,10 @@ def test_stress_command_needs_exactly_one_of_remove_and_n_1(tmp_path: Path) -> N
 
 
 def test_losing_a_supplier_leaves_short_only_what_neither_others_nor_the_cap_allowance_cover() -> None:
-    # Remove the plant that carries the fabs' supply outside China in the uncapped plan, with China capped at 20%.
-    # China still delivers its allowance (20% of demand): a cap on a share of demand never calls for discarding
-    # supply, so at most 80% of the demand can be short, and none once the cap is lifted.
+    # Remove the plant that carries the fabs' supply outside China in the uncapped plan, with China capped at 50%
+    # (the tightest round share the steady-state default dataset allows since issue 19). China still delivers its
+    # allowance (50% of demand): a cap on a share of demand never calls for discarding supply, so at most 50% of the
+    # demand can be short, and none once the cap is lifted.
     from optimizer.scenarios.scenario import load_scenario, load_scenario_case
     from optimizer.solver.run import CapOverride, apply_cap_overrides
 
@@ -131,11 +132,11 @@ def test_losing_a_supplier_leaves_short_only_what_neither_others_nor_the_cap_all
     root = Path(__file__).resolve().parents[2]
     steady = load_scenario_case(root / "inputs" / "pax_silica_2025",
                                 load_scenario(root / "models" / "steady_state_2025.toml")).data
-    data = apply_cap_overrides(steady, [CapOverride("CHN", "any", 0.2)])
+    data = apply_cap_overrides(steady, [CapOverride("CHN", "any", 0.5)])
     demand = sum(data.demand_t.values())
     kept = run_stress(data, [[Disruption("country", "FRA")]])
     lifted = run_stress(data, [[Disruption("country", "FRA")]], keep_caps=False)
     assert kept.cases[0].usable and lifted.cases[0].usable
-    assert kept.cases[0].unmet_t <= 0.8 * demand + 1e-6
-    assert kept.cases[0].unmet_t == 0 or kept.cases[0].china_share == pytest.approx({0: 0.2}, abs=1e-6)
+    assert kept.cases[0].unmet_t <= 0.5 * demand + 1e-6
+    assert kept.cases[0].unmet_t == 0 or kept.cases[0].china_share == pytest.approx({0: 0.5}, abs=1e-6)
     assert lifted.cases[0].unmet_t == pytest.approx(0, abs=1e-6)

