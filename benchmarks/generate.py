@@ -24,7 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dataclasses import replace  # noqa: E402
 
-from optimizer.io.data import Arc, Market, Mine, ModelData, Refinery, Stockpile, SupplyDisruption, _frozen  # noqa: E402
+from optimizer.io.data import (  # noqa: E402
+    Arc,
+    Expansion,
+    Market,
+    Mine,
+    ModelData,
+    ProductLine,
+    Purifier,
+    Refinery,
+    Stockpile,
+    SupplyDisruption,
+    _frozen,
+)
 
 PRODUCTS = ("CeO2", "La2O3", "Y2O3", "NdPr", "DyTb")
 PRICES = {"CeO2": 1700.0, "La2O3": 1000.0, "NdPr": 69000.0, "DyTb": 364000.0}
@@ -55,8 +67,10 @@ def size_for(scale: float) -> Size:
                 fabs=fabs, refineries_per_mine=6, fabs_per_refinery=min(fabs, int(20 + 1.5 * s)))
 
 
-def generate(scale: float = 1.0, seed: int = 0) -> ModelData:
-    """A synthetic :class:`ModelData` of the given scale; the same seed gives the same case."""
+def generate(scale: float = 1.0, seed: int = 0, chain: bool = False) -> ModelData:
+    """A synthetic :class:`ModelData` of the given scale; the same seed gives the same case.  ``chain``: with
+    product slates and a purifier tier (:func:`with_chain`); without it the case is the same as before either
+    existed."""
     size = size_for(scale)
     rng = np.random.default_rng(seed)
     countries = ["CHN"] + [f"C{i:02d}" for i in range(1, size.countries)]
@@ -119,7 +133,61 @@ def generate(scale: float = 1.0, seed: int = 0) -> ModelData:
         periods=tuple(periods), years_represented=_frozen({t: 5.0 if size.periods > 1 else 1.0 for t in periods}),
         multi_period=size.periods > 1, discount_rate=0.08, source=f"synthetic scale={scale} seed={seed}",
     )
-    return data.with_caps({"china_any": data.make_cap("CHN", "any", 0.5)})
+    data = data.with_caps({"china_any": data.make_cap("CHN", "any", 0.5)})
+    return with_chain(data, seed) if chain else data
+
+
+def with_chain(data: ModelData, seed: int = 0, purifiers_per_country: int = 3, feeders: int = 6,
+               fabs_per_purifier: int = 12, purifier_only_share: float = 0.1) -> ModelData:
+    """``data`` with the chain as it is: a product slate at every refinery and a purifier tier in the coalition.
+
+    Slates: each refinery makes three to five of the five products (at its own recovery, now and then a line's own);
+    a quarter of the lines are not qualified for fabs (``fab_grade_max_t`` 0), a fifth have a fab-grade limit, a
+    tenth an output limit and a fifth an ``online_year`` (which applies in multi-period plans).  Purifiers:
+    ``purifiers_per_country`` in every coalition country (a third of them build candidates, continuous), each
+    fed by ``feeders`` refineries and reaching ``fabs_per_purifier`` fabs.  A ``purifier_only_share`` of the fabs
+    lose their lanes from refineries: only fab-grade oxide through a purifier reaches them.  The scale is the
+    one of ``data``; the random draws are their own (``seed``), so the plain case is unchanged.
+    """
+    rng = np.random.default_rng(seed + 1)
+    years = sorted({*data.periods, 2035})
+    lines: dict[tuple[str, str], ProductLine] = {}
+    for r, refinery in data.refineries.items():
+        for p in sorted(rng.choice(PRODUCTS, size=int(rng.integers(3, 6)), replace=False)):
+            draw = rng.random(5)
+            lines[r, str(p)] = ProductLine(
+                recovery=round(float(refinery.recovery * rng.uniform(0.9, 1.0)), 4) if draw[0] < 0.2 else None,
+                max_t=round(float(rng.uniform(200, 5000)), 1) if draw[1] < 0.1 else None,
+                fab_grade_max_t=0.0 if draw[2] < 0.25 else
+                round(float(rng.uniform(50, 2000)), 1) if draw[2] < 0.45 else None,
+                online_year=int(rng.choice(years[1:] or years)) if draw[3] < 0.2 else None)
+    coalition = sorted(data.countries_of("pax_silica"))
+    purifiers: dict[str, Purifier] = {}
+    for c in coalition:
+        for j in range(purifiers_per_country):
+            candidate = rng.random() < 1 / 3
+            purifiers[f"pur_{c}_{j}"] = Purifier(
+                c, 0.0 if candidate else float(rng.uniform(500, 5000)), float(rng.uniform(500, 3000)),
+                float(rng.uniform(0.95, 0.99)),
+                Expansion(float(rng.uniform(1000, 5000)), float(rng.uniform(10000, 50000)), build="continuous",
+                          lifetime_yr=20.0) if candidate else Expansion())
+    refineries, fabs = sorted(data.refineries), sorted(data.fab_country)
+    purifier_only = set(rng.choice(fabs, size=int(purifier_only_share * len(fabs)), replace=False).tolist())
+    purify_arcs, purified_arcs = {}, {}
+    for q in purifiers:
+        for r in rng.choice(refineries, size=min(feeders, len(refineries)), replace=False):
+            purify_arcs[str(r), q] = Arc(float(rng.uniform(20, 300)))
+        for f in rng.choice(fabs, size=min(fabs_per_purifier, len(fabs)), replace=False):
+            purified_arcs[q, str(f)] = Arc(float(rng.uniform(20, 200)))
+    names = list(purifiers)
+    for f in sorted(purifier_only):  # every purifier-only fab is reached by at least two purifiers
+        for q in rng.choice(names, size=min(2, len(names)), replace=False):
+            purified_arcs.setdefault((str(q), f), Arc(float(rng.uniform(20, 200))))
+    fab_arcs = {k: a for k, a in data.fab_arcs.items() if k[1] not in purifier_only}
+    return replace(data, refinery_products=_frozen(lines), purifiers=_frozen(purifiers),
+                   purify_arcs=_frozen(dict(sorted(purify_arcs.items()))),
+                   purified_arcs=_frozen(dict(sorted(purified_arcs.items()))), fab_arcs=_frozen(fab_arcs),
+                   source=data.source + " chain")
 
 
 STAGES = ("any", "refine", "mine")
@@ -180,7 +248,18 @@ def write_csv(data: ModelData, out: Path) -> None:
     put("lanes", [{"from_country": "*", "to_country": "*", "cost_usd_per_t": 0, "tariff_usd_per_t": 0,
                    "blocked": True}])
     put("arcs", [{"from": a, "to": b, "cost_usd_per_t": arc.cost_usd_per_t, "max_t": arc.max_t, "blocked": False}
-                 for (a, b), arc in [*data.mine_arcs.items(), *data.fab_arcs.items()]])
+                 for (a, b), arc in [*data.mine_arcs.items(), *data.fab_arcs.items(), *data.purify_arcs.items(),
+                                     *data.purified_arcs.items()]])
+    if data.purifiers:
+        put("purifiers", [{"purifier": k, "country": v.country, "capacity_t": v.capacity_t,
+                           "opex_usd_per_t": v.opex_usd_per_t, "recovery": v.recovery,
+                           "max_new_t": v.expansion.max_new, "capex_usd_per_tpa": v.expansion.capex_usd_per_tpa,
+                           "build": v.expansion.build, "lifetime_yr": v.expansion.lifetime_yr}
+                          for k, v in data.purifiers.items()])
+    if data.refinery_products:
+        put("refinery_products", [{"refinery": r, "product": p, "recovery": line.recovery, "max_t": line.max_t,
+                                   "fab_grade_max_t": line.fab_grade_max_t, "online_year": line.online_year}
+                                  for (r, p), line in data.refinery_products.items()])
     put("markets", [{"product": p, "price_usd_per_t": mk.price_usd_per_t, "max_t": mk.max_t}
                     for p, mk in data.markets.items()])
     put("caps", [{"cap": k, "supplier": c.supplier, "stage": c.stage, "product": c.product, "importer": c.importer,
@@ -193,10 +272,14 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="size relative to the default dataset")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="write a CSV input directory here")
+    parser.add_argument("--chain", action="store_true", help="with product slates and a purifier tier")
     args = parser.parse_args()
-    data = generate(args.scale, args.seed)
-    print(f"scale {args.scale}: {count_variables(data):,} variables, {len(data.mines)} mines, "
-          f"{len(data.refineries)} refineries, {len(data.fab_country)} fabs")
+    data = generate(args.scale, args.seed, chain=args.chain)
+    # count_variables knows the network alone: with the chain, the model's own column count is the figure.
+    size = (f"{len(data.purifiers)} purifiers, {len(data.refinery_products)} slate lines" if args.chain
+            else f"{count_variables(data):,} variables")
+    print(f"scale {args.scale}: {size}, {len(data.mines)} mines, {len(data.refineries)} refineries, "
+          f"{len(data.fab_country)} fabs")
     if args.out:
         write_csv(data, args.out)
         print(f"wrote {args.out}")

@@ -6,6 +6,7 @@ memory (``ru_maxrss``), so one route's memory never counts against another.  Run
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/run.py            # all sizes, the sweep and the batch (about 15 minutes)
     .venv/bin/python benchmarks/run.py --scales 1 15 --skip-batch
+    .venv/bin/python benchmarks/run.py --chain-compare 40   # paxsilica without and with slates and purifiers
 
 and paste the table it prints into benchmarks/README.md.  Routes, from the case as :class:`ModelData` (generating it
 is not timed):
@@ -47,11 +48,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child(route: str, scale: float) -> dict:
-    """One route on one instance, in this process; returns the measurements."""
+def child(route: str, scale: float, chain: bool = False) -> dict:
+    """One route on one instance (``chain``: with product slates and a purifier tier, paxsilica only), in this
+    process; returns the measurements."""
     from benchmarks.generate import generate
 
-    data = generate(scale)
+    data = generate(scale, chain=chain)
     # Imports are a fixed start-up cost, not part of building a model: load every route's modules first.
     import highspy  # noqa: F401
     import scipy.sparse  # noqa: F401
@@ -79,6 +81,7 @@ def child(route: str, scale: float) -> dict:
         t = run.times_s
         out.update(build_s=t["compile"] + built - start, solve_s=t["solve"],
                    after_s=t.get("duals", 0) + t.get("extract", 0), objective=result.objective_usd,
+                   columns=len(program.columns), rows=len(program.rows),
                    phases={"build": round(built - start, 3), **{k: round(v, 3) for k, v in t.items()}})
     else:
         import numpy as np
@@ -165,6 +168,21 @@ def disruption_build_ratio(scale: float, counts: tuple[int, ...] = (0, 5), repea
     return out
 
 
+def chain_outside_highs(scale: float, repeats: int = 3) -> dict[str, dict]:
+    """paxsilica on the case at ``scale`` without and with the chain (slates and purifiers), ``repeats`` runs of
+    each, interleaved (plain, chain, plain, ...) so that both see the same load; each route's best run by time
+    outside HiGHS (total minus HiGHS's own run), with every run's figure."""
+    runs: dict[str, list[dict]] = {"plain": [], "chain": []}
+    for _ in range(repeats):
+        for case in runs:
+            args = ["--child", "paxsilica", "--scale", str(scale)] + (["--chain"] if case == "chain" else [])
+            r = _spawn(args)
+            r["outside_s"] = r["total_s"] - r["solve_s"]
+            runs[case].append(r)
+    return {case: {**min(rs, key=lambda r: r["outside_s"]), "all_outside_s": [r["outside_s"] for r in rs]}
+            for case, rs in runs.items()}
+
+
 def _spawn(args: list[str], timeout: float = 1800) -> dict:
     proc = subprocess.run([PYTHON, str(Path(__file__).resolve()), *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
@@ -228,6 +246,10 @@ def main() -> None:
     parser.add_argument("--disruptions", type=int, default=0, help="with --child build: operating copies")
     parser.add_argument("--disruption-build", type=float, metavar="SCALE",
                         help="only measure the build with 0 and 5 disruptions at this scale (40: ~200k variables)")
+    parser.add_argument("--chain", action="store_true", help="with --child paxsilica: slates and purifiers")
+    parser.add_argument("--chain-compare", type=float, metavar="SCALE",
+                        help="only compare paxsilica's time outside HiGHS without and with the chain at this scale")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each case for --chain-compare")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--scales", type=float, nargs="*", default=list(SCALES))
     parser.add_argument("--skip-batch", action="store_true")
@@ -247,11 +269,25 @@ def main() -> None:
             print(f"| {r['disruptions']} | {r['columns']:,} | {r['rows']:,} | {r['model_s']:.2f} | {r['compile_s']:.2f} | "
                   f"{r['build_s']:.2f} | {r['build_s'] / base:.2f}x | {r['peak_mb']:.0f} |", flush=True)
         return
+    if args.chain_compare is not None:
+        print(f"machine: {_machine()}; load average before {os.getloadavg()}", flush=True)
+        best = chain_outside_highs(args.chain_compare, args.repeats)
+        print("| case | columns | rows | build s | HiGHS solve s | after s | outside HiGHS s (best) | all runs s "
+              "| / plain | peak MB |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        for case, r in best.items():
+            runs = ", ".join(f"{x:.2f}" for x in r["all_outside_s"])
+            print(f"| {case} | {r['columns']:,} | {r['rows']:,} | {r['build_s']:.2f} | {r['solve_s']:.2f} | "
+                  f"{r['after_s']:.2f} | {r['outside_s']:.2f} | {runs} | "
+                  f"{r['outside_s'] / best['plain']['outside_s']:.2f}x | {r['peak_mb']:.0f} |", flush=True)
+            print(f"<!-- {case} phases {r.get('phases')} -->", flush=True)
+        print(f"load average after {os.getloadavg()}", flush=True)
+        return
     if args.child == "sweep":
         print(json.dumps(sweep_vs_solve()))
         return
     if args.child:
-        print(json.dumps(child(args.child, args.scale)))
+        print(json.dumps(child(args.child, args.scale, args.chain)))
         return
 
     from benchmarks.generate import count_variables, generate
