@@ -235,19 +235,23 @@ def _blocked_lanes(ed: _Editor, source: str, lanes: Any) -> None:
 
 def _remove_nodes(ed: _Editor, source: str, nodes: Any) -> None:
     if not isinstance(nodes, list):
-        ed.fail(f"{source}, remove", "expected a list of mine, refinery or fab ids")
+        ed.fail(f"{source}, remove", "expected a list of mine, refinery, purifier or fab ids")
         return
-    owners = {"mines": "mine", "refineries": "refinery", "fabs": "fab"}
-    references = {"composition": ("mine",), "demand": ("fab",), "arcs": ("from", "to")}
+    owners = {"mines": "mine", "refineries": "refinery", "purifiers": "purifier", "fabs": "fab"}
+    # Rows of other sheets that name a node go with it (a slate or fab-grade line of a removed refinery).
+    references = {"composition": ("mine",), "demand": ("fab",), "arcs": ("from", "to"),
+                  "refinery_products": ("refinery",), "upgrades": ("refinery",)}
     for node in nodes:
         found = False
         for sheet, column in owners.items():
+            if sheet == "purifiers" and sheet not in ed.tables.frames:
+                continue
             frame = ed.frame(sheet)
             hit = frame[column] == node
             found |= bool(hit.any())
             ed.tables.frames[sheet] = frame[~hit].reset_index(drop=True)
         if not found:
-            ed.fail(f"{source}, remove, key {node!r}", "no mine, refinery or fab has this id")
+            ed.fail(f"{source}, remove, key {node!r}", "no mine, refinery, purifier or fab has this id")
             continue
         for sheet, columns in references.items():
             if sheet in ed.tables.frames:

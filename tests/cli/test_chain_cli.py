@@ -54,7 +54,7 @@ def test_mine_build_through_the_cli(tmp_path: Path) -> None:
     summary = solve(write_case(tmp_path / "mine", MINE_BUILD), tmp_path / "out")
     assert summary["objective_usd"] == pytest.approx(1940)
     (cap,) = summary["caps"]
-    assert cap["dual_usd_per_pct"] == pytest.approx(3)
+    assert cap["dual_usd_per_yr_per_pct"] == pytest.approx(3)
     builds = pd.read_csv(tmp_path / "out" / "builds.csv")
     assert builds.query("built")[["kind", "refinery", "new_tpa"]].values.tolist() == [["mine", "M_A", 80.0]]
     assert [(b["kind"], b["refinery"]) for b in summary["builds"]] == [("mine", "M_A")]
@@ -127,3 +127,15 @@ def test_wafer_starts_at_risk_are_written(tmp_path: Path) -> None:
     assert summary["objective_usd"] == pytest.approx(82620)
     wafers = pd.read_csv(tmp_path / "out" / "wafer_starts.csv", keep_default_na=False)
     assert wafers["wafer_starts_at_risk"].tolist() == [40000.0]
+
+
+def test_a_scenario_removing_a_refinery_with_a_slate_removes_its_slate_rows(tmp_path: Path) -> None:
+    """``remove = ["R_A"]`` drops R_A's refinery_products rows too: every tonne then goes through R_B,
+    100 x 32 + 50 x 32 = 4,800 (exit 2 before: the slate named a refinery the input no longer had)."""
+    case = write_case(tmp_path / "slates", SLATES)
+    scenario = tmp_path / "no_ra.toml"
+    scenario.write_text('remove = ["R_A"]\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(case), "--scenario", str(scenario), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "summary.json").read_text())["objective_usd"] == pytest.approx(4_800)

@@ -58,4 +58,4 @@ def test_the_licensing_leaves_the_coalitions_fabs_short_of_yttria(hindcast: Path
 def test_the_licensing_of_scandium_costs_money_but_stops_no_fab(hindcast: Path) -> None:
     rows = pd.read_csv(hindcast / "disruptions.csv").set_index("disruption")
     assert float(rows.loc["licensing_2025_sc2o3", "unmet_t"]) == pytest.approx(0.0, abs=1e-9)
-    assert float(rows.loc["licensing_2025_sc2o3", "cost_while_it_lasts_usd"]) > 0.0
+    assert float(rows.loc["licensing_2025_sc2o3", "extra_cost_usd_per_occurrence"]) > 0.0

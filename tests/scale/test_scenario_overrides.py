@@ -77,7 +77,7 @@ def test_every_bad_override_is_named_with_file_table_and_key() -> None:
         "s.toml, caps, key 'nocap': no such cap in the input: add it as a [[caps]] row with supplier, stage and "
         "max_share",
         "s.toml, coalition, key 'FRA': unknown country (not in countries)",
-        "s.toml, remove, key 'nope': no mine, refinery or fab has this id",
+        "s.toml, remove, key 'nope': no mine, refinery, purifier or fab has this id",
         "s.toml, prices.mine_cost, key 'XYZ': matches no row of mines (give an id, a country code, a bloc label or *)",
         "s.toml, prices, key 'fuel': unknown multiplier (known: mine_cost, refinery_opex, capex, market_price, "
         "transport, tariff)",

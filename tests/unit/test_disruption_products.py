@@ -23,6 +23,6 @@ def test_each_product_in_scope_has_its_demand_and_unmet_tonnes(tmp_path: Path) -
         ["fire", "CeO2", pytest.approx(25), pytest.approx(0), pytest.approx(0)],
         ["fire", "Y2O3", pytest.approx(12.5), pytest.approx(12.5), pytest.approx(12.5)]]
     # The disruption's own figures are the same on each row; summed over products the table is the old one.
-    assert table["cost_while_it_lasts_usd"].nunique() == 1
+    assert table["extra_cost_usd_per_occurrence"].nunique() == 1
     (row,) = per_disruption(table).to_dict("records")
     assert row["unmet_t"] == pytest.approx(12.5) and row["demand_t"] == pytest.approx(37.5)

@@ -21,7 +21,7 @@ def test_a_capped_supplier_is_replaced_by_a_mine_built_for_it(tmp_path: Path) ->
     assert run.uncapped["builds"].empty
     (cap,) = run.caps
     # One point more (1 t of the 100 demanded) moves a tonne from Australia (20) to China (17).
-    assert cap.dual_usd_per_pct == pytest.approx(3)
+    assert cap.dual_usd_per_yr_per_pct == pytest.approx(3)
     builds = run.tables["builds"]
     built = builds[builds["built"]]
     assert built[["kind", "refinery", "country"]].values.tolist() == [["mine", "M_A", "AUS"]]

@@ -38,7 +38,7 @@ def test_a_cap_at_stage_purify_bounds_what_a_supplier_purifies(tmp_path: Path) -
     run = solve_case(_case(tmp_path, purifiers=purifiers, caps=caps))  # type: ignore[arg-type]
     assert run.result.objective_usd == pytest.approx(3300)
     (cap,) = run.caps
-    assert cap.share == pytest.approx(0.5) and cap.dual_usd_per_pct == pytest.approx(10)
+    assert cap.share == pytest.approx(0.5) and cap.dual_usd_per_yr_per_pct == pytest.approx(10)
 
 
 def test_purifier_capacity_and_recovery(tmp_path: Path) -> None:
