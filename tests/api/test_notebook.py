@@ -28,7 +28,7 @@ def test_the_example_notebook_runs_solves_and_is_stored_with_its_outputs(tmp_pat
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert not any(o.output_type == "error" for c in code for o in c.outputs)
     text = "\n".join(map(_text, code))
-    assert "('optimal'," in text and "the caps cost $" in text and "in present value over 2025-2039" in text
+    assert "('optimal'," in text and "the caps cost $" in text and "in present value (USD of 2025)" in text
     assert "optimal: Lynas Malaysia takes 500 t in 2035" in text  # the user's constraint binds
     assert "results.xlsx" in text and "pathway.csv" in text  # run.write writes every file of `paxsilica solve`
     assert "new_tpa" in text and "decided" in text  # the capped plan's builds, shown as a DataFrame
