@@ -120,7 +120,30 @@ def holding(run: Path) -> Callable[[Path], str]:
     return figure
 
 
+def caps_cost_per_yr(cwd: Path, run: Path = BASE) -> str:
+    """The caps' cost as an equivalent annual cost (the headline's one definition)."""
+    return usd_short(_summary(cwd, run)["headline"]["caps_cost"]["usd_per_yr"])
+
+
+HINDCAST = Path("outputs") / "pax_silica_2025" / "hindcast_2025"
+
+
+def hindcast_short(product: str) -> Callable[[Path], str]:
+    """What the hindcast's licensing leaves the coalition's fabs short of one product: ``72.3 t of 78.9 t``."""
+    def figure(cwd: Path) -> str:
+        table = pd.read_csv(cwd / HINDCAST / "disruptions.csv")
+        row = table.loc[table["product"] == product].iloc[0]
+        return f"{row['unmet_t']:,.1f} t of {row['demand_t']:,.1f} t"
+    return figure
+
+
 FIGURES: dict[str, Callable[[Path], str]] = {
+    "pathway.caps_cost_per_yr": caps_cost_per_yr,
+    "pathway.share_2027": share_in(2027),
+    "pathway.fastest_2027": fastest_in(2027),
+    "steady.caps_cost_per_yr": lambda cwd: caps_cost_per_yr(cwd, STEADY),
+    "hindcast.y2o3_short": hindcast_short("Y2O3"),
+    "hindcast.sc2o3_short": hindcast_short("Sc2O3"),
     "pathway.caps_cost": caps_cost,
     "pathway.fastest": fastest_shares,
     "pathway.fastest_2035": fastest_in(2035),
