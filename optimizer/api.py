@@ -286,7 +286,8 @@ def stress(case: Case | PathLike | None = None, remove: Iterable[str] | None = N
 def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: str = "country",
                  period: int | None = None, caps: Mapping[str, float] | None = None, workers: int = 1,
                  time_limit: float | None = None, mip_gap: float | None = None, scenario: str | None = None,
-                 method: str = "auto", solver_options: Mapping[str, Any] | None = None) -> Result:
+                 method: str = "auto", solver_options: Mapping[str, Any] | None = None,
+                 slack_usd: float | None = None) -> Result:
     """Near-optimal alternatives (``paxsilica alternatives``): each group's least and most new capacity in the plans
     that cost at most ``slack`` more than the optimum, every cap kept: ``tables["alternatives"]`` (a group whose
     ``built_in_every_plan`` is true is built in every one of them) and ``tables["alternatives_builds"]``.
@@ -294,6 +295,7 @@ def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: s
     Parameters
     ----------
     slack : the cost allowed above the optimum, as a fraction of its magnitude (0.05: 5%).
+    slack_usd : the cost allowed above the optimum in USD (present value on a pathway), instead of ``slack``.
     by : group new capacity by ``"country"``, ``"site"`` or ``"stage"``.
     period : on a pathway, only the capacity decided in this period.
     caps : ``{"SUPPLIER:STAGE": max_share}``, as for :func:`solve`.
@@ -321,7 +323,7 @@ def alternatives(case: Case | PathLike | None = None, slack: float = 0.05, by: s
     if scenario is not None:
         case = load(case.path, scenario)
     data = apply_cap_overrides(case.data, [CapOverride.parse(f"{k}={v}") for k, v in caps.items()])
-    alt = run_alternatives(data, slack, by, period, options, workers)
+    alt = run_alternatives(data, slack, by, period, options, workers, slack_usd=slack_usd)
     if not alt.ok:
         return Result({}, {**alternatives_summary(alt), "scenario": case.scenario})
     tables = {"alternatives": alternatives_table(alt), "alternatives_builds": builds_table(alt)}

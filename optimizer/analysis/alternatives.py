@@ -64,6 +64,7 @@ class Alternatives:
     optimum: Plan
     bound_usd: float | None = None
     is_mip: bool = False
+    slack_usd: float | None = None  # an absolute slack (USD, in the objective's money), where given instead
     groups: list[Group] = field(default_factory=list)
     members: list[list[int]] = field(default_factory=list)
     options: list[tuple[str, str, str, int]] = field(default_factory=list)  # (kind, site, country, period)
@@ -88,7 +89,7 @@ class Alternatives:
         return least is not None and least > BUILT_TOL_TPA and self.least[i].status == Outcome.OPTIMAL.value
 
 
-def check_request(data: ModelData, slack: float, by: str, period: int | None) -> None:
+def check_request(data: ModelData, slack: float, by: str, period: int | None, slack_usd: float | None = None) -> None:
     """Refuse a request that cannot be answered, naming the option.
 
     Raises
@@ -99,6 +100,8 @@ def check_request(data: ModelData, slack: float, by: str, period: int | None) ->
     problems = []
     if not slack >= 0 or slack == float("inf"):
         problems.append(Problem("--slack", f"must be a finite number >= 0, got {slack}"))
+    if slack_usd is not None and (not slack_usd >= 0 or slack_usd == float("inf")):
+        problems.append(Problem("--slack-usd", f"must be a finite number >= 0, got {slack_usd}"))
     if by not in GROUP_BY:
         problems.append(Problem("--by", f"expected one of {', '.join(GROUP_BY)}, got {by!r}"))
     if period is not None and (not data.multi_period or period not in data.periods):
@@ -131,7 +134,7 @@ def prepare(data: ModelData, by: str = "country", period: int | None = None) -> 
 def run_alternatives(data: ModelData, slack: float = 0.05, by: str = "country", period: int | None = None,
                      options: SolveOptions | None = None, workers: int = 1,
                      on_extreme: Callable[[Group, str, Plan], None] | None = None,
-                     near: NearOptimalProgram | None = None) -> Alternatives:
+                     near: NearOptimalProgram | None = None, slack_usd: float | None = None) -> Alternatives:
     """Solve the optimum, then each group's least and most new capacity within ``slack`` of its cost.
 
     Parameters
@@ -144,17 +147,21 @@ def run_alternatives(data: ModelData, slack: float = 0.05, by: str = "country", 
     workers : processes that solve the extremes (1: this one).
     on_extreme : told of each extreme as it is solved (in chunks when ``workers`` > 1).
     near : the program of :func:`prepare` for the same arguments, when the caller made it (to count the groups).
+    slack_usd : the cost allowed above the optimum in USD (present value on a pathway, per year for one year),
+        instead of ``slack``: on a case whose total is far from what the choices at stake cost (the whole chain's
+        cost net of co-product sales), an absolute slack asks the sharper question.
 
     Raises
     ------
     InputError
         See :func:`check_request`.
     """
-    check_request(data, slack, by, period)
+    check_request(data, slack, by, period, slack_usd)
     options = options or SolveOptions()
     start = time.perf_counter()
     near = near or prepare(data, by, period)
-    out = Alternatives(data, slack, by, period, Plan("not solved"), is_mip=near.program.is_mip, groups=near.groups,
+    out = Alternatives(data, slack, by, period, Plan("not solved"), is_mip=near.program.is_mip, slack_usd=slack_usd,
+                       groups=near.groups,
                        members=near.members, options=[(o.kind, o.site, o.country, o.period) for o in near.options])
     out.times_s["build"] = near.build_s
     optimum, warm = near.solve_optimum(options)
@@ -163,7 +170,7 @@ def run_alternatives(data: ModelData, slack: float = 0.05, by: str = "country", 
     if warm is None or optimum.cost_usd is None:
         out.times_s["total"] = time.perf_counter() - start
         return out
-    out.bound_usd = cost_bound(optimum.cost_usd, slack)
+    out.bound_usd = cost_bound(optimum.cost_usd, slack, slack_usd)
     extremes = [(g, sense) for g in range(len(near.groups)) for sense in (LEAST, MOST)]
     task = ExtremesTask(data, by, period, out.bound_usd, warm, extreme_options(options, near.program.is_mip), ())
     solved: dict[tuple[int, str], Plan] = {}
@@ -253,7 +260,8 @@ def alternatives_summary(alt: Alternatives) -> dict[str, Any]:
     return {
         "status": alt.optimum.status,
         "objective_usd": alt.optimum.cost_usd,
-        "slack": alt.slack,
+        "slack": alt.slack if alt.slack_usd is None else None,
+        "slack_usd": alt.slack_usd,
         "cost_bound_usd": alt.bound_usd,
         "by": alt.by,
         "period": alt.period,

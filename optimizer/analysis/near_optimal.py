@@ -215,9 +215,10 @@ class NearOptimalProgram:
                 for t, (touched, _delivered, demand) in realised_shares(self.model, self.data, ref).items()}
 
 
-def cost_bound(optimum_usd: float, slack: float) -> float:
-    """The most a near-optimal plan may cost: the optimum plus ``slack`` times its magnitude."""
-    return optimum_usd + slack * abs(optimum_usd)
+def cost_bound(optimum_usd: float, slack: float, slack_usd: float | None = None) -> float:
+    """The most a near-optimal plan may cost: the optimum plus ``slack_usd`` where given, else plus ``slack`` times
+    its magnitude."""
+    return optimum_usd + (slack_usd if slack_usd is not None else slack * abs(optimum_usd))
 
 
 @dataclass(frozen=True)

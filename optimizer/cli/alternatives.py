@@ -31,6 +31,9 @@ def _usd(x: float) -> str:
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
 @click.option("--slack", type=SLACK, default=0.05, show_default=True,
               help="Cost allowed above the optimum, as a fraction of it (0.05: plans within 5%).")
+@click.option("--slack-usd", type=SLACK, metavar="USD",
+              help="Cost allowed above the optimum in USD (present value on a pathway, per year for one year), "
+                   "instead of --slack.")
 @click.option("--by", type=click.Choice(["country", "site", "stage"]), default="country", show_default=True,
               help="Group new capacity by the site's country, by site, or by stage (kind of investment).")
 @click.option("--period", type=int, help="On a pathway: only the capacity decided in this period [default: every "
@@ -48,7 +51,7 @@ def _usd(x: float) -> str:
 @click.option("--mip-gap", type=MIP_GAP, help="Relative MIP gap at which to stop each solve (0-1).")
 @solver_choice
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def alternatives(input_path: Path | None, slack: float, by: str, period: int | None, caps: tuple[str, ...],
+def alternatives(input_path: Path | None, slack: float, slack_usd: float | None, by: str, period: int | None, caps: tuple[str, ...],
                  scenario: str, out_dir: Path | None, workers: int, time_limit: float | None, mip_gap: float | None,
                  method: str | None, solver_option: tuple[str, ...], quiet: bool) -> None:
     """Near-optimal alternatives: with the total cost held within --slack of the optimum (and every cap and other
@@ -84,20 +87,24 @@ def alternatives(input_path: Path | None, slack: float, by: str, period: int | N
         data, input_path, scenario, extra = load_for_solve(input_path, scenario, default_input)
         data = apply_cap_overrides(data, overrides)
         file_solver = solver_section(read_toml(scenario_file), str(scenario_file)) if scenario_file else None
-        check_request(data, slack, by, period)
+        check_request(data, slack, by, period, slack_usd)
     except InputError as err:
         fail_on_bad_input(err)
     options = solve_options(time_limit, mip_gap, method, solver_option, file_solver)
-    out_dir = out_dir or Path("outputs") / input_name(input_path) / f"alternatives-{by}-{slack:g}"
+    within = f"{slack:g}" if slack_usd is None else f"usd{slack_usd:g}"
+    out_dir = out_dir or Path("outputs") / input_name(input_path) / f"alternatives-{by}-{within}"
     check_out_dir(out_dir, protect=(input_path, scenario_file))
     with out_lock(out_dir):
         with spinner(f"building {input_path}", quiet):
             near = interruptible(lambda: prepare(data, by, period))
         with track(2 * len(near.groups), "near-optimal alternatives", quiet) as bar:
-            bar.row(f"paxsilica alternatives: {input_path}, plans within {100 * slack:g}% of the optimum's cost, "
+            margin = f"{100 * slack:g}% of the optimum's cost" if slack_usd is None else \
+                f"US${_usd(slack_usd)} of the optimum's cost"
+            bar.row(f"paxsilica alternatives: {input_path}, plans within {margin}, "
                     f"{len(near.groups)} group(s) by {by}" + (f" decided in {period}" if period is not None else ""))
             alt = interruptible(lambda: run_alternatives(data, slack, by, period, options, workers,
-                                                         on_extreme=lambda *_: bar.advance(), near=near))
+                                                         on_extreme=lambda *_: bar.advance(), near=near,
+                                                         slack_usd=slack_usd))
         if not alt.ok:
             click.echo(f"{input_path}: no plan ({alt.optimum.status}), so no alternatives. Run `paxsilica solve` "
                        f"for a diagnosis. No results written; anything already in {out_dir} is untouched.", err=True)

@@ -48,6 +48,22 @@ def test_the_terminal_says_which_group_every_near_optimal_plan_builds(case: Path
     assert kor and "built in every" not in kor[0] and "0 to 13.5 t/yr" in kor[0]
 
 
+def test_an_absolute_slack_in_usd_gives_the_ranges_of_the_same_bound(case: Path, tmp_path: Path) -> None:
+    """--slack-usd 13.5 is the bound of --slack 0.005 on the 2,700 USD optimum: the same hand-computed ranges;
+    and the API takes it too."""
+    out = tmp_path / "alt"
+    result = run(str(case), "--slack-usd", "13.5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "plans within US$13.50 of the optimum's cost" in result.output
+    table = pd.read_csv(out / "alternatives.csv").set_index("group")
+    assert (table.loc["KOR", "least_tpa"], table.loc["KOR", "most_tpa"]) == pytest.approx(RANGES[0.005]["KOR"])
+    assert (table.loc["JPN", "least_tpa"], table.loc["JPN", "most_tpa"]) == pytest.approx(RANGES[0.005]["JPN"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["slack_usd"] == 13.5 and summary["cost_bound_usd"] == pytest.approx(2713.5)
+    api = px.alternatives(case, slack_usd=13.5).tables["alternatives"].set_index("group")
+    assert api.loc["JPN", "least_tpa"] == pytest.approx(RANGES[0.005]["JPN"][0])
+
+
 def test_workers_write_the_same_files(case: Path, tmp_path: Path) -> None:
     assert run(str(case), "--slack", "0.05", "--out", str(tmp_path / "one"), "-q").exit_code == 0
     assert run(str(case), "--slack", "0.05", "--out", str(tmp_path / "two"), "--workers", "2", "-q").exit_code == 0
@@ -57,6 +73,7 @@ def test_workers_write_the_same_files(case: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--slack", "-1"], "--slack"),
+    (["--slack-usd", "-5"], "--slack-usd"),
     (["--by", "region"], "--by"),
     (["--period", "2030"], "--period: 2030 is not a period of the case"),
 ])
