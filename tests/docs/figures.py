@@ -137,7 +137,17 @@ def hindcast_short(product: str) -> Callable[[Path], str]:
     return figure
 
 
+ALTERNATIVES = Path("outputs") / "pax_silica_2025" / "alternatives-country-usd5e+06"
+
+
+def always_built(cwd: Path) -> str:
+    """The groups every near-optimal plan of the README's example builds: ``MWI mine 2025`` (or ``nothing``)."""
+    groups = _summary(cwd, ALTERNATIVES)["built_in_every_plan"]
+    return ", ".join(groups) if groups else "nothing"
+
+
 FIGURES: dict[str, Callable[[Path], str]] = {
+    "alternatives.always": always_built,
     "pathway.caps_cost_per_yr": caps_cost_per_yr,
     "pathway.share_2027": share_in(2027),
     "pathway.fastest_2027": fastest_in(2027),
