@@ -187,7 +187,14 @@ def _setup_broken(cwd: Path) -> None:
         path.write_text("\n".join(lines))
 
 
-SETUPS: dict[str, Callable[[Path], None]] = {"broken": _setup_broken}
+def _setup_hand_case(cwd: Path) -> None:
+    """``hand_case/``: the near-optimal alternatives' hand case of the tests (tests/analysis/alternatives_case.py)."""
+    from tests.analysis.alternatives_case import write_hand_case
+
+    write_hand_case(cwd / "hand_case")
+
+
+SETUPS: dict[str, Callable[[Path], None]] = {"broken": _setup_broken, "hand_case": _setup_hand_case}
 
 
 @dataclass
@@ -211,7 +218,9 @@ class PageRun:
             body: list[str] = []
             for k, c in enumerate(block.commands):
                 body.append(f"$ {c.text}")
-                if c.actual is None or matches(c.expected, c.actual):
+                # An example that ended with another exit code than the page's is an error to fix, not an output
+                # to store: update mode keeps the page's text for it (the test still fails and says why).
+                if c.actual is None or matches(c.expected, c.actual) or c.exit_code != int(block.options.get("exit", "0")):
                     body.extend(c.expected)
                 else:
                     show = shows[k] if k < len(shows) and shows[k] else None
