@@ -17,6 +17,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io.read import coerce, format_number
 from optimizer.io.schema import PARAMETERS, REQUIRED, TABLES, TABLES_BY_NAME, TableSpec
 from optimizer.io.tables import ROW, InputTables
+from optimizer.scenarios.removals import remove_nodes
 
 MAX_GROWTH_PER_YR = 1.0  # demand doubling every year; 1e308 would overflow
 
@@ -233,35 +234,6 @@ def _blocked_lanes(ed: _Editor, source: str, lanes: Any) -> None:
     _upsert_rows(ed, source, "lanes", rows)
 
 
-def _remove_nodes(ed: _Editor, source: str, nodes: Any) -> None:
-    if not isinstance(nodes, list):
-        ed.fail(f"{source}, remove", "expected a list of mine, refinery, purifier or fab ids")
-        return
-    owners = {"mines": "mine", "refineries": "refinery", "purifiers": "purifier", "fabs": "fab"}
-    # Rows of other sheets that name a node go with it (a slate or fab-grade line of a removed refinery).
-    references = {"composition": ("mine",), "demand": ("fab",), "arcs": ("from", "to"),
-                  "refinery_products": ("refinery",), "upgrades": ("refinery",)}
-    for node in nodes:
-        found = False
-        for sheet, column in owners.items():
-            if sheet == "purifiers" and sheet not in ed.tables.frames:
-                continue
-            frame = ed.frame(sheet)
-            hit = frame[column] == node
-            found |= bool(hit.any())
-            ed.tables.frames[sheet] = frame[~hit].reset_index(drop=True)
-        if not found:
-            ed.fail(f"{source}, remove, key {node!r}", "no mine, refinery, purifier or fab has this id")
-            continue
-        for sheet, columns in references.items():
-            if sheet in ed.tables.frames:
-                frame = ed.tables.frames[sheet]
-                hit = pd.Series(False, index=frame.index)
-                for column in columns:
-                    hit |= frame[column] == node
-                ed.tables.frames[sheet] = frame[~hit].reset_index(drop=True)
-
-
 def _blocs(ed: _Editor) -> dict[str, str]:
     frame = ed.frame("countries")
     return dict(zip(frame["country"], frame["bloc"]))
@@ -409,7 +381,7 @@ def apply_overrides(tables: InputTables, layers: Layers) -> tuple[InputTables, d
         if "blocked_lanes" in doc:
             _blocked_lanes(ed, source, doc["blocked_lanes"])
         if "remove" in doc:
-            _remove_nodes(ed, source, doc["remove"])
+            remove_nodes(ed, source, doc["remove"])
         for section in ("prices", "capacity", "demand"):
             if isinstance(doc.get(section), dict) or (section != "demand" and section in doc):
                 _multipliers(ed, source, section, doc[section])
