@@ -94,7 +94,7 @@ def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
     InputError
         Rows that cannot be read (the same checks as for sampling).
     """
-    from optimizer.scenarios.uncertainty import distributions
+    from optimizer.scenarios.uncertainty import distributions, is_start_shift
 
     rows, problems = distributions(tables)
     if problems:
@@ -108,6 +108,8 @@ def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
             low, high = math.exp(a[0] - Z90 * a[1]), math.exp(a[0] + Z90 * a[1])
         else:  # uniform (low, high), triangular (low, mode, high)
             low, high = a[0], a[-1]
+        if is_start_shift(d.parameter):  # whole years, as draws are
+            low, high = float(round(low)), float(round(high))
         out.append(Range(d.parameter, (d.parameter,), low, high, f"uncertainty sheet row {d.row}"))
     return out
 
@@ -121,7 +123,7 @@ def ranges_from_toml(path: Path) -> list[Range]:
         A missing or malformed entry, named by file and entry number.
     """
     from optimizer.scenarios.scenario import read_toml
-    from optimizer.scenarios.uncertainty import parameter_override
+    from optimizer.scenarios.uncertainty import is_start_shift, parameter_override
 
     doc = read_toml(Path(path))
     entries = doc.get("range")
@@ -150,6 +152,11 @@ def ranges_from_toml(path: Path) -> list[Range]:
         except ValueError as err:
             problems.append(Problem(where, str(err)))
             continue
+        shifts = [p for p in params if is_start_shift(p)]
+        if shifts and (low != int(low) or high != int(high)):
+            problems.append(Problem(where, f"{shifts[0]}: a start moves by a whole number of years, got low = "
+                                           f"{low:g}, high = {high:g}"))
+            continue
         base, unit = entry.get("base"), entry.get("unit", "")
         if base is not None and (isinstance(base, bool) or not isinstance(base, (int, float))):
             problems.append(Problem(where, "base: expected a number (what a multiplier of 1 stands for)"))
@@ -173,6 +180,31 @@ def _layers(r: Range, value: float, products: tuple[str, ...]) -> tuple[tuple[st
     for p in r.parameters:
         merge(doc, parameter_override(p, value, products))
     return ((f"sensitivity {r.name!r} = {value:g}", doc),)
+
+
+def check_ranges(tables: InputTables, ranges: Iterable[Range]) -> None:
+    """Apply every range at its low and its high value to ``tables`` and validate the result, without solving, so
+    that a bad range (an unknown id, a shift that moves nothing) is reported before any solve.
+
+    Raises
+    ------
+    InputError
+        Every problem of every range's end, each named by the range and value.
+    """
+    from optimizer.scenarios.scenario import build_case
+
+    products = _products(tables)
+    problems: list[Problem] = []
+    for r in ranges:
+        for value in dict.fromkeys((r.low, r.high)):
+            try:
+                build_case(tables, _layers(r, value, products))
+            except InputError as err:
+                problems += err.problems
+            except ValueError as err:  # a <product>_price name for a product the input lacks
+                problems.append(Problem(f"sensitivity {r.name!r}", str(err)))
+    if problems:
+        raise InputError(problems)
 
 
 def solve_point(tables: InputTables, layers: tuple[tuple[str, Mapping[str, Any]], ...], value: float | None,
@@ -207,6 +239,7 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
     caps = list(caps)
     products = _products(tables)
     base_data = build_case(tables).data
+    check_ranges(tables, ranges)
     base = solve_point(tables, (), None, caps, options)
     if on_point:
         on_point(None, base)
