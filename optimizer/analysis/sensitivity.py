@@ -109,7 +109,7 @@ def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
         else:  # uniform (low, high), triangular (low, mode, high)
             low, high = a[0], a[-1]
         if is_start_shift(d.parameter):  # whole years, as draws are
-            low, high = float(round(low)), float(round(high))
+            low, high = round(low) + 0.0, round(high) + 0.0  # + 0.0: no -0
         out.append(Range(d.parameter, (d.parameter,), low, high, f"uncertainty sheet row {d.row}"))
     return out
 

@@ -125,7 +125,7 @@ class Distribution:
     def draw(self, rng: np.random.Generator) -> float:
         """One value; a start shift's is rounded to whole years."""
         value = self._draw(rng)
-        return float(round(value)) if is_start_shift(self.parameter) else value
+        return round(value) + 0.0 if is_start_shift(self.parameter) else value  # + 0.0: no -0
 
     def _draw(self, rng: np.random.Generator) -> float:
         a = self.args
