@@ -55,7 +55,12 @@ class Range:
 
     def shown(self, value: float) -> str:
         """``value`` as a reader knows it: ``1.3 g CeO2 per wafer`` where the range gives its base and unit, else
-        the parameter's value itself (a multiplier for most)."""
+        the parameter's value itself (a multiplier for most); start shifts as ``2 years late``, ``1 year early``."""
+        from optimizer.scenarios.uncertainty import is_start_shift
+
+        if self.base is None and all(is_start_shift(p) for p in self.parameters):
+            n = abs(int(value))
+            return "on time" if n == 0 else f"{n} year{'s' if n > 1 else ''} {'late' if value > 0 else 'early'}"
         if self.base is None:
             return f"{value:g}" + (f" {self.unit}" if self.unit else "")
         return f"{value * self.base:,.4g}" + (f" {self.unit}" if self.unit else "")

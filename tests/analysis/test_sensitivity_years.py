@@ -42,7 +42,7 @@ def test_a_mine_late_by_each_end_of_its_range(tmp_path: Path) -> None:
     ((r, low, high),) = tornado.rows
     assert tornado.base.objective_usd == pytest.approx(FROM_2025)
     assert (low.objective_usd, high.objective_usd) == (pytest.approx(FROM_2025), pytest.approx(FROM_2027))
-    assert (r.shown(r.low), r.shown(r.high)) == ("0 years late", "1 years late")
+    assert [r.shown(n) for n in (r.low, r.high, -1, 3)] == ["on time", "1 year late", "1 year early", "3 years late"]
 
 
 def test_the_value_of_a_wafer_start_prices_the_shortage(tmp_path: Path) -> None:
