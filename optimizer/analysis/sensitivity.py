@@ -63,7 +63,16 @@ class Range:
             return "on time" if n == 0 else f"{n} year{'s' if n > 1 else ''} {'late' if value > 0 else 'early'}"
         if self.base is None:
             return f"{value:g}" + (f" {self.unit}" if self.unit else "")
-        return f"{value * self.base:,.4g}" + (f" {self.unit}" if self.unit else "")
+        return _significant(value * self.base) + (f" {self.unit}" if self.unit else "")
+
+
+def _significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, with thousands separators and no exponent: 20,000, 1.3, 8,998."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    shown = f"{round(x, decimals):,.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,9 @@ def test_shifts_from_the_uncertainty_sheet_are_whole_years(tmp_path: Path) -> No
     draws = [draw_sample(rows, 7, i) for i in range(20)]
     assert all(float(v).is_integer() and str(v) != "-0.0" for d in draws for v in d.values())
     assert {d["mine_start_shift:M_A"] for d in draws} <= set(np.arange(-1.0, 4.0))
+
+
+def test_values_are_shown_as_a_reader_writes_them() -> None:
+    capex = Range("capex", ("capex",), 0.4, 2.0, base=50_000, unit="US$ per t/yr")
+    assert (capex.shown(capex.low), capex.shown(capex.high)) == ("20,000 US$ per t/yr", "100,000 US$ per t/yr")
+    assert Range("w", ("demand",), 0.325, 1.675, base=4.0, unit="g").shown(0.325) == "1.3 g"
