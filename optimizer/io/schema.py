@@ -242,7 +242,9 @@ TABLES: tuple[TableSpec, ...] = (
         "uncertainty",
         "Distributions for sampled batches (paxsilica batch --samples): one row per uncertain parameter.",
         (
-            _c("parameter", "str", "What varies, e.g. market_price:NdPr, demand_growth, capex, mine_capacity:CHN"),
+            _c("parameter", "str", "What varies, e.g. market_price:NdPr, demand_growth, capex, mine_capacity:CHN, "
+               "wafer_value, or start_shift:SITE / mine_start_shift:SEL (whole years late; draws are rounded) as in "
+               "models/README.md"),
             _c("distribution", "str", "normal, lognormal, uniform or triangular",
                choices=("normal", "lognormal", "uniform", "triangular")),
             _c("arg1", "float", "normal: mean; lognormal: mean of log; uniform, triangular: low"),
