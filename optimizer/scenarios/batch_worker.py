@@ -190,7 +190,7 @@ def _run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
         except InputError as err:
             rows[entry.name] = {**base, "status": "error", "message": "; ".join(str(p) for p in err.problems)}
             continue
-        base.update(input_sha256=case.sha256, draws=draws)
+        base.update(input_sha256=case.sha256, draws=draws, multi_period=case.data.multi_period)
         rows[entry.name] = base
         done = _finished(Path(task.out_dir) / entry.name, case.sha256, task.key)
         prepared.append((entry, case, draws, structure_signature(case.data), done))

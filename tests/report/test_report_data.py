@@ -110,7 +110,7 @@ def test_frontier_marks_breakpoints_with_the_capacity_that_changed(run_dir: Path
     assert fr["note"].tolist() == ["", "", "JPN 200 t/yr", "", "JPN 300 t/yr, USA 80 t/yr"]
     fig = charts.frontier_figure(fr)
     assert list(fig.data[0].x) == [100.0, 80.0, 60.0, 40.0, 20.0]
-    assert list(fig.data[0].y) == pd.read_csv(run_dir / "frontier.csv")["total_cost_usd"].tolist()
+    assert list(fig.data[0].y) == pd.read_csv(run_dir / "frontier.csv")["total_cost_usd_per_yr"].tolist()
     assert [a.text for a in fig.layout.annotations] == ["JPN 200 t/yr", "JPN 300 t/yr, USA 80 t/yr"]
 
 
