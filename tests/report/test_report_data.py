@@ -200,3 +200,17 @@ def test_risk_chart_shows_the_hhi_of_the_chosen_period(run_dir: Path) -> None:
     later = charts.risk_figure(rd.risk(run, period=1))
     assert [list(bar.y) for bar in later.data] == [[10000.0], [10000.0]]
     assert list(later.data[1].text) == ["USA 100.0%"]
+
+
+def test_a_folder_written_before_the_money_columns_said_their_unit_gives_the_same_report(tmp_path: Path) -> None:
+    new, old = write_run(tmp_path / "new"), write_run(tmp_path / "old", labelled=False)
+    assert "usd" in pd.read_csv(old / "costs.csv").columns and "usd_per_yr" in pd.read_csv(new / "costs.csv").columns
+    for folder in (new, old):  # an infeasible point: its blank costs are no numbers, whatever the columns' names
+        frontier = pd.read_csv(folder / "frontier.csv")
+        frontier.loc[len(frontier)] = [6, 0.0, "infeasible", None, None, None, None, None, None, False]
+        frontier.to_csv(folder / "frontier.csv", index=False)
+    a, b = load_run(new, case()), load_run(old, case())
+    pd.testing.assert_frame_equal(rd.costs_by_component(a), rd.costs_by_component(b))
+    pd.testing.assert_frame_equal(rd.frontier(a), rd.frontier(b))
+    pd.testing.assert_frame_equal(rd.stress_ranking(a), rd.stress_ranking(b))
+    assert rd.frontier(b)["feasible"].tolist() == [True] * 5 + [False]
