@@ -8,6 +8,7 @@ fails here.  The figures stay those of the objective: a pathway's are present va
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from optimizer.cli import main
 from optimizer.solver.money import is_labelled, money_column, unlabelled
 from tests.cli.test_pathway_cli import expected_objective, write_case
+from tests.scale.test_batch_samples import UNCERTAINTY
+from tests.unit.test_disruptions import write_case as write_disruptions_case
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 EXAMPLE_OBJECTIVE_USD = 41427966.7312837  # tests/regression/golden/example.json
@@ -48,6 +51,15 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         _run("sensitivity", str(case), "--ranges", str(ranges), "--out", str(out[f"sensitivity-{kind}"]))
         out[f"alternatives-{kind}"] = root / f"alternatives-{kind}"
         _run("alternatives", str(case), "--slack", "0.05", "--out", str(out[f"alternatives-{kind}"]))
+    disrupted = write_disruptions_case(root / "disruptions_case")  # stockpiles.csv, disruptions.csv, ...
+    out["solve-disruptions"], out["stress-disruptions"] = root / "solve-disruptions", root / "stress-disruptions"
+    _run("solve", str(disrupted), "--out", str(out["solve-disruptions"]))
+    _run("stress", str(disrupted), "--out", str(out["stress-disruptions"]))
+    uncertain = root / "uncertain_case"
+    shutil.copytree(EXAMPLE, uncertain)
+    (uncertain / "uncertainty.csv").write_text(UNCERTAINTY)
+    out["batch-samples"] = root / "batch-samples"  # samples.csv, uncertainty.csv, build_frequency.csv
+    _run("batch", str(uncertain), "--samples", "2", "--out", str(out["batch-samples"]))
     batch = root / "batch.toml"
     batch.write_text(f'[scenarios.pathway]\ninput = "{pathway}"\n[scenarios.year]\ninput = "{EXAMPLE}"\n')
     out["batch"] = root / "batch"
@@ -65,7 +77,11 @@ def test_every_money_column_of_every_result_file_says_present_value_or_per_year(
                                    if not is_labelled(c)]
             if path.name == "uncertainty.csv":  # its metrics are row names
                 unlabelled_columns += [f"{path}: {m}" for m in pd.read_csv(path)["metric"] if not is_labelled(m)]
-    assert files >= 30
+    names = {p.name for folder in folders.values() for p in folder.rglob("*.csv")}
+    assert {"costs.csv", "flows.csv", "builds.csv", "dependence.csv", "stockpiles.csv", "disruptions.csv",
+            "frontier.csv", "stress.csv", "stress_disruptions.csv", "tornado.csv", "alternatives.csv", "batch.csv",
+            "uncertainty.csv", "samples.csv", "build_frequency.csv"} <= names
+    assert files >= 40
     assert unlabelled_columns == []
 
 
