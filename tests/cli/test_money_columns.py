@@ -8,6 +8,7 @@ fails here.  The figures stay those of the objective: a pathway's are present va
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from tests.cli.test_pathway_cli import expected_objective, write_case
 from tests.scale.test_batch_samples import UNCERTAINTY
 from tests.unit.test_disruptions import write_case as write_disruptions_case
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "inputs" / "example"
+RESULTS_DOC = ROOT / "docs" / "results.md"
 EXAMPLE_OBJECTIVE_USD = 41427966.7312837  # tests/regression/golden/example.json
 RANGES = '[[range]]\nname = "demand"\nparameters = ["demand"]\nlow = 0.9\nhigh = 1.1\n'
 
@@ -83,6 +86,36 @@ def test_every_money_column_of_every_result_file_says_present_value_or_per_year(
             "uncertainty.csv", "samples.csv", "build_frequency.csv"} <= names
     assert files >= 40
     assert unlabelled_columns == []
+
+
+def documented_columns() -> dict[str, list[re.Pattern[str]]]:
+    """file name -> the columns docs/results.md lists for it, as patterns (``usd_<pv|per_yr>``: either;
+    ``_<PERIOD>``: a period's suffix, or none for one year; ``<COUNTRY>``: any name)."""
+    out: dict[str, list[re.Pattern[str]]] = {}
+    current = None
+    for line in RESULTS_DOC.read_text().splitlines():
+        if line.startswith("#"):
+            files = re.findall(r"`([a-z_]+\.csv)`", line)
+            current = files[-1] if files else None
+            continue
+        cells = re.split(r"(?<!\\)\|", line)
+        if current is None or len(cells) < 3:
+            continue
+        for name in re.findall(r"`([^`]+)`", cells[1].replace("\\|", "|")):
+            regex = re.escape(name).replace(r"\|", "|")
+            regex = re.sub(r"<([a-z_|]+)>", r"(\1)", regex)
+            regex = re.sub(r"_<[A-Z]+>", "(_.+)?", regex)
+            regex = re.sub(r"<[A-Z]+>", ".+", regex)
+            out.setdefault(current, []).append(re.compile(regex))
+    return out
+
+
+def test_every_column_of_every_result_file_is_documented(folders: dict[str, Path]) -> None:
+    documented = documented_columns()
+    missing = sorted({f"{path.name}: {c}" for folder in folders.values() for path in folder.rglob("*.csv")
+                      for c in pd.read_csv(path, nrows=0).columns
+                      if not any(p.fullmatch(c) for p in documented.get(path.name, []))})
+    assert missing == [], f"not in {RESULTS_DOC.name}"
 
 
 @pytest.mark.parametrize(("kind", "unit"), [("pathway", "usd_pv"), ("year", "usd_per_yr")])
