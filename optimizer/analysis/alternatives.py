@@ -48,6 +48,7 @@ from optimizer.analysis.near_optimal import (
 )
 from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import Outcome, SolveOptions
 from optimizer.solver.money import money_column
 from optimizer.solver.results import TOL
@@ -227,7 +228,8 @@ def alternatives_table(alt: Alternatives) -> pd.DataFrame:
         row["least_status"], row["most_status"] = alt.least[i].status, alt.most[i].status
         rows.append(row)
     columns = ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa",
-               *(money_column(f"{name}_cost", multi) for name in ("least", "most", "optimum")), "least_china_share", "most_china_share", "optimum_china_share",
+               *(money_column(f"{name}_cost", multi) for name in ("least", "most", "optimum")),
+               "least_china_share", "most_china_share", "optimum_china_share",
                "built_in_every_plan", "least_status", "most_status"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -266,6 +268,7 @@ def alternatives_summary(alt: Alternatives) -> dict[str, Any]:
         "slack": alt.slack if alt.slack_usd is None else None,
         "slack_usd": alt.slack_usd,
         "cost_bound_usd": alt.bound_usd,
+        "money": money_basis(alt.data),
         "by": alt.by,
         "period": alt.period,
         "is_mip": alt.is_mip,

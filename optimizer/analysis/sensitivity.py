@@ -36,6 +36,7 @@ import pandas as pd
 from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.tables import InputTables
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import SolveOptions
 from optimizer.solver.measures import caps_cost, period_column
 from optimizer.solver.money import money_column
@@ -88,6 +89,7 @@ class Tornado:
     rows: list[tuple[Range, Point, Point]] = field(default_factory=list)
     input: dict[str, Any] = field(default_factory=dict)  # the base input's source and sha256
     multi_period: bool = False  # a pathway: China's share is given per period
+    money: dict[str, Any] = field(default_factory=dict)  # what the money columns are (headline.money_basis)
 
 
 def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
@@ -215,7 +217,7 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
     if on_point:
         on_point(None, base)
     tornado = Tornado(base, input={"source": base_data.source, "sha256": base_data.sha256},
-                      multi_period=base_data.multi_period)
+                      multi_period=base_data.multi_period, money=money_basis(base_data))
     for r in ranges:
         ends = []
         for value in (r.low, r.high):
@@ -273,7 +275,7 @@ def sensitivity_summary(tornado: Tornado) -> dict[str, Any]:
             "base_china_share_uncapped": {str(t): round(x, 6) for t, x in tornado.base.china_share_uncapped.items()},
             "cap_cost_min_usd": min(costs + ([base] if base is not None else []), default=None),
             "cap_cost_max_usd": max(costs + ([base] if base is not None else []), default=None),
-            "ranges": len(tornado.rows), "ends_without_plan": no_plan, "input": tornado.input,
+            "ranges": len(tornado.rows), "ends_without_plan": no_plan, "money": tornado.money, "input": tornado.input,
             "package": {"name": "paxsilica", "version": __version__}}
 
 

@@ -140,8 +140,9 @@ def test_the_figures_are_the_objective_s_present_value_or_cost_per_year(folders:
         assert costs[money_column("", multi)].sum() == pytest.approx(objective, rel=1e-6)
         stress = pd.read_csv(folders[f"stress-{kind}"] / "stress.csv")
         assert stress[money_column("total_cost", multi)].iloc[0] == pytest.approx(objective, rel=1e-6)
-        summary = json.loads((folders[f"sweep-{kind}"] / "summary.json").read_text())
-        assert summary["money"]["base_year"] == (2025 if multi else None)  # the year the present values are of
+        for command in ("sweep", "stress", "sensitivity", "alternatives"):  # the year the present values are of
+            summary = json.loads((folders[f"{command}-{kind}"] / "summary.json").read_text())
+            assert summary["money"]["base_year"] == (2025 if multi else None), command
     pathway_costs = pd.read_csv(folders["solve-pathway"] / "costs.csv").set_index(["component", "period"])
     assert pathway_costs.loc[("mining", 2030), "usd_undiscounted_over_period"] == pytest.approx(5 * 2000)
 
