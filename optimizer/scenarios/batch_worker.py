@@ -136,7 +136,8 @@ def kpis(status: str, tables: Mapping[str, pd.DataFrame], objective: float | Non
     China's share is the run's own, per period (:mod:`optimizer.solver.measures`), as ``summary.json`` holds it.
     """
     row: dict[str, Any] = {"status": status, "total_cost_usd": objective, "unmet_t": doc.get("unmet_t"),
-                           "china_share": dict(doc.get("china_share") or {}), "multi_period": "horizon" in doc}
+                           "china_share": dict(doc.get("china_share") or {}), "multi_period": "horizon" in doc,
+                           "base_year": (doc.get("horizon") or {}).get("first_year")}
     builds = tables.get("builds")
     new_tpa: dict[str, float] = {}
     if builds is not None and len(builds):
