@@ -268,14 +268,23 @@ _MEANINGS = {
 }
 
 
+def _meaning(name: str, data: ModelData) -> str:
+    """What a dual means, with its money: a build limit's spans the horizon, a present value on a pathway."""
+    if name == "Build_Limit":
+        return _MEANINGS[name] + (f" (present value, USD of {data.periods[0]})" if data.multi_period else
+                                  " (one steady-state year: per year)")
+    return _MEANINGS[name]
+
+
 def duals_table(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> pd.DataFrame:
-    """Every dual of interest, per year of its period, with what it means."""
+    """Every dual of interest, per year of its period (a build limit's over the horizon), with what it means."""
     suffix = " [LP with integer decisions fixed at the optimum]" if solved.duals_source == "milp_fixed" else ""
     rows = []
-    for name, meaning in _MEANINGS.items():
+    for name in _MEANINGS:
         component = getattr(m, name, None)
         if component is None:
             continue
+        meaning = _meaning(name, data)
         for index, con in component.items():
             idx = index if isinstance(index, tuple) else (index,)
             y = solved.duals.get(con, 0.0)
