@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.io.files import read_regular
-from optimizer.solver.money import labelled_names, unlabelled
+from optimizer.solver.money import missing_names, unlabelled
 
 BUILD_KEY = ["refinery", "period"]
 FLOW_KEY = ["stage", "from", "to", "product", "origin_country", "period"]
@@ -94,9 +94,7 @@ def _csv(path: Path, key: list[str], value: str, money: tuple[str, ...] = ()) ->
     df = df.rename(columns=unlabelled(df.columns, money))
     missing = [c for c in [*key, value] if c not in df.columns]
     if missing:
-        bare = {f"{what}_usd" if what else "usd": what for what in money}
-        named = [" or ".join(labelled_names(bare[c])) if c in bare else c for c in missing]
-        raise UnreadableRun(f"{path}: no column {', '.join(named)}")
+        raise UnreadableRun(f"{path}: no column {', '.join(missing_names(missing, money))}")
     for column in [value, *(c for c in key if c == "period")]:
         numbers = pd.to_numeric(df[column], errors="coerce")
         bad = df.index[(numbers.isna() & df[column].notna()) | numbers.isin([math.inf, -math.inf])]

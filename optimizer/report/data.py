@@ -19,7 +19,7 @@ import pandas as pd
 
 from optimizer.io.data import ModelData
 from optimizer.safe_text import FORMULA_START
-from optimizer.solver.money import labelled_names, unlabelled
+from optimizer.solver.money import labelled_names, missing_names, unlabelled
 
 # The columns each file must have for its section (extra columns are ignored).
 COLUMNS: dict[str, list[str]] = {
@@ -93,7 +93,8 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     df = df.rename(columns=unlabelled(df.columns, _CASE_MONEY.get(name, ())))
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
-        raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
+        named = missing_names(missing, _CASE_MONEY.get(name, ()))
+        raise ReportError(f"{path}: missing column(s) {', '.join(named)}")
     for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
         df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
     for c in [c for c in df.columns if c.startswith("china_share")]:  # one column per period, blank: no plan

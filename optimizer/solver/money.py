@@ -63,7 +63,8 @@ def money_columns(what: str, multi_periods: Iterable[bool]) -> list[str]:
     return [money_column(what, multi) for multi in (True, False) if multi in kinds]
 
 
-_LABELLED = re.compile(r"(^|_)usd_(pv|per_yr|undiscounted_over_period|undiscounted_per_yr|per_occurrence)(_|$)")
+_KINDS = "|".join([*(s.removeprefix("usd_") for s in _SUFFIXES), "per_occurrence"])
+_LABELLED = re.compile(rf"(^|_)usd_({_KINDS})(_|$)")  # usd_pv, ..., usd_per_yr_expected, usd_per_yr_per_pct
 
 
 def is_labelled(column: str) -> bool:
@@ -91,5 +92,12 @@ def unlabelled(columns: Iterable[str], whats: Iterable[str]) -> dict[str, str]:
     return out
 
 
-__all__ = ["PER_YR", "PV", "UNDISCOUNTED_OVER_PERIOD", "UNDISCOUNTED_PER_YR", "is_labelled", "labelled_names", "money_column",
-           "money_columns", "undiscounted_column", "unlabelled"]
+def missing_names(missing: Iterable[str], whats: Iterable[str]) -> list[str]:
+    """Columns a reader did not find, as a user would look for them: ``usd_pv or usd_per_yr`` for a bare money
+    name of ``whats`` (see :func:`unlabelled`), any other as it is."""
+    bare = {_join(what, _BARE): what for what in whats}
+    return [" or ".join(labelled_names(bare[c])) if c in bare else c for c in missing]
+
+
+__all__ = ["PER_YR", "PV", "UNDISCOUNTED_OVER_PERIOD", "UNDISCOUNTED_PER_YR", "is_labelled", "labelled_names",
+           "missing_names", "money_column", "money_columns", "undiscounted_column", "unlabelled"]

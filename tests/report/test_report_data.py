@@ -164,6 +164,8 @@ def test_sweep_folder_alone_gives_a_frontier_report(tmp_path: Path) -> None:
     (lambda d: d.mkdir(), "no results here"),
     (lambda d: (d.mkdir(), (d / "costs.csv").write_text("component,usd\ncapex,1\n")),
      "costs.csv: missing column(s) period"),
+    (lambda d: (d.mkdir(), (d / "costs.csv").write_text("component,period,dollars\ncapex,0,1\n")),
+     "costs.csv: missing column(s) usd_pv or usd_per_yr"),
     (lambda d: (d.mkdir(), (d / "summary.json").write_text("{not json")), "summary.json: not valid JSON"),
 ])
 def test_unusable_run_folders_are_named_with_what_is_wrong(tmp_path: Path, make, message: str) -> None:
