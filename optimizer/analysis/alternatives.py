@@ -9,8 +9,9 @@ zero is **built in every near-optimal plan**; one whose least is zero and most i
 
 Tables
     ``alternatives``         one row per group: ``least_tpa``, ``most_tpa`` and ``optimum_tpa`` (t/yr), and for
-                             each of the three plans its cost (``*_cost_usd``: the objective, per year for one
-                             period, the horizon's present value on a pathway), China's share of demand in the
+                             each of the three plans its cost (the objective: ``*_cost_usd_pv``, the horizon's
+                             present value at the base year, on a pathway; ``*_cost_usd_per_yr`` for one
+                             steady-state year; :mod:`optimizer.solver.money`), China's share of demand in the
                              group's period (``*_china_share``) and the extreme's solver status.
     ``alternatives_builds``  the builds of every plan: the optimum (``plan`` = ``optimum``, no group) and each
                              group's least and most, one row per build option above zero.
@@ -47,7 +48,9 @@ from optimizer.analysis.near_optimal import (
 )
 from optimizer.errors import InputError, Problem
 from optimizer.io.data import ModelData
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import Outcome, SolveOptions
+from optimizer.solver.money import money_column
 from optimizer.solver.results import TOL
 
 BUILT_TOL_TPA = 1e-6  # t/yr: a least below this is no build (solver noise)
@@ -211,20 +214,22 @@ def _round(x: float | None, digits: int = 6) -> float | None:
 def alternatives_table(alt: Alternatives) -> pd.DataFrame:
     """One row per group (see the module docstring)."""
     rows = []
+    multi = alt.data.multi_period
     for i, g in enumerate(alt.groups):
         row: dict[str, Any] = {"group": g.name, "kind": g.kind, "period": g.period}
         plans = {"least": alt.least[i], "most": alt.most[i], "optimum": alt.optimum}
         for name, plan in plans.items():
             row[f"{name}_tpa"] = _round(plan.group_tpa(alt.members[i]))
         for name, plan in plans.items():
-            row[f"{name}_cost_usd"] = _round(plan.cost_usd, 2)
+            row[money_column(f"{name}_cost", multi)] = _round(plan.cost_usd, 2)
         for name, plan in plans.items():
             row[f"{name}_china_share"] = _round(plan.china_share.get(g.period))
         row["built_in_every_plan"] = alt.always_built(i)
         row["least_status"], row["most_status"] = alt.least[i].status, alt.most[i].status
         rows.append(row)
-    columns = ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa", "least_cost_usd", "most_cost_usd",
-               "optimum_cost_usd", "least_china_share", "most_china_share", "optimum_china_share",
+    columns = ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa",
+               *(money_column(f"{name}_cost", multi) for name in ("least", "most", "optimum")),
+               "least_china_share", "most_china_share", "optimum_china_share",
                "built_in_every_plan", "least_status", "most_status"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -263,6 +268,7 @@ def alternatives_summary(alt: Alternatives) -> dict[str, Any]:
         "slack": alt.slack if alt.slack_usd is None else None,
         "slack_usd": alt.slack_usd,
         "cost_bound_usd": alt.bound_usd,
+        "money": money_basis(alt.data),
         "by": alt.by,
         "period": alt.period,
         "is_mip": alt.is_mip,

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.io.files import read_regular
+from optimizer.solver.money import missing_names, unlabelled
 
 BUILD_KEY = ["refinery", "period"]
 FLOW_KEY = ["stage", "from", "to", "product", "origin_country", "period"]
@@ -31,7 +32,7 @@ RESULT_COLUMNS = {
     "flows": [*FLOW_KEY, "tonnes"],
     "builds": [*BUILD_KEY, "new_tpa", "built"],
     "supply": ["fab", "product", "period", "tonnes"],
-    "costs": ["component", "period", "usd"],
+    "costs": ["component", "period", "usd"],  # usd_pv or usd_per_yr (optimizer.solver.money), or usd (older)
     "dependence": ["cap", "period"],
     "duals": ["constraint", "value"],
 }
@@ -80,7 +81,9 @@ class RunFolder:
     flows: pd.DataFrame | None = None
 
 
-def _csv(path: Path, key: list[str], value: str) -> pd.DataFrame:
+def _csv(path: Path, key: list[str], value: str, money: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The table at ``path`` with its ``key`` and ``value`` columns checked; ``money``'s labelled columns
+    (:func:`optimizer.solver.money.unlabelled`: ``usd_pv`` or ``usd_per_yr``) are read under their bare name."""
     if not path.is_file():
         raise UnreadableRun(f"{path}: missing")
     try:
@@ -88,9 +91,10 @@ def _csv(path: Path, key: list[str], value: str) -> pd.DataFrame:
     except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise UnreadableRun(f"{path}: cannot be read ({reason})") from None
+    df = df.rename(columns=unlabelled(df.columns, money))
     missing = [c for c in [*key, value] if c not in df.columns]
     if missing:
-        raise UnreadableRun(f"{path}: no column {', '.join(missing)}")
+        raise UnreadableRun(f"{path}: no column {', '.join(missing_names(missing, money))}")
     for column in [value, *(c for c in key if c == "period")]:
         numbers = pd.to_numeric(df[column], errors="coerce")
         bad = df.index[(numbers.isna() & df[column].notna()) | numbers.isin([math.inf, -math.inf])]
@@ -160,7 +164,7 @@ def read_run(path: Path, flows: bool = False) -> RunFolder:
     for name, columns in RESULT_COLUMNS.items():
         csv = path / f"{name}.csv"
         if csv.exists() or csv.name in listed:
-            _csv(csv, columns[:-1], columns[-1])
+            _csv(csv, columns[:-1], columns[-1], ("",) if name == "costs" else ())
     builds = _csv(path / "builds.csv", BUILD_KEY, "new_tpa")
     if "built" not in builds.columns:
         raise UnreadableRun(f"{path / 'builds.csv'}: no column built")

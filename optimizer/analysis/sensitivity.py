@@ -1,7 +1,8 @@
 """One-at-a-time sensitivity: how far the answer moves when each uncertain input goes to its low and its high value.
 
-The answer is the cost of the caps (total cost with the caps less the cost of the same input without them, US$/yr),
-with the total cost and China's uncapped share beside it.  Each *range* names one or more parameters (the names of
+The answer is the cost of the caps (total cost with the caps less the cost of the same input without them: a present
+value on a pathway, USD per year for one steady-state year), with the total cost and China's uncapped share beside
+it.  Each *range* names one or more parameters (the names of
 the ``uncertainty`` sheet, :mod:`optimizer.scenarios.uncertainty`: ``demand``, ``capex``, ``market_price:ID``,
 ``refinery_capacity:ID``, ...) and a low and a high value that all of them take together; every other input stays at
 its base.  Ranges come from the input's ``uncertainty`` sheet (each distribution's 10th and 90th percentiles:
@@ -17,7 +18,9 @@ its base.  Ranges come from the input's ``uncertainty`` sheet (each distribution
     source = "1.3-6.7 g CeO2 per wafer (scripts/build_default_dataset.py) [D]"
 
 The tornado table has one row per range, sorted by *swing* (the spread of the cap's cost over base, low and high;
-a range whose low or high has no plan comes first, since it decides whether there is an answer at all).
+a range whose low or high has no plan comes first, since it decides whether there is an answer at all).  Its money
+columns say their kind (:mod:`optimizer.solver.money`): ``base_cap_cost_usd_pv``, ``swing_usd_pv``,
+``low_objective_usd_pv``, ... on a pathway (USD discounted to the base year), ``..._usd_per_yr`` for one year.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ import pandas as pd
 from optimizer import __version__
 from optimizer.errors import InputError, Problem
 from optimizer.io.tables import InputTables
+from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import SolveOptions
 from optimizer.solver.measures import caps_cost, period_column
+from optimizer.solver.money import money_column
 from optimizer.solver.run import CapOverride, apply_cap_overrides, solve_case
 
 Z90 = 1.2815515655446004
@@ -98,6 +103,7 @@ class Tornado:
     rows: list[tuple[Range, Point, Point]] = field(default_factory=list)
     input: dict[str, Any] = field(default_factory=dict)  # the base input's source and sha256
     multi_period: bool = False  # a pathway: China's share is given per period
+    money: dict[str, Any] = field(default_factory=dict)  # what the money columns are (headline.money_basis)
 
 
 def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
@@ -258,7 +264,7 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
     if on_point:
         on_point(None, base)
     tornado = Tornado(base, input={"source": base_data.source, "sha256": base_data.sha256},
-                      multi_period=base_data.multi_period)
+                      multi_period=base_data.multi_period, money=money_basis(base_data))
     for r in ranges:
         ends = []
         for value in (r.low, r.high):
@@ -271,7 +277,8 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
 
 
 def swing(base: Point, low: Point, high: Point) -> float:
-    """The spread of the cap's cost over base, low and high (US$/yr); infinite when an end has no plan."""
+    """The spread of the cap's cost over base, low and high (USD in the case's money: present value on a pathway, per
+    year for one year); infinite when an end has no plan."""
     costs = [p.cap_cost_usd for p in (base, low, high)]
     if any(c is None for c in costs):
         return math.inf
@@ -285,20 +292,24 @@ def tornado_table(tornado: Tornado) -> pd.DataFrame:
     rows = []
     periods = sorted({t for _, lo, hi in tornado.rows for p in (lo, hi) for t in p.china_share_uncapped})
     multi = tornado.multi_period
+
+    def usd(what: str) -> str:
+        return money_column(what, multi)
+
     for r, low, high in tornado.rows:
         rows.append({
             "range": r.name, "parameters": " ".join(r.parameters), "low": r.shown(r.low), "high": r.shown(r.high),
             "low_value": r.low, "high_value": r.high,
-            "base_cap_cost_usd": b.cap_cost_usd, "low_cap_cost_usd": low.cap_cost_usd,
-            "high_cap_cost_usd": high.cap_cost_usd, "swing_usd": swing(b, low, high),
+            usd("base_cap_cost"): b.cap_cost_usd, usd("low_cap_cost"): low.cap_cost_usd,
+            usd("high_cap_cost"): high.cap_cost_usd, usd("swing"): swing(b, low, high),
             "low_status": low.status, "high_status": high.status,
-            "base_objective_usd": b.objective_usd, "low_objective_usd": low.objective_usd,
-            "high_objective_usd": high.objective_usd,
+            usd("base_objective"): b.objective_usd, usd("low_objective"): low.objective_usd,
+            usd("high_objective"): high.objective_usd,
             **{period_column(f"{end}_china_share_uncapped", t, multi): p.china_share_uncapped.get(t)
                for end, p in (("low", low), ("high", high)) for t in periods},
             "source": r.source})
-    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["range", "swing_usd"])
-    return frame.sort_values("swing_usd", ascending=False, kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["range", usd("swing")])
+    return frame.sort_values(usd("swing"), ascending=False, kind="stable").reset_index(drop=True)
 
 
 def sensitivity_summary(tornado: Tornado) -> dict[str, Any]:
@@ -311,7 +322,7 @@ def sensitivity_summary(tornado: Tornado) -> dict[str, Any]:
             "base_china_share_uncapped": {str(t): round(x, 6) for t, x in tornado.base.china_share_uncapped.items()},
             "cap_cost_min_usd": min(costs + ([base] if base is not None else []), default=None),
             "cap_cost_max_usd": max(costs + ([base] if base is not None else []), default=None),
-            "ranges": len(tornado.rows), "ends_without_plan": no_plan, "input": tornado.input,
+            "ranges": len(tornado.rows), "ends_without_plan": no_plan, "money": tornado.money, "input": tornado.input,
             "package": {"name": "paxsilica", "version": __version__}}
 
 

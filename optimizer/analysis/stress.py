@@ -38,6 +38,7 @@ from optimizer.model.investment import build_sites
 from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import SolveOptions, solve_model
 from optimizer.solver.measures import china_share, share_columns
+from optimizer.solver.money import money_column
 from optimizer.solver.results import DECIMALS, unmet_demand
 from optimizer.solver.two_stage import disrupted_unmet, first_stage, hold
 
@@ -274,17 +275,21 @@ def _describe(removed: list[Disruption]) -> tuple[str, str]:
 
 
 def stress_table(result: StressResult) -> pd.DataFrame:
-    """``stress.csv``: the base plan, then every case in chokepoint order."""
+    """``stress.csv``: the base plan, then every case in chokepoint order; its total cost and the increase over the
+    base plan are present values on a pathway (``total_cost_usd_pv``), USD per year for one steady-state year
+    (``total_cost_usd_per_yr``): :mod:`optimizer.solver.money`."""
     rows = []
     periods = result.data.periods
     multi = result.data.multi_period
     for c in [result.base, *result.cases]:
         removed, kind = _describe(c.removed)
         rows.append({"case": c.case, "removed": removed, "kind": kind, "status": c.status,
-                     "total_cost_usd": c.objective_usd, "cost_increase_usd": result.increase(c),
+                     money_column("total_cost", multi): c.objective_usd,
+                     money_column("cost_increase", multi): result.increase(c),
                      "unmet_t": c.unmet_t if c.usable else None,
                      **share_columns("china_share", {t: c.china_share.get(t) for t in periods}, multi)})
-    cols = ["case", "removed", "kind", "status", "total_cost_usd", "cost_increase_usd", "unmet_t",
+    cols = ["case", "removed", "kind", "status", money_column("total_cost", multi), money_column("cost_increase", multi),
+            "unmet_t",
             *share_columns("china_share", {t: None for t in periods}, multi)]
     df = pd.DataFrame(rows, columns=cols)
     for col in cols[4:]:

@@ -5,8 +5,11 @@ The model is built and compiled to HiGHS once; between points only the coefficie
 sweep stops at the first share that no plan can meet and reports the tightest share that one could.
 
 Frontier columns
-    ``cost_increase_usd``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
-                            starts at 1.0, else one extra solve at 1.0 before the first point).
+    ``total_cost_usd_pv``   the plan's total cost (the objective): a present value, USD discounted to the base year
+                            (``money.base_year`` in ``summary.json``); ``total_cost_usd_per_yr`` for one
+                            steady-state year (:mod:`optimizer.solver.money`).
+    ``cost_increase_usd_pv``   total cost minus the cost with the swept cap at 100% (the first point when the sweep
+                            starts at 1.0, else one extra solve at 1.0 before the first point); per year likewise.
     ``dual_usd_per_yr_per_pct``    cost of tightening the swept cap by one percentage point, USD per year of the swept
                             period: the cap's dual as ``dependence.csv`` gives it for that period
                             (:func:`optimizer.solver.measures.marginal_usd_per_yr_per_pct`).
@@ -38,6 +41,7 @@ from optimizer.model import build_model
 from optimizer.solver.headline import money_basis
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, solve_model
 from optimizer.solver.marginals import set_cap_share
+from optimizer.solver.money import money_column
 from optimizer.solver.results import TOL, caps_realised
 from optimizer.solver.run import CapOverride, apply_cap_overrides
 
@@ -268,13 +272,15 @@ def frontier_table(sweep: Sweep) -> pd.DataFrame:
     """``frontier.csv``: one row per point solved or failed, in sweep order."""
     rows = []
     previous: SweepPoint | None = None
+    multi = sweep.data.multi_period
     for p in sweep.points:
         increase = None
         if p.usable and sweep.reference_usd is not None:
             increase = p.objective_usd - sweep.reference_usd  # type: ignore[operator]
         row: dict[str, Any] = {
-            "point": p.point, "max_share": p.max_share, "status": p.status, "total_cost_usd": p.objective_usd,
-            "cost_increase_usd": increase, "dual_usd_per_yr_per_pct": p.dual_usd_per_yr_per_pct,
+            "point": p.point, "max_share": p.max_share, "status": p.status,
+            money_column("total_cost", multi): p.objective_usd, money_column("cost_increase", multi): increase,
+            "dual_usd_per_yr_per_pct": p.dual_usd_per_yr_per_pct,
             "realised_share": p.realised_share,
         }
         for c in sweep.build_countries:

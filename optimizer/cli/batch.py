@@ -93,6 +93,7 @@ def batch(source: Path, workers: int, scheduler: str | None, out_dir: Path | Non
 
 def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, scheduler: str | None,
          options: SolveOptions, warm: bool, quiet: bool, samples: int | None) -> None:
+    from optimizer.report.lead import pv_label
     from optimizer.report.progress import track
     from optimizer.scenarios.batch import run_batch
 
@@ -103,7 +104,8 @@ def _run(entries: list[Any], source: Path, out_dir: Path, workers: int, schedule
         for r in rows:
             bar.advance()
             how = " (finished earlier)" if r.get("solved") is False else ""
-            cost = f", {r['total_cost_usd']:,.0f} USD" if isinstance(r.get("total_cost_usd"), float) else ""
+            money = pv_label({"base_year": r.get("base_year")})  # PV 2025 on a pathway, per year for one year
+            cost = f", {r['total_cost_usd']:,.0f} USD {money}" if isinstance(r.get("total_cost_usd"), float) else ""
             bar.row(f"  [{bar.done:>{width}}/{total}] {r['scenario']}: {r.get('status')}{cost}{how}")
 
     where = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local process(es)"

@@ -65,6 +65,7 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
     from optimizer.io.write import write_results
     from optimizer.report.progress import track
     from optimizer.solver.measures import period_column
+    from optimizer.solver.money import money_column
     from optimizer.solver.run import default_input, input_name
 
     if removals and n1:
@@ -138,13 +139,14 @@ def stress(input_path: Path | None, removals: tuple[str, ...], n1: str | None, r
                    f"{result.base.unmet_t:,.1f} t; unmet tonnes cost {result.penalty_usd_per_t:,.0f} USD/t where the "
                    "input gives no penalty")
         click.echo(f"  {'case':>4}  {'removed':<28}{'unmet t':>10}{cost_head:>16}{china_head:>8}")
+        increase_col = money_column("cost_increase", data.multi_period)
         for row in table.iloc[1:SHOWN + 1].to_dict("records"):
             case, removed = row["case"], row["removed"]
             if row["status"] not in ("optimal", "feasible"):
                 click.echo(f"  {case:>4}  {removed:<28}{row['status']:>10}")
                 continue
             china = "" if pd.isna(row[china_col]) else f"{100 * row[china_col]:7.1f}%"
-            click.echo(f"  {case:>4}  {removed:<28}{row['unmet_t']:>10,.1f}{row['cost_increase_usd']:>16,.0f}{china:>8}")
+            click.echo(f"  {case:>4}  {removed:<28}{row['unmet_t']:>10,.1f}{row[increase_col]:>16,.0f}{china:>8}")
         if len(table) > SHOWN + 1:
             click.echo(f"  ... {len(table) - SHOWN - 1} more in stress.csv")
         click.echo(f"  results: {visible(str(out_dir))}")

@@ -33,7 +33,10 @@ _UNITS: list[tuple[str, str]] = [
     (r"_usd_per_occurrence$", "USD each time it happens"),
     (r"_usd_per_yr_expected$", "USD/yr expected"),
     (r"_usd_per_t$", "USD/t"),
-    (r"_usd_per_yr$", "USD/yr"),
+    (r"(^|_)usd_pv$", "USD, present value at the base year"),
+    (r"(^|_)usd_undiscounted_over_period$", "USD over the period's years, not discounted"),
+    (r"(^|_)usd_undiscounted_per_yr$", "USD/yr, not discounted"),
+    (r"(^|_)usd_per_yr$", "USD/yr"),
     (r"(^|_)usd$", "USD"),
     (r"_tpa$|^new_tpa_", "t/yr"),
     (r"^tonnes$|_t$", "t"),
@@ -81,17 +84,28 @@ def _text_safe(ws: Any, value: Any) -> Any:
     return value
 
 
+def _money(summary: Mapping[str, Any]) -> str:
+    """The unit of a solve's totals: ``USD, present value 2025`` on a pathway, ``USD/yr`` for one year (``USD``
+    when the summary does not say)."""
+    head = summary.get("headline")
+    money = head.get("money") if isinstance(head, dict) else summary.get("money")
+    if not isinstance(money, dict):
+        return "USD"
+    return f"USD, present value {money['base_year']}" if money.get("base_year") is not None else "USD/yr"
+
+
 def _summary_rows(summary: Mapping[str, Any], skipped: list[str]) -> list[tuple[str, Any]]:
     """The summary's scalar facts (not the wall times, which differ between runs of the same input)."""
     rows: list[tuple[str, Any]] = []
+    money = _money(summary)
     for key in ("status", "scenario", "objective_usd", "mip_gap", "message"):
         if key in summary and not isinstance(summary[key], (dict, list)):
-            rows.append((header(key), summary[key]))
+            rows.append((f"objective_usd [{money}]" if key == "objective_usd" else header(key), summary[key]))
     for component, usd in (summary.get("cost_breakdown_usd") or {}).items():
-        rows.append((f"cost: {component} [USD]", usd))
+        rows.append((f"cost: {component} [{money}]", usd))
     uncapped = summary.get("uncapped") or {}
     if uncapped.get("objective_usd") is not None:
-        rows.append(("objective_usd without caps [USD]", uncapped["objective_usd"]))
+        rows.append((f"objective_usd without caps [{money}]", uncapped["objective_usd"]))
     for period, share in (summary.get("china_share") or {}).items():
         rows.append((f"China's share, period {period} [fraction 0-1]", share))
     if "unmet_t" in summary:

@@ -19,11 +19,12 @@ import pandas as pd
 
 from optimizer.io.data import ModelData
 from optimizer.safe_text import FORMULA_START
+from optimizer.solver.money import labelled_names, missing_names, unlabelled
 
 # The columns each file must have for its section (extra columns are ignored).
 COLUMNS: dict[str, list[str]] = {
     "supply": ["fab", "product", "period", "mine_country", "refinery_country", "tonnes"],
-    "flows": ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"],
+    "flows": ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd_per_yr"],
     "costs": ["component", "period", "usd"],
     "builds": ["refinery", "country", "period", "new_tpa", "built"],
     "dependence": ["cap", "period", "touched_t", "delivered_t", "share", "max_share", "dual_usd_per_yr_per_pct"],
@@ -37,6 +38,11 @@ COLUMNS: dict[str, list[str]] = {
     "stockpiles": ["stockpile", "holder", "product", "period", "tonnes", "holding_usd_per_yr"],
     "alternatives": ["group", "kind", "period", "least_tpa", "most_tpa", "optimum_tpa", "built_in_every_plan"],
 }
+# Money columns whose name says present value (a pathway) or per year (one year) as the case is: read under their
+# bare name (``total_cost_usd``, ``usd``), the unit being the folder's (optimizer.solver.money, report.caps.money_unit).
+_CASE_MONEY: dict[str, tuple[str, ...]] = {"costs": ("",), "frontier": ("total_cost", "cost_increase"),
+                                           "stress": ("total_cost", "cost_increase"),
+                                           "alternatives": ("least_cost", "most_cost", "optimum_cost")}
 # Text columns: read as text so that a country code like NA (Namibia) is not taken for a missing value.
 _ESCAPED = tuple("'" + c for c in FORMULA_START)  # what optimizer.safe_text.csv_cell quoted
 _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", "to", "origin_country", "component",
@@ -45,7 +51,8 @@ _TEXT = {"fab", "product", "mine_country", "refinery_country", "stage", "from", 
 
 
 # Columns of folders written before the money columns said their unit (the same numbers per year of the period).
-_RENAMED = {"dual_usd_per_pct": "dual_usd_per_yr_per_pct", "cost_while_it_lasts_usd": "extra_cost_usd_per_occurrence",
+_RENAMED = {"cost_usd": "cost_usd_per_yr", "dual_usd_per_pct": "dual_usd_per_yr_per_pct",
+            "cost_while_it_lasts_usd": "extra_cost_usd_per_occurrence",
             "expected_cost_usd_per_yr": "extra_cost_usd_per_yr_expected", "tightest_share": "floor"}
 
 
@@ -69,16 +76,25 @@ class RunFolder:
         return name in self.tables
 
 
+def _numeric(name: str) -> list[str]:
+    """The numeric columns a section needs, under every name a folder may give them (a blank cell: no value)."""
+    wanted = [c for c in COLUMNS[name] if c not in _TEXT]
+    return [*wanted, *(old for old, new in _RENAMED.items() if new in wanted),
+            *(c for what in _CASE_MONEY.get(name, ()) for c in labelled_names(what))]
+
+
 def _read_csv(path: Path, name: str) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in COLUMNS[name] if c not in _TEXT},
+        df = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in _numeric(name)},
                          dtype={c: str for c in _TEXT})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
         raise ReportError(f"{path}: not a readable CSV file ({err})") from None
     df = df.rename(columns={old: new for old, new in _RENAMED.items() if old in df.columns and new not in df.columns})
+    df = df.rename(columns=unlabelled(df.columns, _CASE_MONEY.get(name, ())))
     missing = [c for c in COLUMNS[name] if c not in df.columns]
     if missing:
-        raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
+        named = missing_names(missing, _CASE_MONEY.get(name, ()))
+        raise ReportError(f"{path}: missing column(s) {', '.join(named)}")
     for c in _TEXT & set(df.columns):  # ids written as '=x so that spreadsheets do not run them (io.write)
         df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:2] in _ESCAPED else v)
     for c in [c for c in df.columns if c.startswith("china_share")]:  # one column per period, blank: no plan

@@ -18,6 +18,7 @@ from optimizer.report.lead import lead_lines, pv_label, two_stage_lines
 from optimizer.report.progress import interactive
 from optimizer.safe_text import visible
 from optimizer.solver.headline import headline as run_headline
+from optimizer.solver.money import money_column
 from optimizer.solver.results import CapRealised
 from optimizer.solver.risk import risk_line
 from optimizer.solver.run import CaseRun
@@ -69,7 +70,8 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     money = head["money"]
     s.cost_title = f"cost breakdown, {'present value (USD of ' + str(money['base_year']) + ')' if money['base_year'] is not None else 'USD per year'}"
     total = r.objective_usd or 0.0
-    sales = float(run.tables["costs"].query("component == 'coproduct_sales'")["usd"].sum())
+    money_col = money_column("", run.data.multi_period)
+    sales = float(run.tables["costs"].query("component == 'coproduct_sales'")[money_col].sum())
     notes = ["the whole chain, net of co-product sales" if sales < -0.5 else "the whole chain"]
     if money["base_year"] is not None:
         notes.append(f"{money['years']}, discounted to {money['base_year']} at {100 * money['discount_rate']:g}%")
@@ -78,7 +80,7 @@ def summarise(run: CaseRun, input_path: Path, out_dir: Path) -> RunSummary:
     if run.uncapped is not None:
         s.cost.append((f"without caps, {unit}", usd(run.uncapped["objective_usd"]),
                        f"caps cost {usd(total - run.uncapped['objective_usd'])}"))
-    costs = run.tables["costs"].groupby("component", sort=False)["usd"].sum()
+    costs = run.tables["costs"].groupby("component", sort=False)[money_col].sum()
     s.cost += [(f"  {component}", usd(x), "extra over normal operations" if component.startswith("disruption:")
                 else "") for component, x in costs.items() if abs(x) > 0.5]
     for b in head["built"]:

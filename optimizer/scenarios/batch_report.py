@@ -1,7 +1,9 @@
 """A batch's consolidated tables (pure: rows in, DataFrames out).
 
 ``batch.csv``: one row per scenario, sorted by name, so that it is identical whatever the number of workers or the
-scheduler.  For sampled batches, ``samples.csv`` (what each sample drew), ``uncertainty.csv`` (quantiles of cost,
+scheduler.  A scenario's total cost is a present value on a pathway (``total_cost_usd_pv``, USD discounted to its
+base year) and USD per year for one steady-state year (``total_cost_usd_per_yr``); a batch of both kinds has both
+columns, each filled for its own scenarios (:mod:`optimizer.solver.money`).  For sampled batches, ``samples.csv`` (what each sample drew), ``uncertainty.csv`` (quantiles of cost,
 China's share and unmet demand, and of every drawn parameter) and ``build_frequency.csv`` (how often each candidate
 refinery is built, and how much).
 """
@@ -16,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from optimizer.solver.measures import period_column
+from optimizer.solver.money import money_column, money_columns
 
 QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
-_ROUND = {"total_cost_usd": 2}
 DECIMALS = 6
 
 
@@ -35,20 +37,30 @@ def share_periods(rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], bool]:
     return periods, any(r.get("multi_period") for r in rows)
 
 
+def cost_columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """``total_cost_usd_pv`` where a scenario is a pathway, ``total_cost_usd_per_yr`` where one is one year."""
+    rows = list(rows)
+    known = [bool(r["multi_period"]) for r in rows if r.get("multi_period") is not None]
+    return money_columns("total_cost", known) or [money_column("total_cost", share_periods(rows)[1])]
+
+
 def batch_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """scenario, status, total_cost_usd, china_share_<PERIOD>..., new_tpa_<COUNTRY>..., unmet_t, input_sha256,
-    message (``china_share`` alone when every scenario is one steady-state year)."""
+    """scenario, status, total_cost_usd_pv (or _per_yr, see the module docstring), china_share_<PERIOD>...,
+    new_tpa_<COUNTRY>..., unmet_t, input_sha256, message (``china_share`` alone when every scenario is one
+    steady-state year)."""
     rows = sorted(rows, key=lambda r: r["scenario"])
     countries = sorted({str(b["country"]) for r in rows for b in r.get("builds", [])}
                        | {c for r in rows for c in r.get("new_tpa", {})})
     periods, multi = share_periods(rows)
+    costs = cost_columns(rows)
     out = []
     for r in rows:
         ok = r.get("status") in ("optimal", "feasible")
-        record: dict[str, Any] = {
-            "scenario": r["scenario"], "status": r.get("status"),
-            "total_cost_usd": _round(r.get("total_cost_usd"), 2),
-        }
+        record: dict[str, Any] = {"scenario": r["scenario"], "status": r.get("status")}
+        kind = r.get("multi_period")  # None: the scenario's input could not be read (no cost either)
+        mine = None if kind is None else money_column("total_cost", bool(kind))
+        for column in costs:
+            record[column] = _round(r.get("total_cost_usd"), 2) if column == mine else None
         shares = r.get("china_share") or {}
         for t in periods:
             record[period_column("china_share", t, multi)] = _round(shares.get(t)) if ok else None
@@ -58,7 +70,7 @@ def batch_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         record["input_sha256"] = r.get("input_sha256")
         record["message"] = r.get("message") or ""
         out.append(record)
-    columns = ["scenario", "status", "total_cost_usd", *[period_column("china_share", t, multi) for t in periods],
+    columns = ["scenario", "status", *costs, *[period_column("china_share", t, multi) for t in periods],
                *[f"new_tpa_{c}" for c in countries],
                "unmet_t", "input_sha256", "message"]
     return pd.DataFrame(out, columns=columns)
@@ -95,7 +107,7 @@ def uncertainty_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         members = groups[group]
         ok = [r for r in members if r.get("status") in ("optimal", "feasible")]
         periods, multi = share_periods(members)
-        metrics: dict[str, list[float]] = {"total_cost_usd": [r["total_cost_usd"] for r in ok]}
+        metrics: dict[str, list[float]] = {money_column("total_cost", multi): [r["total_cost_usd"] for r in ok]}
         for t in periods:
             metrics[period_column("china_share", t, multi)] = [
                 r["china_share"][t] for r in ok if (r.get("china_share") or {}).get(t) is not None]

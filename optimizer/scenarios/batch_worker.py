@@ -136,7 +136,8 @@ def kpis(status: str, tables: Mapping[str, pd.DataFrame], objective: float | Non
     China's share is the run's own, per period (:mod:`optimizer.solver.measures`), as ``summary.json`` holds it.
     """
     row: dict[str, Any] = {"status": status, "total_cost_usd": objective, "unmet_t": doc.get("unmet_t"),
-                           "china_share": dict(doc.get("china_share") or {}), "multi_period": "horizon" in doc}
+                           "china_share": dict(doc.get("china_share") or {}), "multi_period": "horizon" in doc,
+                           "base_year": (doc.get("horizon") or {}).get("first_year")}
     builds = tables.get("builds")
     new_tpa: dict[str, float] = {}
     if builds is not None and len(builds):
@@ -190,7 +191,7 @@ def _run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
         except InputError as err:
             rows[entry.name] = {**base, "status": "error", "message": "; ".join(str(p) for p in err.problems)}
             continue
-        base.update(input_sha256=case.sha256, draws=draws)
+        base.update(input_sha256=case.sha256, draws=draws, multi_period=case.data.multi_period)
         rows[entry.name] = base
         done = _finished(Path(task.out_dir) / entry.name, case.sha256, task.key)
         prepared.append((entry, case, draws, structure_signature(case.data), done))

@@ -27,6 +27,7 @@ from optimizer.model.objective import entry_period, entry_weight, period_weight
 from optimizer.model.policy import cap_rows
 from optimizer.solver.highs import SolveResult
 from optimizer.solver.measures import marginal_usd_per_yr_per_pct, share
+from optimizer.solver.money import money_column, undiscounted_column
 from optimizer.solver.values import SolvedValues, linear_value
 
 TOL = 1e-7  # tonnes below this are solver noise, not flows
@@ -72,7 +73,8 @@ def _value(var: pyo.Var) -> float:
 
 
 def flows_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | None = None) -> pd.DataFrame:
-    """Every positive flow: concentrate to refineries, oxides to fabs, co-products sold."""
+    """Every positive flow: concentrate to refineries, oxides to fabs, co-products sold; ``tonnes`` per year of the
+    period and ``cost_usd_per_yr`` their cost per year (a sale's negative: its revenue)."""
     values = values or SolvedValues(m)
     rows = []
     for (mine, ref, t), x in values[m.Ore_T].above(TOL):
@@ -88,7 +90,7 @@ def flows_table(m: pyo.ConcreteModel, data: ModelData, values: SolvedValues | No
             rows.append(("refinery_to_purifier", ref, q, p, c, t, x, x * data.purify_arcs[ref, q].cost_usd_per_t))
         for (q, fab, p, c, _rc, t), x in values[m.Purified_T].above(TOL):
             rows.append(("purifier_to_fab", q, fab, p, c, t, x, x * data.purified_arcs[q, fab].cost_usd_per_t))
-    cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd"]
+    cols = ["stage", "from", "to", "product", "origin_country", "period", "tonnes", "cost_usd_per_yr"]
     return _clean(pd.DataFrame(rows, columns=cols), ["period", "stage", "from", "to", "product", "origin_country"])
 
 
@@ -197,8 +199,10 @@ def dependence_table(realised: list[CapRealised]) -> pd.DataFrame:
 
 
 def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
-    """Cost by component and period: ``usd`` discounted to the first period's year as the objective sums it (so the
-    column sums to the objective), ``usd_undiscounted`` the same costs at face value over the period's years.
+    """Cost by component and period: ``usd_pv`` discounted to the first period's year as the objective sums it (so the
+    column sums to the objective), ``usd_undiscounted_over_period`` the same costs at face value over the period's
+    years; for one steady-state year, ``usd_per_yr`` and ``usd_undiscounted_per_yr`` (the same number): the names
+    come from :mod:`optimizer.solver.money`.
 
     With disruptions, the operating components (mining, refining, ...) are those of normal operations all year, and
     each ``disruption:<id>`` row is the disruption's *extra* expected cost over them, refilling the stockpiles it
@@ -216,8 +220,8 @@ def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     if getattr(m, "operating_copies", None):
         _as_extra_costs(m, data, totals)
     rows = [(name, t, usd, face) for (name, t), (usd, face) in totals.items()]
-    return _clean(pd.DataFrame(rows, columns=["component", "period", "usd", "usd_undiscounted"]),
-                  ["period", "component"])
+    columns = ["component", "period", money_column("", data.multi_period), undiscounted_column("", data.multi_period)]
+    return _clean(pd.DataFrame(rows, columns=columns), ["period", "component"])
 
 
 def _as_extra_costs(m: pyo.ConcreteModel, data: ModelData, totals: dict[tuple[str, int], list[float]]) -> None:
@@ -264,14 +268,23 @@ _MEANINGS = {
 }
 
 
+def _meaning(name: str, data: ModelData) -> str:
+    """What a dual means, with its money: a build limit's spans the horizon, a present value on a pathway."""
+    if name == "Build_Limit":
+        return _MEANINGS[name] + (f" (present value, USD of {data.periods[0]})" if data.multi_period else
+                                  " (one steady-state year: per year)")
+    return _MEANINGS[name]
+
+
 def duals_table(m: pyo.ConcreteModel, data: ModelData, solved: SolveResult) -> pd.DataFrame:
-    """Every dual of interest, per year of its period, with what it means."""
+    """Every dual of interest, per year of its period (a build limit's over the horizon), with what it means."""
     suffix = " [LP with integer decisions fixed at the optimum]" if solved.duals_source == "milp_fixed" else ""
     rows = []
-    for name, meaning in _MEANINGS.items():
+    for name in _MEANINGS:
         component = getattr(m, name, None)
         if component is None:
             continue
+        meaning = _meaning(name, data)
         for index, con in component.items():
             idx = index if isinstance(index, tuple) else (index,)
             y = solved.duals.get(con, 0.0)

@@ -25,6 +25,7 @@ from optimizer.solver.headline import headline
 from optimizer.solver.highs import HighsProgram, Outcome, SolveOptions, SolveResult
 from optimizer.solver.marginals import measure_cap_marginals, solve_uncapped
 from optimizer.solver.measures import china_reference, china_share
+from optimizer.solver.money import money_column
 from optimizer.solver.results import (
     CapRealised,
     builds_table,
@@ -226,7 +227,7 @@ def _builds_list(built: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
+def _uncapped_summary(uncapped: dict[str, Any], data: ModelData) -> dict[str, Any]:
     """The plan without caps, as far as a report needs it: what the caps cost, and which builds they cause."""
     doc: dict[str, Any] = {
         "objective_usd": uncapped["objective_usd"],
@@ -234,7 +235,8 @@ def _uncapped_summary(uncapped: dict[str, Any]) -> dict[str, Any]:
     }
     if "costs" in uncapped:
         doc["cost_breakdown_usd"] = {k: round(float(v), 2) for k, v in
-                                     uncapped["costs"].groupby("component", sort=True)["usd"].sum().items()}
+                                     uncapped["costs"].groupby("component", sort=True)[money_column("", data.multi_period)]
+                                     .sum().items()}
     if "builds" in uncapped:
         doc["builds"] = _builds_list(uncapped["builds"])
     return doc
@@ -274,7 +276,8 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
     if run.ok:
         costs = run.tables["costs"]
         builds = run.tables["builds"]
-        doc["cost_breakdown_usd"] = {k: round(float(v), 2) for k, v in costs.groupby("component", sort=True)["usd"].sum().items()}
+        doc["cost_breakdown_usd"] = {k: round(float(v), 2) for k, v in costs.groupby("component", sort=True)[
+            money_column("", run.data.multi_period)].sum().items()}
         doc["caps"] = [
             {"cap": c.cap, "period": c.period, "supplier": run.data.caps[c.cap].supplier,
              "stage": run.data.caps[c.cap].stage, "product": run.data.caps[c.cap].product,
@@ -289,7 +292,7 @@ def summary(run: CaseRun, scenario: str = "base") -> dict[str, Any]:
         doc["china_share"] = {str(t): round(s, 6) for t, s in run.china_share.items()}
         if run.data.multi_period:  # a pathway: the calendar its years and discounting refer to
             doc["horizon"] = horizon(run.data)
-        doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped)
+        doc["uncapped"] = None if run.uncapped is None else _uncapped_summary(run.uncapped, run.data)
         doc["builds"] = _builds_list(builds[builds["built"].astype(bool)])
         doc["unmet_t"] = round(sum(t for *_, t in run.unmet), 6)
         doc["unmet"] = [{"fab": f, "product": p, "period": t, "tonnes": round(x, 6)} for f, p, t, x in run.unmet]

@@ -59,11 +59,11 @@ def test_each_extreme_plan_costs_what_its_builds_cost_and_stays_within_the_bound
     alt = run_alternatives(hand_case(), 0.05)
     table = alternatives_table(alt).set_index("group")
     # All 100 t via KOR (2,800) and 3.5 t/yr unused at 10: exactly the bound.
-    assert table.loc["KOR", "most_cost_usd"] == pytest.approx(2835.0)
-    assert table.loc["JPN", "most_cost_usd"] == pytest.approx(2835.0)  # 13.5 t/yr unused in JPN
+    assert table.loc["KOR", "most_cost_usd_per_yr"] == pytest.approx(2835.0)
+    assert table.loc["JPN", "most_cost_usd_per_yr"] == pytest.approx(2835.0)  # 13.5 t/yr unused in JPN
     for sense in ("least", "most"):
-        assert (table[f"{sense}_cost_usd"] <= alt.bound_usd + 1e-6).all()
-        assert (table[f"{sense}_cost_usd"] >= OPTIMUM_USD - 1e-6).all()
+        assert (table[f"{sense}_cost_usd_per_yr"] <= alt.bound_usd + 1e-6).all()
+        assert (table[f"{sense}_cost_usd_per_yr"] >= OPTIMUM_USD - 1e-6).all()
     assert (table["least_status"] == "optimal").all() and (table["most_status"] == "optimal").all()
 
 

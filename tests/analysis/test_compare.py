@@ -112,3 +112,18 @@ def test_unreadable_folders_exit_2(runs: tuple[Path, Path], tmp_path: Path) -> N
     (b / "summary.json").write_text("{}")
     (b / "builds.csv").unlink()
     assert compare(str(a), str(b)).exit_code == 2
+
+
+def test_a_folder_written_before_the_money_columns_said_their_unit_still_compares(runs: tuple[Path, Path]) -> None:
+    a, b = runs
+    old = {"costs": {"usd_per_yr": "usd", "usd_undiscounted_per_yr": "usd_undiscounted"},
+           "flows": {"cost_usd_per_yr": "cost_usd"}}
+    for name, renamed in old.items():
+        pd.read_csv(b / f"{name}.csv").rename(columns=renamed).to_csv(b / f"{name}.csv", index=False)
+    assert "usd" in pd.read_csv(b / "costs.csv").columns
+    result = compare(str(a), str(b), "--flows")
+    assert result.exit_code == 0, result.output
+    pd.read_csv(b / "costs.csv").drop(columns="usd").to_csv(b / "costs.csv", index=False)
+    result = compare(str(a), str(b))
+    assert result.exit_code == 2
+    assert "costs.csv: no column usd_pv or usd_per_yr" in result.output

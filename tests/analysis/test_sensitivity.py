@@ -79,11 +79,11 @@ def test_cap_cost_is_capped_minus_uncapped_optimum(tornado) -> None:  # type: ig
 
 def test_rows_are_sorted_by_swing(tornado) -> None:  # type: ignore[no-untyped-def]
     table = tornado_table(tornado)
-    swings = list(table["swing_usd"])
+    swings = list(table["swing_usd_per_yr"])
     assert swings == sorted(swings, reverse=True)
     assert table["range"].iloc[-1] == "freight, unchanged" and swings[-1] == pytest.approx(0.0, abs=1e-3)
-    costs = table.loc[table["range"] == "demand", ["base_cap_cost_usd", "low_cap_cost_usd", "high_cap_cost_usd"]]
-    assert float(table.loc[table["range"] == "demand", "swing_usd"].iloc[0]) == pytest.approx(
+    costs = table.loc[table["range"] == "demand", ["base_cap_cost_usd_per_yr", "low_cap_cost_usd_per_yr", "high_cap_cost_usd_per_yr"]]
+    assert float(table.loc[table["range"] == "demand", "swing_usd_per_yr"].iloc[0]) == pytest.approx(
         float(costs.max(axis=1).iloc[0] - costs.min(axis=1).iloc[0]))
 
 

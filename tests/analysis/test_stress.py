@@ -102,7 +102,7 @@ def test_stress_command_writes_ranked_tables(tmp_path: Path) -> None:
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = (out / "stress.csv").read_text().splitlines()
-    assert lines[0] == "case,removed,kind,status,total_cost_usd,cost_increase_usd,unmet_t,china_share"
+    assert lines[0] == "case,removed,kind,status,total_cost_usd_per_yr,cost_increase_usd_per_yr,unmet_t,china_share"
     assert lines[1].startswith("base,,,optimal,2000.0,0.0,0.0,1.0")
     assert lines[2].startswith("1,rC,refinery,optimal,")
     assert (out / "stress_detail.csv").read_text().splitlines()[1] == "1,f,Y,0,80.0"

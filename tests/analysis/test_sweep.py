@@ -60,11 +60,11 @@ def test_duals_are_the_slope_of_the_frontier(sweep) -> None:  # type: ignore[no-
 
 def test_frontier_table_is_monotone_and_marks_where_the_plan_changes(sweep) -> None:  # type: ignore[no-untyped-def]
     table = frontier_table(sweep)
-    assert list(table.columns) == ["point", "max_share", "status", "total_cost_usd", "cost_increase_usd",
+    assert list(table.columns) == ["point", "max_share", "status", "total_cost_usd_per_yr", "cost_increase_usd_per_yr",
                                    "dual_usd_per_yr_per_pct", "realised_share", "new_tpa_USA", "breakpoint"]
     ok = table[table["status"] == "optimal"]
-    assert ok["total_cost_usd"].is_monotonic_increasing
-    assert ok["cost_increase_usd"].iloc[0] == 0 and ok["cost_increase_usd"].iloc[-1] == pytest.approx(7400 - 1200 - 2000)
+    assert ok["total_cost_usd_per_yr"].is_monotonic_increasing
+    assert ok["cost_increase_usd_per_yr"].iloc[0] == 0 and ok["cost_increase_usd_per_yr"].iloc[-1] == pytest.approx(7400 - 1200 - 2000)
     # The US plant is built from 0.7 on (10 t at 0.7, 20 t at 0.6, ...): the plan changes once, at 0.7.
     assert ok.set_index("max_share")["new_tpa_USA"].to_dict() == pytest.approx(
         {1.0: 0, 0.9: 0, 0.8: 0, 0.7: 10, 0.6: 20, 0.5: 30, 0.4: 40, 0.3: 50, 0.2: 60})
@@ -113,7 +113,7 @@ def test_sweep_command_writes_frontier_and_summary(tmp_path: Path) -> None:
     assert summary["tightest_feasible_share"] == pytest.approx(0.2) and summary["points_solved"] == 9
     assert summary["first_infeasible_share"] == pytest.approx(0.1) and summary["breakpoints"] == [0.7]
     lines = (out / "frontier.csv").read_text().splitlines()
-    assert lines[0].startswith("point,max_share,status,total_cost_usd,cost_increase_usd,dual_usd_per_yr_per_pct")
+    assert lines[0].startswith("point,max_share,status,total_cost_usd_per_yr,cost_increase_usd_per_yr,dual_usd_per_yr_per_pct")
     assert len(lines) == 1 + 10
 
 

@@ -56,8 +56,8 @@ def test_hand_case_through_the_cli(tmp_path: Path) -> None:
     assert dependence["share"].to_dict() == {2025: 1.0, 2030: 0.0}
     assert dependence["max_share"].to_dict() == {2025: 1.0, 2030: 0.0}
     costs = pd.read_csv(out / "costs.csv")
-    assert costs["usd"].sum() == pytest.approx(expected_objective(), rel=1e-6)
-    assert costs.set_index(["component", "period"]).loc[("mining", 2030), "usd_undiscounted"] == pytest.approx(10000)
+    assert costs["usd_pv"].sum() == pytest.approx(expected_objective(), rel=1e-6)
+    assert costs.set_index(["component", "period"]).loc[("mining", 2030), "usd_undiscounted_over_period"] == pytest.approx(10000)
     pathway = pd.read_csv(out / "pathway.csv").set_index("period")
     assert pathway["floor"].to_dict() == {2025: 1.0, 2030: 0.0}
     assert [p["floor"] for p in summary["pathway"]] == [1.0, 0.0]
@@ -130,9 +130,9 @@ def test_sweep_on_a_pathway_sweeps_the_last_period(tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["period"] == 2030
     # At 0 in 2030 the plan is the hand case's; at 100% it is China throughout.
-    assert frontier["total_cost_usd"].iloc[-1] == pytest.approx(expected_objective(), rel=1e-9)
+    assert frontier["total_cost_usd_pv"].iloc[-1] == pytest.approx(expected_objective(), rel=1e-9)
     uncapped = sum(1000 / 1.1 ** (y - 2025) for y in range(2025, 2035))
-    assert frontier["total_cost_usd"].iloc[0] == pytest.approx(uncapped, rel=1e-9)
+    assert frontier["total_cost_usd_pv"].iloc[0] == pytest.approx(uncapped, rel=1e-9)
     assert frontier["realised_share"].tolist() == [1.0, 0.5, 0.0]
     bad = CliRunner().invoke(main, ["sweep", str(case), "--cap", "CHN:any", "--period", "2031", "--out",
                                     str(tmp_path / "x"), "-q"])

@@ -98,7 +98,7 @@ def sweep_tightest(cwd: Path) -> str:
 
 def sweep_increase(cwd: Path) -> str:
     frontier = _feasible_frontier(cwd)
-    return usd_short(float(frontier.loc[frontier["max_share"].idxmin(), "cost_increase_usd"]))
+    return usd_short(float(frontier.loc[frontier["max_share"].idxmin(), "cost_increase_usd_pv"]))
 
 
 def stress_worst(cwd: Path) -> str:

@@ -52,7 +52,17 @@ def case():
     )
 
 
-def frontier_table(shares: list[float] = FRONTIER_SHARES) -> pd.DataFrame:
+# The folder is one steady-state year's money (no horizon in summary.json): its money columns are per year, as the
+# tool writes them; ``labelled=False`` writes them under the names of folders written before they said their unit.
+NAMES = {"usd": "usd_per_yr", "total_cost_usd": "total_cost_usd_per_yr", "cost_increase_usd": "cost_increase_usd_per_yr"}
+
+
+def named(columns: list[str], labelled: bool = True) -> list[str]:
+    """``columns`` as the tool writes them (``labelled``) or as older versions did."""
+    return [NAMES.get(c, c) if labelled else c for c in columns]
+
+
+def frontier_table(shares: list[float] = FRONTIER_SHARES, labelled: bool = True) -> pd.DataFrame:
     """A sweep: cost rises as the cap tightens; the plan changes at 0.6 (JPN builds) and 0.2 (USA too)."""
     rows = []
     for i, share in enumerate(shares):
@@ -61,7 +71,8 @@ def frontier_table(shares: list[float] = FRONTIER_SHARES) -> pd.DataFrame:
         rows.append({"point": i + 1, "max_share": share, "status": "optimal", "total_cost_usd": 1000.0 + 400 * i * i,
                      "cost_increase_usd": 400.0 * i * i, "dual_usd_per_yr_per_pct": 10.0 * i, "realised_share": min(share, 0.9),
                      "new_tpa_JPN": jpn, "new_tpa_USA": usa, "breakpoint": share in (0.6, 0.2)})
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    return df.set_axis(named(list(df.columns), labelled), axis=1)
 
 
 # The plan without caps: dearer in mining, no co-product sales beyond 300, and only jp_sep built (so the caps cause
@@ -72,23 +83,24 @@ GEOGRAPHY = {"fab_country": {"jp_fab": "JPN", "us_fab": "USA"}, "china_countries
 
 
 def write_run(folder: Path, *, sweep: bool = True, stress: bool = True, risk: bool = True,
-              source: str = "", geography: bool = True) -> Path:
-    """Write a run folder: the result files of a solve (and a sweep, a stress test and risk) with known numbers."""
+              source: str = "", geography: bool = True, labelled: bool = True) -> Path:
+    """Write a run folder: the result files of a solve (and a sweep, a stress test and risk) with known numbers
+    (``labelled=False``: money columns named as before they said their unit, ``usd``, ``total_cost_usd``...)."""
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
         "supply": pd.DataFrame(SUPPLY, columns=["fab", "product", "period", "mine_country", "refinery_country",
                                                 "tonnes"]),
-        "costs": pd.DataFrame(COSTS, columns=["component", "period", "usd"]),
+        "costs": pd.DataFrame(COSTS, columns=named(["component", "period", "usd"], labelled)),
         "builds": pd.DataFrame(BUILDS, columns=["refinery", "country", "period", "new_tpa", "built",
                                                 "capex_usd_per_yr"]),
         "dependence": pd.DataFrame(DEPENDENCE, columns=["cap", "period", "touched_t", "delivered_t", "share",
                                                         "max_share", "dual_usd_per_yr_per_pct"]),
     }
     if sweep:
-        tables["frontier"] = frontier_table()
+        tables["frontier"] = frontier_table(labelled=labelled)
     if stress:
-        tables["stress"] = pd.DataFrame(STRESS, columns=["case", "removed", "kind", "status", "total_cost_usd",
-                                                         "cost_increase_usd", "unmet_t", "china_share"])
+        tables["stress"] = pd.DataFrame(STRESS, columns=named(["case", "removed", "kind", "status", "total_cost_usd",
+                                                               "cost_increase_usd", "unmet_t", "china_share"], labelled))
     if risk:
         tables["risk"] = pd.DataFrame(RISK, columns=["product", "period", "stage", "hhi", "top_country", "top_share"])
     for name, df in tables.items():

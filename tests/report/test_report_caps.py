@@ -50,7 +50,7 @@ def test_frontier_is_drawn_as_the_cost_increase_over_the_uncapped_plan(tmp_path:
     (folder / "summary.json").write_text(json.dumps({"supplier": "CHN", "stage": "any",
                                                      "uncapped": {"objective_usd": 900.0}}))
     fig = sections(load_run(folder))[0].figure
-    costs = pd.read_csv(folder / "frontier.csv")["total_cost_usd"]
+    costs = pd.read_csv(folder / "frontier.csv")["total_cost_usd_per_yr"]
     assert list(fig.data[0].y) == (costs - 900.0).tolist()
     assert "increase over the uncapped plan" in fig.layout.yaxis.title.text
 

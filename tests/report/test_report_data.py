@@ -110,7 +110,7 @@ def test_frontier_marks_breakpoints_with_the_capacity_that_changed(run_dir: Path
     assert fr["note"].tolist() == ["", "", "JPN 200 t/yr", "", "JPN 300 t/yr, USA 80 t/yr"]
     fig = charts.frontier_figure(fr)
     assert list(fig.data[0].x) == [100.0, 80.0, 60.0, 40.0, 20.0]
-    assert list(fig.data[0].y) == pd.read_csv(run_dir / "frontier.csv")["total_cost_usd"].tolist()
+    assert list(fig.data[0].y) == pd.read_csv(run_dir / "frontier.csv")["total_cost_usd_per_yr"].tolist()
     assert [a.text for a in fig.layout.annotations] == ["JPN 200 t/yr", "JPN 300 t/yr, USA 80 t/yr"]
 
 
@@ -164,6 +164,8 @@ def test_sweep_folder_alone_gives_a_frontier_report(tmp_path: Path) -> None:
     (lambda d: d.mkdir(), "no results here"),
     (lambda d: (d.mkdir(), (d / "costs.csv").write_text("component,usd\ncapex,1\n")),
      "costs.csv: missing column(s) period"),
+    (lambda d: (d.mkdir(), (d / "costs.csv").write_text("component,period,dollars\ncapex,0,1\n")),
+     "costs.csv: missing column(s) usd_pv or usd_per_yr"),
     (lambda d: (d.mkdir(), (d / "summary.json").write_text("{not json")), "summary.json: not valid JSON"),
 ])
 def test_unusable_run_folders_are_named_with_what_is_wrong(tmp_path: Path, make, message: str) -> None:
@@ -200,3 +202,17 @@ def test_risk_chart_shows_the_hhi_of_the_chosen_period(run_dir: Path) -> None:
     later = charts.risk_figure(rd.risk(run, period=1))
     assert [list(bar.y) for bar in later.data] == [[10000.0], [10000.0]]
     assert list(later.data[1].text) == ["USA 100.0%"]
+
+
+def test_a_folder_written_before_the_money_columns_said_their_unit_gives_the_same_report(tmp_path: Path) -> None:
+    new, old = write_run(tmp_path / "new"), write_run(tmp_path / "old", labelled=False)
+    assert "usd" in pd.read_csv(old / "costs.csv").columns and "usd_per_yr" in pd.read_csv(new / "costs.csv").columns
+    for folder in (new, old):  # an infeasible point: its blank costs are no numbers, whatever the columns' names
+        frontier = pd.read_csv(folder / "frontier.csv")
+        frontier.loc[len(frontier)] = [6, 0.0, "infeasible", None, None, None, None, None, None, False]
+        frontier.to_csv(folder / "frontier.csv", index=False)
+    a, b = load_run(new, case()), load_run(old, case())
+    pd.testing.assert_frame_equal(rd.costs_by_component(a), rd.costs_by_component(b))
+    pd.testing.assert_frame_equal(rd.frontier(a), rd.frontier(b))
+    pd.testing.assert_frame_equal(rd.stress_ranking(a), rd.stress_ranking(b))
+    assert rd.frontier(b)["feasible"].tolist() == [True] * 5 + [False]

@@ -70,7 +70,7 @@ def test_cold_batch_equals_individual_solves_and_warm_batch_the_same_optima(batc
             pd.testing.assert_frame_equal(_csv(warm.out_dir / name / f"{table}.csv"), _csv(single / f"{table}.csv"))
         doc = json.loads((single / "summary.json").read_text())
         row = warm.tables["batch"].set_index("scenario").loc[name]
-        assert row.total_cost_usd == pytest.approx(doc["objective_usd"], rel=1e-9)
+        assert row.total_cost_usd_per_yr == pytest.approx(doc["objective_usd"], rel=1e-9)
         assert row.china_share == pytest.approx(doc["china_share"]["0"], abs=1e-6)
     assert cold.tables["batch"].drop(columns="message").equals(warm.tables["batch"].drop(columns="message"))
 
@@ -88,7 +88,8 @@ def test_failures_are_recorded_and_the_rest_go_on(batch_file: Path, tmp_path: Pa
     ok = table[table.status == "optimal"]
     assert set(ok.index) == {"base", "tight", "dear_china", "no_taiwan_lane", "cap4", "cap6"}
     assert ok.loc["tight", "china_share"] == pytest.approx(0.3)
-    assert ok.loc["tight", "total_cost_usd"] > ok.loc["base", "total_cost_usd"]
+    assert ok.loc["tight", "total_cost_usd_per_yr"] > ok.loc["base", "total_cost_usd_per_yr"]
+    assert "total_cost_usd_pv" not in table.columns  # one-year scenarios only, the failed ones included
     assert {"new_tpa_JPN", "new_tpa_USA"} <= set(table.columns)
     assert not (tmp_path / "out" / "typo").exists()
     assert json.loads((tmp_path / "out" / "impossible" / "summary.json").read_text())["status"] == "infeasible"

@@ -67,10 +67,10 @@ def test_quantiles_and_build_frequency_summarise_the_samples(uncertain_input: Pa
     assert result.exit_code == 0, result.output
     batch = pd.read_csv(tmp_path / "out" / "batch.csv")
     stats = pd.read_csv(tmp_path / "out" / "uncertainty.csv").set_index("metric")
-    cost = batch["total_cost_usd"].to_numpy()
-    assert stats.loc["total_cost_usd", "n"] == 8 and stats.loc["total_cost_usd", "failed"] == 0
-    assert stats.loc["total_cost_usd", "p50"] == pytest.approx(np.quantile(cost, 0.5), abs=0.01)
-    assert stats.loc["total_cost_usd", "max"] == pytest.approx(cost.max(), abs=0.01)
+    cost = batch["total_cost_usd_per_yr"].to_numpy()
+    assert stats.loc["total_cost_usd_per_yr", "n"] == 8 and stats.loc["total_cost_usd_per_yr", "failed"] == 0
+    assert stats.loc["total_cost_usd_per_yr", "p50"] == pytest.approx(np.quantile(cost, 0.5), abs=0.01)
+    assert stats.loc["total_cost_usd_per_yr", "max"] == pytest.approx(cost.max(), abs=0.01)
     assert 0.8 <= stats.loc["draw:demand_growth", "min"] <= stats.loc["draw:demand_growth", "max"] <= 1.3
     freq = pd.read_csv(tmp_path / "out" / "build_frequency.csv").set_index("refinery")
     built_jp = int((batch["new_tpa_JPN"] > 0).sum())

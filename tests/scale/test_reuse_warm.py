@@ -95,4 +95,4 @@ def test_a_warm_milp_re_solve_of_the_default_dataset_reports_the_objective_of_it
     fresh = solve_case(dearer, baseline=False, marginals=False)
     assert warm_run.result.objective_usd == pytest.approx(fresh.result.objective_usd, rel=1e-9)
     # What the plan costs, read from the cost table, is what the run reports.
-    assert warm_run.tables["costs"]["usd"].sum() == pytest.approx(warm_run.result.objective_usd, rel=1e-9)
+    assert warm_run.tables["costs"]["usd_pv"].sum() == pytest.approx(warm_run.result.objective_usd, rel=1e-9)

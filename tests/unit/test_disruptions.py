@@ -44,7 +44,7 @@ def test_the_issue_hand_case_holds_a_50_t_stockpile_at_an_expected_1100_a_year()
     assert row["unmet_t"] == pytest.approx(0) and row["stockpile_drawn_t"] == pytest.approx(50)
     # costs.csv: normal operations all year (1,000), and the ban's extra expected cost over them: 0.1 x (0 - 1,000)
     # (nothing is mined while the stockpile serves the fab) + 100 to refill it = 0, as disruptions.csv says.
-    costs = run.tables["costs"].set_index("component")["usd"]
+    costs = run.tables["costs"].set_index("component")["usd_per_yr"]
     assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(0, abs=1e-6)
     assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(0, abs=1e-6)
     assert costs["stockpile_holding"] == pytest.approx(100) and costs["stockpile_replenish"] == pytest.approx(0)
@@ -60,7 +60,7 @@ def test_without_stockpiles_the_ban_leaves_everything_unmet_at_10900() -> None:
     assert row["unmet_t"] == pytest.approx(50)
     assert row["extra_cost_usd_per_occurrence"] == pytest.approx(49_500)
     assert row["extra_cost_usd_per_yr_expected"] == pytest.approx(9_900)
-    costs = run.tables["costs"].set_index("component")["usd"]  # the ban's extra cost, as in disruptions.csv
+    costs = run.tables["costs"].set_index("component")["usd_per_yr"]  # the ban's extra cost, as in disruptions.csv
     assert costs["mining"] == pytest.approx(1000) and costs["disruption:ban"] == pytest.approx(9_900)
 
 

@@ -34,7 +34,7 @@ def test_single_path_costs_mining_refining_and_transport() -> None:
     # One more tonne of demand costs 4570 / 10 = 457.
     duals = run.tables["duals"].set_index(["constraint", "index"])
     assert duals.loc[("Demand_Balance", "f,Y2O3,0"), "value"] == pytest.approx(457)
-    costs = run.tables["costs"].set_index("component")["usd"]
+    costs = run.tables["costs"].set_index("component")["usd_per_yr"]
     assert costs["mining"] == pytest.approx(1000) and costs["refining"] == pytest.approx(3000)
     assert costs["transport"] == pytest.approx(570) and costs.sum() == pytest.approx(4570)
 
@@ -179,7 +179,7 @@ def test_coproduct_sold_up_to_market_limit_rest_disposed() -> None:
     assert run.result.objective_usd == pytest.approx(2940)
     sales = run.tables["flows"].query("stage == 'sale'")
     assert sales["tonnes"].sum() == pytest.approx(40)
-    assert sales["cost_usd"].sum() == pytest.approx(-200)
+    assert sales["cost_usd_per_yr"].sum() == pytest.approx(-200)
 
 
 def test_coproduct_without_market_is_disposed_free() -> None:

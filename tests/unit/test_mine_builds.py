@@ -27,7 +27,7 @@ def test_a_capped_supplier_is_replaced_by_a_mine_built_for_it(tmp_path: Path) ->
     assert built[["kind", "refinery", "country"]].values.tolist() == [["mine", "M_A", "AUS"]]
     assert built["new_tpa"].tolist() == [pytest.approx(80)]
     assert built["capex_usd_per_yr"].tolist() == [pytest.approx(400)]
-    costs = run.tables["costs"].set_index("component")["usd"]
+    costs = run.tables["costs"].set_index("component")["usd_per_yr"]
     assert costs["capex"] == pytest.approx(400) and costs["mining"] == pytest.approx(20 * 10 + 80 * 8)
 
 

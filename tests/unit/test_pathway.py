@@ -59,12 +59,13 @@ def test_issue_hand_case_builds_in_2025_online_2030_with_the_discounted_objectiv
     assert run.china_share == {2025: pytest.approx(1.0), 2030: pytest.approx(0.0)}
     caps = {c.period: c for c in run.caps}
     assert caps[2025].max_share == 1.0 and caps[2030].max_share == 0.0
-    # costs.csv: usd is discounted and sums to the objective; usd_undiscounted counts each year at face value.
+    # costs.csv: usd_pv is discounted and sums to the objective; usd_undiscounted_over_period counts each year at
+    # face value.
     costs = run.tables["costs"].set_index(["component", "period"])
-    assert costs["usd"].sum() == pytest.approx(expected, rel=1e-9)
-    assert costs.loc[("mining", 2025), "usd_undiscounted"] == pytest.approx(5 * 1000)
-    assert costs.loc[("mining", 2030), "usd_undiscounted"] == pytest.approx(5 * 2000)
-    assert costs.loc[("capex", 2030), "usd_undiscounted"] == pytest.approx(5 * crf * 100 * 100)
+    assert costs["usd_pv"].sum() == pytest.approx(expected, rel=1e-9)
+    assert costs.loc[("mining", 2025), "usd_undiscounted_over_period"] == pytest.approx(5 * 1000)
+    assert costs.loc[("mining", 2030), "usd_undiscounted_over_period"] == pytest.approx(5 * 2000)
+    assert costs.loc[("capex", 2030), "usd_undiscounted_over_period"] == pytest.approx(5 * crf * 100 * 100)
     assert ("capex", 2025) not in costs.index  # nothing is paid before the plant runs
 
 

@@ -24,7 +24,7 @@ def test_unqualified_oxide_reaches_the_fab_through_a_purifier(tmp_path: Path) ->
     supply = run.tables["supply"]
     assert supply[["mine_country", "refinery_country", "purifier", "tonnes"]].values.tolist() == [
         ["CHN", "CHN", "P_J", pytest.approx(100)]]
-    costs = run.tables["costs"].set_index("component")["usd"]
+    costs = run.tables["costs"].set_index("component")["usd_per_yr"]
     assert costs["purifying"] == pytest.approx(2000) and costs["transport"] == pytest.approx(300)
     flows = run.tables["flows"].set_index("stage")
     assert flows.loc["refinery_to_purifier", "to"] == "P_J" and flows.loc["purifier_to_fab", "from"] == "P_J"

@@ -50,6 +50,23 @@ def test_headers_carry_units() -> None:
     assert header("dual_usd_per_yr_per_pct") == "dual_usd_per_yr_per_pct [USD per year per percentage point]"
     assert header("extra_cost_usd_per_occurrence") == "extra_cost_usd_per_occurrence [USD each time it happens]"
     assert header("max_share") == "max_share [fraction 0-1]" and header("refinery") == "refinery"
+    assert header("usd_pv") == "usd_pv [USD, present value at the base year]"
+    assert header("total_cost_usd_pv") == "total_cost_usd_pv [USD, present value at the base year]"
+    assert header("usd_per_yr") == "usd_per_yr [USD/yr]" and header("cost_usd_per_yr") == "cost_usd_per_yr [USD/yr]"
+    assert header("usd_undiscounted_over_period") == \
+        "usd_undiscounted_over_period [USD over the period's years, not discounted]"
+
+
+def test_the_summary_sheet_says_which_money_the_totals_are() -> None:
+    def labels(summary: dict) -> list[str]:
+        wb = openpyxl.load_workbook(__import__("io").BytesIO(results_workbook_bytes({}, summary)))
+        return [str(k) for k, _ in wb["summary"].iter_rows(values_only=True)]
+
+    pathway = {"objective_usd": 1.0, "cost_breakdown_usd": {"mining": 1.0},
+               "headline": {"money": {"base_year": 2025}}}
+    assert {"objective_usd [USD, present value 2025]", "cost: mining [USD, present value 2025]"} <= set(labels(pathway))
+    year = {"objective_usd": 1.0, "headline": {"money": {"base_year": None}}}
+    assert "objective_usd [USD/yr]" in labels(year)
 
 
 def test_the_same_input_gives_the_same_bytes(solved: tuple[Path, Path]) -> None:
