@@ -267,8 +267,10 @@ def test_default_plan_builds_only_in_the_coalition() -> None:
     run = solve_case(data, baseline=False)
     assert run.ok, run.result.message
     builds = run.tables["builds"]
-    built = builds[(builds["new_tpa"] > 1e-6) & builds["kind"].eq("refinery")]
+    built = builds[(builds["new_tpa"] > 1e-6) & builds["kind"].isin(["refinery", "purifier", "upgrade"])]
     assert all(data.country_bloc[c] == "pax_silica" for c in built["country"]), built.to_string()
+    upgradable = [u for u in data.upgrades.values() if u.expansion.build != "none" and u.expansion.max_new > 0]
+    assert all(data.country_bloc[data.refineries[u.refinery].country] == "pax_silica" for u in upgradable)
     allowed = [r for r in data.refineries.values() if r.build != "none" and r.max_new_tpa > 0]
     assert all(data.country_bloc[r.country] == "pax_silica" for r in allowed)
 
