@@ -28,6 +28,10 @@ demand in a later period is its 2025 demand times the growth of fab capacity to 
 - Captive feed (``CAPTIVE_FEED``): a mine whose output goes only to its owner's plant has every other arc blocked
   (Mt Weld to Lynas; Mountain Pass to MP since July 2025; Thailand's and Madagascar's ore to China, where USGS
   observes it; India's monazite, an atomic mineral, to IREL).
+- The purification stage (``purifiers.csv``): each purifier is fed only by the refineries of ``PURIFIER_FEED`` (as
+  reported: Resonac with Chinese oxide) and supplies only the light fab nodes of ``PURIFIER_FABS``; the refineries of
+  ``PURIFIED_ONLY`` reach a fab node only through a purifier (China's oxide reaches Japan's and Korea's fabs as CMP
+  abrasive made there).
 
 Usage::
 
