@@ -28,6 +28,10 @@ demand in a later period is its 2025 demand times the growth of fab capacity to 
 - Captive feed (``CAPTIVE_FEED``): a mine whose output goes only to its owner's plant has every other arc blocked
   (Mt Weld to Lynas; Mountain Pass to MP since July 2025; Thailand's and Madagascar's ore to China, where USGS
   observes it; India's monazite, an atomic mineral, to IREL).
+- The purification stage (``purifiers.csv``): each purifier is fed only by the refineries of ``PURIFIER_FEED`` (as
+  reported: Resonac with Chinese oxide) and supplies only the light fab nodes of ``PURIFIER_FABS``; the refineries of
+  ``PURIFIED_ONLY`` reach a fab node only through a purifier (China's oxide reaches Japan's and Korea's fabs as CMP
+  abrasive made there).
 
 Usage::
 
@@ -130,6 +134,35 @@ CAPTIVE_FEED = {
               "processed by IREL at home (OSCOM, Odisha; Aluva, Kerala) (DAE, 2015; Business Standard, 2025) [A]"),
 }
 """Mines whose whole output is tied to their owner's refineries: every arc to another refinery is blocked."""
+
+PURIFIER_FEED = {
+    "resonac_japan": ({"china_separation"},
+                      "Resonac's (ex-Showa Denko) ceria abrasives are made from cerium oxide produced in China (Showa "
+                      "Denko release, 13 Sep 2010) [R]"),
+    "kor_ceria_slurry": ({"china_separation"},
+                         "Korea's cerium compounds come from China and from Japanese processors (KOTRA Fukuoka via "
+                         "korea-economics.jp, 2023) [R]; a Japanese processor's output reaches Korean fabs from "
+                         "resonac_japan [A]"),
+    "jpn_ceria_line_new": (None,
+                           "a new CMP-ceria line qualified on oxide separated outside China: no Chinese feed [A]"),
+}
+"""Purifiers and the refineries that may feed them (``None``: every refinery outside China that separates light
+rare earths); every other refinery -> purifier arc is blocked."""
+
+PURIFIER_FABS = {"resonac_japan": ("JPN", "KOR"), "kor_ceria_slurry": ("KOR",), "jpn_ceria_line_new": ("JPN", "KOR")}
+"""The countries whose light fab node (CeO2, La2O3) each purifier supplies; its arcs to other fab nodes are blocked
+(CMP-ceria makers, not yttria-coating or scandium-target makers) [A]."""
+
+PURIFIED_ONLY = {
+    "jpn_fabs_light": ({"china_separation"},
+                       "Chinese cerium oxide reaches Japan's fabs as CMP abrasive made by Japanese powder and slurry "
+                       "makers (Showa Denko, 2010; Hitachi Chemical ~55% of STI ceria slurry, Information Network "
+                       "via azom.com, 2009) [R]: through a purifier"),
+    "kor_fabs_light": ({"china_separation", "solvay_la_rochelle"},
+                       "Korea's fab ceria comes from Korean slurry makers (KCTech, Soulbrain) fed with Chinese and "
+                       "Japanese cerium compounds (KOTRA, 2023) [R]; France is not among Korea's reported sources [A]"),
+}
+"""Fab nodes that the listed refineries reach only through a purifier (their direct arcs are blocked)."""
 
 # --- the tables ------------------------------------------------------------------------------------------------
 
@@ -273,7 +306,39 @@ def arcs_table(dataset: Path) -> str:
                 rows.append([ref["refinery"], fab, "", "", "true",
                              f"blocked: {ref['refinery']} does not sell semiconductor-grade {node} oxides "
                              f"(refineries.csv fab_grade = {grade}) [A]"])
+    rows += purifier_arcs(dataset, refineries, [fab for fab, _ in fab_nodes])
     return _csv(["from", "to", "cost_usd_per_t", "max_t", "blocked", "source"], rows)
+
+
+def purifier_arcs(dataset: Path, refineries: list[dict[str, str]], fabs: list[str]) -> list[list[object]]:
+    """Blocked arcs of the purification stage: refineries that do not feed a purifier (``PURIFIER_FEED``), purifiers
+    to fabs they do not supply (``PURIFIER_FABS``), refineries whose oxide reaches a fab only through a purifier
+    (``PURIFIED_ONLY``)."""
+    path = dataset / "purifiers.csv"
+    purifiers = _read(path) if path.exists() else []
+    known = {ref["refinery"] for ref in refineries}
+    rows: list[list[object]] = []
+    for q in purifiers:
+        name = q["purifier"]
+        if name not in PURIFIER_FEED or name not in PURIFIER_FABS:
+            raise SystemExit(f"purifiers.csv: {name}: its feed and fabs must be in PURIFIER_FEED and PURIFIER_FABS")
+        feeders, reason = PURIFIER_FEED[name]
+        for ref in refineries:
+            allowed = ref["country"] != "CHN" and ref["fab_grade"].strip() != "rf" if feeders is None \
+                else ref["refinery"] in feeders
+            if not allowed:
+                rows.append([ref["refinery"], name, "", "", "true", f"blocked: {reason}"])
+        countries = PURIFIER_FABS[name]
+        for fab in fabs:
+            if not (fab.endswith("_fabs_light") and fab[:3].upper() in countries):
+                rows.append([name, fab, "", "", "true",
+                             f"blocked: {name} makes CMP ceria for the light fab nodes of {', '.join(countries)} [A]"])
+    for fab, (refs, reason) in PURIFIED_ONLY.items():
+        if purifiers and fab in fabs:
+            if not refs <= known:
+                raise SystemExit(f"PURIFIED_ONLY: {fab} names refineries not in refineries.csv")
+            rows += [[r, fab, "", "", "true", f"blocked: {reason}"] for r in sorted(refs)]
+    return rows
 
 
 def build(dataset: Path = DATASET, intensity: float = INTENSITY_G_PER_WAFER) -> dict[str, str]:

@@ -13,9 +13,10 @@ from optimizer.cli import main
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 
 
-def test_existing_capacity_only_with_a_loose_cap(tmp_path: Path) -> None:
+def test_a_plan_that_builds_nothing_with_a_loose_cap(tmp_path: Path) -> None:
+    # The 2025 hindcast builds nothing (existing_capacity_only lets Japan's and Korea's ceria makers grow with demand).
     out = tmp_path / "o"
-    result = CliRunner().invoke(main, ["solve", "--scenario", "existing_capacity_only", "--cap", "CHN:any=1.0",
+    result = CliRunner().invoke(main, ["solve", "--scenario", "hindcast_2025", "--cap", "CHN:any=1.0",
                                        "--out", str(out), "--no-baseline"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 0, result.output

@@ -59,3 +59,10 @@ def test_the_licensing_of_scandium_costs_money_but_stops_no_fab(hindcast: Path) 
     rows = pd.read_csv(hindcast / "disruptions.csv").set_index("disruption")
     assert float(rows.loc["licensing_2025_sc2o3", "unmet_t"]) == pytest.approx(0.0, abs=1e-9)
     assert float(rows.loc["licensing_2025_sc2o3", "extra_cost_usd_per_occurrence"]) > 0.0
+
+
+def test_nothing_is_built_in_the_hindcast(hindcast: Path) -> None:
+    """2025 as it was: no plant, mine, purifier or fab-grade line is built (models/hindcast_2025.toml)."""
+    builds = pd.read_csv(hindcast / "builds.csv")
+    built = builds[builds["built"] & builds["new_tpa"].gt(1e-6)]
+    assert built.empty, built.to_string()

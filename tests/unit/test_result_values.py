@@ -21,10 +21,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def every_delivery(m: pyo.ConcreteModel, data: ModelData, cap: Cap) -> dict[int, tuple]:
-    """The realised shares as a sum over every delivery of the cap's rows (what the result files always held)."""
+    """The realised shares as a sum over every delivery of the cap's rows (what the result files always held), plus
+    every purified delivery of the rows where the case has purifiers."""
     value = {k: float(v.value or 0.0) for k, v in m.Deliver_T.items()}
-    return {t: (sum(value[x] for x in row.touched), sum(value[x] for x in row.scope), row.demand_t)
-            for t, row in cap_rows(data, cap, m.DELIVERIES).items()}
+    rows = cap_rows(data, cap, m.DELIVERIES)
+    out = {t: (sum(value[x] for x in row.touched), sum(value[x] for x in row.scope), row.demand_t)
+           for t, row in rows.items()}
+    if hasattr(m, "Purified_T"):
+        purified = {k: float(v.value or 0.0) for k, v in m.Purified_T.items()}
+        out = {t: (out[t][0] + sum(purified[x] for x in row.purified_touched),
+                   out[t][1] + sum(purified[x] for x in row.purified_scope), row.demand_t) for t, row in rows.items()}
+    return out
 
 
 def caps_of_every_kind(data: ModelData) -> list[Cap]:
