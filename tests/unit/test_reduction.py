@@ -119,3 +119,31 @@ def test_random_warehouse_problems_have_the_same_optimum_with_and_without_the_re
         if full.objective_usd is not None:
             assert less.objective_usd == pytest.approx(full.objective_usd, rel=1e-9), seed
     assert reduced_sites > 10 and kept_sites > 10  # both kinds of site were drawn
+
+
+def pathway_case(max_new_b: float) -> ModelData:
+    """Two periods (demand 10 t, then 40 t), two lumpy greenfield sites: A of 50 t/yr, B of ``max_new_b``."""
+    from optimizer.io.data import Refinery
+    from tests.builders import make_data
+
+    def site(max_new: float, fixed: float) -> Refinery:
+        return Refinery("USA", 0.0, 5.0, 1.0, max_new_tpa=max_new, capex_usd_per_tpa=0.0, fixed_capex_usd=fixed,
+                        min_build_tpa=0.0, build="lumpy", lifetime_yr=20.0)
+
+    return make_data(countries={"USA": "pax_silica"}, mines={"m": Mine("USA", 100.0, 10.0)},
+                     composition={("m", "P"): 1.0}, refineries={"A": site(50.0, 900.0), "B": site(max_new_b, 500.0)},
+                     fabs=[("f", "USA", "P", 10.0, 1000.0)], mine_arcs={("m", "A"): 1.0, ("m", "B"): 2.0},
+                     fab_arcs={("A", "f"): 3.0, ("B", "f"): 1.0}, periods={2025: 5.0, 2030: 5.0},
+                     demand={("f", "P", 2030): 40.0}, discount_rate=0.05)
+
+
+@pytest.mark.parametrize(("max_new_b", "sites"), [(20.0, ["A"]), (60.0, ["A", "B"])])
+def test_on_a_pathway_a_site_is_reduced_only_if_it_covers_every_periods_demand(max_new_b: float,
+                                                                                sites: list[str]) -> None:
+    data = pathway_case(max_new_b)
+    m = build_model(data, reduce=True)
+    assert m.reduction.sites == sites
+    kept = [] if sites == ["A", "B"] else [("B", 2025), ("B", 2030)]
+    assert active(m, "Refinery_Capacity") == kept
+    assert active(m, "Mine_Capacity") == ([] if not kept else [("m", 2025), ("m", 2030)])
+    assert optimum(data, reduce=True) == pytest.approx(optimum(data, reduce=False), rel=1e-12)
