@@ -309,8 +309,15 @@ def format_number(x: float) -> str:
     return repr(x)
 
 
+# The largest magnitude a number of an input may have.  Beyond it a quantity or a price is a unit mistake, and the
+# solver cannot hold it: HiGHS reads 1e20 as infinite, and far smaller values already swamp its tolerances.  A limit
+# that should not apply is left blank, never written as a huge number.
+MAX_MAGNITUDE = 1e15
+
+
 def parse_number(value: object) -> tuple[float | None, str]:
-    """A cell as a finite float, or ``(None, message)`` saying what was expected and what was found."""
+    """A cell as a finite float of magnitude at most :data:`MAX_MAGNITUDE`, or ``(None, message)`` saying what was
+    expected and what was found (the one rule for every number an input holds)."""
     if isinstance(value, bool):
         return None, f"expected a number, got {text(value).upper()}"
     if isinstance(value, (int, float)):
@@ -332,6 +339,9 @@ def parse_number(value: object) -> tuple[float | None, str]:
             return None, f"expected a number, got {s!r}{hint}"
     if not math.isfinite(x):
         return None, f"expected a finite number, got {text(value)!r}"
+    if abs(x) > MAX_MAGNITUDE:
+        return None, (f"expected a number of magnitude at most 1e15, got {format_number(x)} (a unit mistake? leave a "
+                      "limit blank for none)")
     return x, ""
 
 

@@ -24,16 +24,19 @@ from optimizer.model.linking import add_linking
 from optimizer.model.network import add_flow_costs, add_network
 from optimizer.model.objective import add_objective
 from optimizer.model.policy import add_caps
+from optimizer.model.reduction import reduce_model
 from optimizer.model.stockpiles import add_stockpile_costs, add_stockpiles
 
 Extension = Callable[[pyo.ConcreteModel, ModelData], None]
 
 
-def build_model(data: ModelData, extensions: Sequence[Extension] = ()) -> pyo.ConcreteModel:
+def build_model(data: ModelData, extensions: Sequence[Extension] = (), reduce: bool = False) -> pyo.ConcreteModel:
     """Build the Pyomo model of ``data`` (a factory: read data first, then build a ConcreteModel).
 
     ``extensions`` are further model parts, added after the caps and before the balances and the objective are
-    built, so that the terms they register are summed there.
+    built, so that the terms they register are summed there.  With ``reduce`` (and no extensions), the rows that
+    can restrict no optimal plan are left out (:mod:`optimizer.model.reduction`; a model a user changes is built
+    without it).
     """
     # Pausing the garbage collector while creating many small objects halves construction time.
     with PauseGC():
@@ -50,6 +53,8 @@ def build_model(data: ModelData, extensions: Sequence[Extension] = ()) -> pyo.Co
         add_linking(m, data)  # after the extensions: it leaves out sites to which they register other supply
         add_balances(m, data)
         add_objective(m, data)
+        if reduce and not extensions:
+            m.reduction = reduce_model(m, data)
     _collect_once_after_a_large_build()
     return m
 

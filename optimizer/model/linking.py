@@ -64,14 +64,14 @@ def link_signature(data: ModelData) -> tuple:
     return (tuple(demand), tuple(ore))
 
 
-def _other_supply(m: pyo.ConcreteModel) -> set[str]:
+def other_supply(m: pyo.ConcreteModel) -> set[str]:
     """Refineries whose oxide balance receives supply registered by a part other than the network's separation."""
     return {index[0] for name, terms in m.oxide_supply_terms.items() if name != "separation" for index in terms}
 
 
 def add_linking(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the per-arc links of lumpy greenfield sites (after the investment part and any extension)."""
-    sites = set(linked_sites(data)) - _other_supply(m)
+    sites = set(linked_sites(data)) - other_supply(m)
     refs = data.refineries
     built = variables(m.Built)
     decisions = group([k for k in m.LUMPY_OPTIONS if k[0] in sites], lambda k: k[0])

@@ -141,6 +141,17 @@ def _scale_exponent(values: np.ndarray, target_log2: int, smallest_log2: int | N
     return min(0, exponent)
 
 
+# HiGHS cannot scale an integer column's bounds, so a bound scale of 2^k multiplies its matrix entries by 2^k
+# instead: the smallest is kept above 2^-20 (about 1e-6; HiGHS drops entries below 1e-9 and then refuses the model).
+_SMALLEST_INTEGER_ENTRY_LOG2 = -20
+
+
+def _integer_entries(form: StandardForm) -> np.ndarray:
+    """The matrix entries of the integer columns (the matrix is stored by column, ``a_start`` of n + 1 entries)."""
+    starts, ends = form.a_start[form.integer_cols], form.a_start[form.integer_cols + 1]
+    return np.concatenate([form.a_value[a:b] for a, b in zip(starts.tolist(), ends.tolist())] or [np.empty(0)])
+
+
 def user_scaling(form: StandardForm) -> dict[str, int]:
     """HiGHS's ``user_objective_scale`` and ``user_bound_scale`` for the standard form ``form``.
 
@@ -149,8 +160,13 @@ def user_scaling(form: StandardForm) -> dict[str, int]:
     and reports the solution, duals and objective in the model's own units.
     """
     bounds = np.concatenate([form.col_upper, form.row_upper, form.row_lower])
+    bound_scale = _scale_exponent(bounds, _BOUND_TARGET_LOG2)
+    entries = np.abs(_integer_entries(form))
+    entries = entries[entries > 0]
+    if len(entries):
+        bound_scale = min(0, max(bound_scale, _SMALLEST_INTEGER_ENTRY_LOG2 - int(np.floor(np.log2(entries.min())))))
     return {"user_objective_scale": _scale_exponent(form.col_cost, _COST_TARGET_LOG2, _SMALLEST_COST_LOG2),
-            "user_bound_scale": _scale_exponent(bounds, _BOUND_TARGET_LOG2)}
+            "user_bound_scale": bound_scale}
 
 
 class HighsProgram:

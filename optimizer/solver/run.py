@@ -173,7 +173,7 @@ def solve_case(data: ModelData, options: SolveOptions | None = None, baseline: b
     """
     start = time.perf_counter()
     given = model is not None
-    model = model if given else build_model(data)
+    model = model if given else build_model(data, reduce=True)
     built = time.perf_counter()
     program = HighsProgram(model)
     result = program.solve(options)

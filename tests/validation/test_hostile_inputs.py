@@ -144,3 +144,25 @@ def test_compare_refuses_a_fifo_named_summary_json(tmp_path: Path) -> None:
     result = cli("compare", str(tmp_path / "a"), str(tmp_path / "b"), timeout=60)
     assert result.returncode == 2, result.stderr + result.stdout
     assert "summary.json" in result.stderr and "not a regular file (a FIFO)" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e308", "1e16"])
+def test_a_mine_capacity_beyond_any_sane_magnitude_is_refused_with_its_place(tmp_path: Path, value: str) -> None:
+    case = tmp_path / "in"
+    shutil.copytree(EXAMPLE, case)
+    mines = case / "mines.csv"
+    mines.write_text(mines.read_text().replace("bayan_obo,CHN,60000,", f"bayan_obo,CHN,{value},"))
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "mines.csv row 2, column capacity_t" in result.output and "at most 1e15" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_huge_but_sane_mine_capacity_is_solved(tmp_path: Path) -> None:
+    # 1e12 t/yr is within the magnitude rule: the plan is the same as with any capacity that does not bind.
+    case = tmp_path / "in"
+    shutil.copytree(EXAMPLE, case)
+    mines = case / "mines.csv"
+    mines.write_text(mines.read_text().replace("bayan_obo,CHN,60000,", "bayan_obo,CHN,1e12,"))
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
