@@ -281,6 +281,8 @@ class ModelData:
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
     wafer_starts_per_t : (fab, product) -> wafer starts a tonne serves (where given).
+    wafer_pool : fab -> the pool of fab nodes that start the same wafers (where given; else the fab is its own).
+    wafer_value_usd : (fab, product) -> value of a wafer start, where it prices the shortage (a blank penalty).
     purifiers : purifier id -> Purifier; purify_arcs (refinery, purifier) and purified_arcs (purifier, fab) -> Arc.
     refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
         those products; see :meth:`recovery_of`).
@@ -315,6 +317,8 @@ class ModelData:
     purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     upgrades: Mapping[str, Upgrade] = field(default_factory=lambda: _frozen({}))
     wafer_starts_per_t: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
+    wafer_pool: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    wafer_value_usd: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 

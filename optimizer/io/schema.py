@@ -117,6 +117,9 @@ TABLES: tuple[TableSpec, ...] = (
             _c("value_per_wafer_start_usd", "float", "What a wafer start not made costs, USD; with "
                "wafer_starts_per_t and a blank penalty, a tonne not delivered costs their product",
                default=None, optional=True, minimum=0.0),
+            _c("wafer_pool", "str", "Fab nodes with the same pool start the same wafers (e.g. a country's light "
+               "and heavy nodes): wafer starts are counted once per pool; blank = the fab's own",
+               default=None, optional=True),
         ),
         key=("fab", "product"),
     ),

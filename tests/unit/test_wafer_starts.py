@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.io.load import load_case
+from optimizer.solver.measures import caps_cost, wafer_starts
 from optimizer.solver.run import solve_case
 from tests.chain_cases import PURIFIER, SLATES, write_case
 
@@ -47,3 +48,29 @@ def test_wafer_starts_at_risk_while_a_disruption_lasts(tmp_path: Path) -> None:
 def test_without_wafer_columns_there_is_no_wafer_table(tmp_path: Path) -> None:
     run = solve_case(load_case(write_case(tmp_path / "c", SLATES)), baseline=False)
     assert "wafer_starts" not in run.tables
+
+
+# Two nodes of one country's fabs start the same wafers: the light node needs 4 g of ceria (250,000 wafer starts a
+# tonne), the heavy node 0.8 g of yttria (1.25M a tonne); 100 t CeO2 and 20 t Y2O3 each serve the same 25M wafer
+# starts.  An RF-filter node in the same country starts other wafers: 0.1 t at 5M a tonne, 0.5M more.
+POOLED_FABS = ("fab,country,product,demand_t,wafer_starts_per_t,value_per_wafer_start_usd,wafer_pool\n"
+               "J_L,JPN,CeO2,100,250000,,jpn\nJ_H,JPN,Y2O3,20,1250000,,jpn\nJ_RF,JPN,CeO2,0.1,5000000,,\n")
+
+
+def test_a_pool_of_fab_nodes_counts_its_wafers_once(tmp_path: Path) -> None:
+    data = load_case(write_case(tmp_path / "c", SLATES, fabs=POOLED_FABS, refinery_products=None))
+    assert data.wafer_pool == {"J_L": "jpn", "J_H": "jpn"}
+    assert wafer_starts(data, data.demand_t) == {0: pytest.approx(25e6 + 0.5e6)}
+    # Half the ceria short stops 12.5M wafer starts; yttria short too, 10 t (12.5M): still the same 12.5M wafers.
+    assert wafer_starts(data, {("J_L", "CeO2", 0): 50.0, ("J_H", "Y2O3", 0): 10.0}) == {0: pytest.approx(12.5e6)}
+    # Without the pool column each node is its own pool, and the same wafers would count twice.
+    apart = load_case(write_case(tmp_path / "d", SLATES, fabs=POOLED_FABS.replace(",jpn\n", ",\n"),
+                                 refinery_products=None))
+    assert wafer_starts(apart, apart.demand_t) == {0: pytest.approx(50e6 + 0.5e6)}
+
+
+def test_the_caps_cost_per_wafer_start_counts_pooled_wafers_once(tmp_path: Path) -> None:
+    data = load_case(write_case(tmp_path / "c", SLATES, fabs=POOLED_FABS, refinery_products=None,
+                                caps="cap,supplier,stage,max_share\nchina,CHN,any,1\n"))
+    cost = caps_cost(data, 1_000_000.0 + 25_500.0, 1_000_000.0)
+    assert cost is not None and cost.usd_per_wafer_start == pytest.approx(25_500 / 25.5e6)
