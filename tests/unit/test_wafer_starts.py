@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.io.load import load_case
+from optimizer.solver.headline import disruption_rows
 from optimizer.solver.measures import caps_cost, wafer_starts
 from optimizer.solver.run import solve_case
 from tests.chain_cases import PURIFIER, SLATES, write_case
@@ -74,3 +75,21 @@ def test_the_caps_cost_per_wafer_start_counts_pooled_wafers_once(tmp_path: Path)
                                 caps="cap,supplier,stage,max_share\nchina,CHN,any,1\n"))
     cost = caps_cost(data, 1_000_000.0 + 25_500.0, 1_000_000.0)
     assert cost is not None and cost.usd_per_wafer_start == pytest.approx(25_500 / 25.5e6)
+
+
+def test_a_disruption_short_of_two_products_of_one_fab_stops_its_wafers_once(tmp_path: Path) -> None:
+    # China refines all; a ban of half a year leaves 50 t CeO2 (x 1,000) and 25 t Y2O3 (x 2,000) short: both stop the
+    # same 50,000 wafer starts, which disruptions.csv gives on each product's row and the headline once.
+    tables = {**SLATES, "refinery_products": None,
+              "mines": "mine,country,capacity_t,cost_usd_per_t\nM_C,CHN,1000,10\n",
+              "composition": "mine,product,share\nM_C,CeO2,0.5\nM_C,Y2O3,0.5\n",
+              "refineries": "refinery,country,capacity_tpa,opex_usd_per_t,recovery\nR_C,CHN,1000,5,1\n",
+              "fabs": "fab,country,product,demand_t,wafer_starts_per_t,value_per_wafer_start_usd\n"
+                      "F,JPN,CeO2,100,1000,1\nF,JPN,Y2O3,50,2000,1\n",
+              "disruptions": "disruption,supplier,stage,probability_per_yr,duration_months\nban,CHN,refine,0.5,6\n"}
+    run = solve_case(load_case(write_case(tmp_path / "c", tables)), baseline=False)
+    rows = run.tables["disruptions"]
+    assert rows["unmet_wafer_starts"].tolist() == [pytest.approx(50000), pytest.approx(50000)]
+    (ban,) = disruption_rows(run)
+    assert ban["short_t"] == pytest.approx(75)
+    assert ban["short_wafer_starts"] == pytest.approx(50000)
