@@ -250,6 +250,11 @@ class Stockpile:
     fabs: frozenset[str] = frozenset()
 
 
+def _number(value: object) -> float | None:
+    """A parameter's value as a number (None when blank or not a number)."""
+    return float(value) if isinstance(value, (int, float)) and value == value else None
+
+
 def _frozen(mapping: Mapping) -> Mapping:  # type: ignore[type-arg]
     return MappingProxyType(dict(mapping))
 
@@ -327,13 +332,17 @@ class ModelData:
         return replace(self, caps=_frozen(caps))
 
     def disruption_penalty_usd_per_t(self, fab: str, product: str) -> float | None:
-        """What a tonne/yr left unmet in a disruption costs: the fab's penalty, else the parameter, else None (must
-        be met)."""
+        """What a tonne/yr left unmet in a disruption costs: the fab's penalty, else the wafer starts a tonne serves
+        times the parameter ``disruption_value_per_wafer_start_usd``, else the parameter
+        ``default_disruption_penalty_usd_per_t``, else None (must be met)."""
         own = self.unmet_penalty_usd_per_t[fab, product]
         if own is not None:
             return own
-        value = self.parameters.get("default_disruption_penalty_usd_per_t")
-        return float(value) if isinstance(value, (int, float)) and value == value else None
+        wafers = self.wafer_starts_per_t.get((fab, product))
+        value = _number(self.parameters.get("disruption_value_per_wafer_start_usd"))
+        if wafers is not None and value is not None:
+            return wafers * value
+        return _number(self.parameters.get("default_disruption_penalty_usd_per_t"))
 
     def countries_of(self, label: str) -> frozenset[str]:
         """The countries a supplier or importer label means: ``*``, a country code, or a bloc label."""

@@ -282,8 +282,11 @@ PARAMETERS: dict[str, tuple[object, str]] = {
     "default_unmet_penalty_usd_per_t": (None, "Penalty for fab rows whose own penalty is blank; blank = must meet"),
     "default_disruption_penalty_usd_per_t": (None, "Cost of each t/yr a disruption leaves unmet where the fab's "
                                              "own penalty is blank; blank = such demand must be met"),
+    "disruption_value_per_wafer_start_usd": (None, "What a wafer start a disruption stops costs, USD: each t/yr a "
+                                             "disruption leaves unmet costs wafer_starts_per_t times this where the "
+                                             "fab's own penalty is blank (before default_disruption_penalty_usd_per_t)"),
     "currency_year": (2025, "Year of the US dollars used throughout (documentation only)"),
     "description": ("", "Free text describing the dataset"),
 }
 NUMERIC_PARAMETERS = ("discount_rate", "default_unmet_penalty_usd_per_t", "currency_year",
-                      "default_disruption_penalty_usd_per_t")
+                      "default_disruption_penalty_usd_per_t", "disruption_value_per_wafer_start_usd")

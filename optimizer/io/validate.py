@@ -304,7 +304,8 @@ def check_parameters(tables: InputTables) -> list[Problem]:
         elif name == "discount_rate" and not 0 <= number < 1:
             problems.append(tables.problem("parameters", row_number(rec), "value", "discount_rate must be >= 0 and < 1,"
                                            f" got {format_number(number)}"))
-        elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t") and number < 0:
+        elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t",
+                      "disruption_value_per_wafer_start_usd") and number < 0:
             problems.append(tables.problem("parameters", row_number(rec), "value", f"{name} must be >= 0, got "
                                            f"{format_number(number)}"))
     return problems

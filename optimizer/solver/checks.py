@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.io.data import ModelData
+from optimizer.io.data import ModelData, _number
 from optimizer.solver.values import SolvedValues
 
 SOLVER_TOL_T = 1e-7  # HiGHS's default primal feasibility tolerance, in the model's units (tonnes)
@@ -88,21 +88,32 @@ def magnitude_warnings(data: ModelData, objective_usd: float | None) -> list[str
     if big:
         warnings.append(f"{len(big)} cost(s) above {MAX_COST_USD_PER_T:g} USD per tonne: {_listed(big)}. Check "
                         "their units")
-    short = [f"fab {fab}/{p} {_penalty_columns(data, fab, p)} {penalty:g}"
-             for (fab, p), penalty in sorted(data.unmet_penalty_usd_per_t.items())
-             if penalty is not None and abs(penalty) > MAX_PENALTY_USD_PER_T]
+    short = [f"fab {fab}/{p} {columns} {penalty:g}" for fab, p, columns, penalty in _shortage_costs(data)
+             if abs(penalty) > MAX_PENALTY_USD_PER_T]
     if short:
         warnings.append(f"{len(short)} shortage cost(s) above {MAX_PENALTY_USD_PER_T:g} USD per tonne, more than a "
                         f"year of the world's chip sales: {_listed(short)}. Check their units")
     return warnings
 
 
-def _penalty_columns(data: ModelData, fab: str, product: str) -> str:
-    """The fabs columns a fab row's shortage cost comes from: its own penalty, or wafer starts x their value."""
-    value = data.wafer_value_usd.get((fab, product))
-    if value is None:
-        return "unmet_penalty_usd_per_t"
-    return f"wafer_starts_per_t {data.wafer_starts_per_t[fab, product]:g} x value_per_wafer_start_usd {value:g} ="
+def _shortage_costs(data: ModelData) -> list[tuple[str, str, str, float]]:
+    """(fab, product, the columns it comes from, USD per t) of every shortage cost, in normal operations and, where
+    it differs, in disruptions."""
+    out = []
+    for fab, p in sorted(data.fab_products):
+        own = data.unmet_penalty_usd_per_t[fab, p]
+        if own is not None:
+            value = data.wafer_value_usd.get((fab, p))
+            columns = "unmet_penalty_usd_per_t" if value is None else (
+                f"wafer_starts_per_t {data.wafer_starts_per_t[fab, p]:g} x value_per_wafer_start_usd {value:g} =")
+            out.append((fab, p, columns, own))
+        elif data.disruptions and (penalty := data.disruption_penalty_usd_per_t(fab, p)) is not None:
+            wafers = data.wafer_starts_per_t.get((fab, p))
+            rate = _number(data.parameters.get("disruption_value_per_wafer_start_usd"))
+            columns = "default_disruption_penalty_usd_per_t" if wafers is None or rate is None else (
+                f"wafer_starts_per_t {wafers:g} x disruption_value_per_wafer_start_usd {rate:g} =")
+            out.append((fab, p, columns, penalty))
+    return out
 
 
 def check_solution(model: Any, data: ModelData, objective_usd: float | None,

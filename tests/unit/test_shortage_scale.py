@@ -33,10 +33,20 @@ def fabs(value_per_wafer_start: float) -> str:
             f"F,JPN,CeO2,100,1e7,{value_per_wafer_start:g}\n")
 
 
+def priced(value_per_wafer_start: float, where: str) -> dict[str, str]:
+    """The case with its shortage priced by the fabs sheet (normal operations and disruptions), or by the parameter
+    ``disruption_value_per_wafer_start_usd`` (disruptions only: normal operations must meet demand)."""
+    if where == "fabs":
+        return {**SCALE, "fabs": fabs(value_per_wafer_start)}
+    return {**SCALE, "fabs": "fab,country,product,demand_t,wafer_starts_per_t\nF,JPN,CeO2,100,1e7\n",
+            "parameters": f"name,value\ndiscount_rate,0\ndisruption_value_per_wafer_start_usd,{value_per_wafer_start:g}\n"}
+
+
+@pytest.mark.parametrize("where", ["fabs", "parameter"])
 @pytest.mark.parametrize("penalty", [1e10, MAX_PENALTY_USD_PER_T])
-def test_a_one_dollar_freight_difference_is_decided_beside_a_shortage_of_billions(tmp_path: Path,
-                                                                                  penalty: float) -> None:
-    run = solve_case(load_case(write_case(tmp_path / "c", SCALE, fabs=fabs(penalty / 1e7))), baseline=False)
+def test_a_one_dollar_freight_difference_is_decided_beside_a_shortage_of_billions(tmp_path: Path, penalty: float,
+                                                                                  where: str) -> None:
+    run = solve_case(load_case(write_case(tmp_path / "c", priced(penalty / 1e7, where))), baseline=False)
     assert run.result.objective_usd == pytest.approx(1780 + 0.01 * (40 * penalty - 760), rel=1e-15, abs=0.01)
     flows = run.tables["flows"]
     to_fab = flows[flows["stage"] == "refinery_to_fab"]
@@ -49,11 +59,19 @@ def test_a_one_dollar_freight_difference_is_decided_beside_a_shortage_of_billion
     assert run.warnings == []  # a shortage priced by its wafer starts is not a unit mistake
 
 
-def test_a_shortage_dearer_than_a_year_of_the_worlds_chips_is_flagged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["fabs", "parameter"])
+def test_a_shortage_dearer_than_a_year_of_the_worlds_chips_is_flagged(tmp_path: Path, where: str) -> None:
     # 1e7 wafer starts a tonne at US$2M each (the value typed in USD thousands): 2e13 USD a tonne.
-    run = solve_case(load_case(write_case(tmp_path / "c", SCALE, fabs=fabs(2e6))), baseline=False)
-    assert any("F/CeO2 wafer_starts_per_t 1e+07 x value_per_wafer_start_usd 2e+06 = 2e+13" in w
-               for w in run.warnings), run.warnings
+    run = solve_case(load_case(write_case(tmp_path / "c", priced(2e6, where))), baseline=False)
+    column = "value_per_wafer_start_usd" if where == "fabs" else "disruption_value_per_wafer_start_usd"
+    assert any(f"F/CeO2 wafer_starts_per_t 1e+07 x {column} 2e+06 = 2e+13" in w for w in run.warnings), run.warnings
+
+
+def test_the_parameter_prices_disruptions_only(tmp_path: Path) -> None:
+    # Only 60 t outside China and China's refining cut off for good: normal operations cannot meet demand.
+    tables = {**priced(1000, "parameter"), "arcs": SCALE["arcs"].replace("R_C,F,3,", "R_C,F,,true")}
+    run = solve_case(load_case(write_case(tmp_path / "c", tables)), baseline=False)
+    assert run.result.outcome == "infeasible"
 
 
 def test_a_cost_of_the_chain_in_the_wrong_units_is_still_flagged(tmp_path: Path) -> None:
