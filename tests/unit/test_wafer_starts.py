@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from optimizer.errors import InputError
 from optimizer.io.load import load_case
 from optimizer.solver.headline import disruption_rows
 from optimizer.solver.measures import caps_cost, wafer_starts
@@ -93,3 +94,12 @@ def test_a_disruption_short_of_two_products_of_one_fab_stops_its_wafers_once(tmp
     (ban,) = disruption_rows(run)
     assert ban["short_t"] == pytest.approx(75)
     assert ban["short_wafer_starts"] == pytest.approx(50000)
+
+
+def test_a_fab_in_two_wafer_pools_is_an_input_error(tmp_path: Path) -> None:
+    fabs = ("fab,country,product,demand_t,wafer_starts_per_t,wafer_pool\n"
+            "F,JPN,CeO2,100,250000,jpn\nF,JPN,Y2O3,50,1250000,kor\n")
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", SLATES, fabs=fabs))
+    assert "fabs.csv row 3, column wafer_pool: fab 'F' is in wafer pool 'jpn' on row 2; a fab has one pool, got 'kor'" \
+        in str(err.value)
