@@ -177,21 +177,12 @@ class NearOptimalProgram:
         h.changeColsCost(len(objective), np.arange(len(objective), dtype=np.int32), objective)
         h.changeObjectiveOffset(0.0)
         h.clearSolver()
-        self._set_warm(warm)
+        self.program.set_basis(warm.col_status, warm.row_status)
         result = self.program.solve(options, objective_only=True)
         if not result.outcome.usable:
             return Plan(str(result.outcome), solve_s=result.times_s.get("solve", 0.0))
         x = np.asarray(h.getSolution().col_value, dtype=float)
         return self._plan(x, str(result.outcome), result.times_s.get("solve", 0.0))
-
-    def _set_warm(self, warm: WarmStart) -> None:
-        h = self.program.highs
-        if warm.col_status and len(warm.row_status) == h.getNumRow():
-            basis = highspy.HighsBasis()
-            basis.col_status = [highspy.HighsBasisStatus(s) for s in warm.col_status]
-            basis.row_status = [highspy.HighsBasisStatus(s) for s in warm.row_status]
-            basis.valid = True
-            h.setBasis(basis)
 
     # --- what a plan is -----------------------------------------------------------------------------------------
 
@@ -210,7 +201,7 @@ class NearOptimalProgram:
         ref = china_reference(self.data)
         if ref is None:
             return {}
-        self.program._load_values(x.tolist())  # the one definition reads the model's variables
+        self.program.load_values(x.tolist())  # the one definition reads the model's variables
         return {t: touched / demand if demand > 1e-9 else 0.0
                 for t, (touched, _delivered, demand) in realised_shares(self.model, self.data, ref).items()}
 

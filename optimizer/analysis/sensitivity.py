@@ -55,10 +55,24 @@ class Range:
 
     def shown(self, value: float) -> str:
         """``value`` as a reader knows it: ``1.3 g CeO2 per wafer`` where the range gives its base and unit, else
-        the parameter's value itself (a multiplier for most)."""
+        the parameter's value itself (a multiplier for most); start shifts as ``2 years late``, ``1 year early``."""
+        from optimizer.scenarios.uncertainty import is_start_shift
+
+        if self.base is None and all(is_start_shift(p) for p in self.parameters):
+            n = abs(int(value))
+            return "on time" if n == 0 else f"{n} year{'s' if n > 1 else ''} {'late' if value > 0 else 'early'}"
         if self.base is None:
             return f"{value:g}" + (f" {self.unit}" if self.unit else "")
-        return f"{value * self.base:,.4g}" + (f" {self.unit}" if self.unit else "")
+        return _significant(value * self.base) + (f" {self.unit}" if self.unit else "")
+
+
+def _significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, with thousands separators and no exponent: 20,000, 1.3, 8,998."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    shown = f"{round(x, decimals):,.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
     InputError
         Rows that cannot be read (the same checks as for sampling).
     """
-    from optimizer.scenarios.uncertainty import distributions
+    from optimizer.scenarios.uncertainty import distributions, is_start_shift
 
     rows, problems = distributions(tables)
     if problems:
@@ -108,6 +122,8 @@ def ranges_from_uncertainty(tables: InputTables) -> list[Range]:
             low, high = math.exp(a[0] - Z90 * a[1]), math.exp(a[0] + Z90 * a[1])
         else:  # uniform (low, high), triangular (low, mode, high)
             low, high = a[0], a[-1]
+        if is_start_shift(d.parameter):  # whole years, as draws are
+            low, high = round(low) + 0.0, round(high) + 0.0  # + 0.0: no -0
         out.append(Range(d.parameter, (d.parameter,), low, high, f"uncertainty sheet row {d.row}"))
     return out
 
@@ -121,7 +137,7 @@ def ranges_from_toml(path: Path) -> list[Range]:
         A missing or malformed entry, named by file and entry number.
     """
     from optimizer.scenarios.scenario import read_toml
-    from optimizer.scenarios.uncertainty import parameter_override
+    from optimizer.scenarios.uncertainty import is_start_shift, parameter_override
 
     doc = read_toml(Path(path))
     entries = doc.get("range")
@@ -150,6 +166,11 @@ def ranges_from_toml(path: Path) -> list[Range]:
         except ValueError as err:
             problems.append(Problem(where, str(err)))
             continue
+        shifts = [p for p in params if is_start_shift(p)]
+        if shifts and (low != int(low) or high != int(high)):
+            problems.append(Problem(where, f"{shifts[0]}: a start moves by a whole number of years, got low = "
+                                           f"{low:g}, high = {high:g}"))
+            continue
         base, unit = entry.get("base"), entry.get("unit", "")
         if base is not None and (isinstance(base, bool) or not isinstance(base, (int, float))):
             problems.append(Problem(where, "base: expected a number (what a multiplier of 1 stands for)"))
@@ -173,6 +194,31 @@ def _layers(r: Range, value: float, products: tuple[str, ...]) -> tuple[tuple[st
     for p in r.parameters:
         merge(doc, parameter_override(p, value, products))
     return ((f"sensitivity {r.name!r} = {value:g}", doc),)
+
+
+def check_ranges(tables: InputTables, ranges: Iterable[Range]) -> None:
+    """Apply every range at its low and its high value to ``tables`` and validate the result, without solving, so
+    that a bad range (an unknown id, a shift that moves nothing) is reported before any solve.
+
+    Raises
+    ------
+    InputError
+        Every problem of every range's end, each named by the range and value.
+    """
+    from optimizer.scenarios.scenario import build_case
+
+    products = _products(tables)
+    problems: list[Problem] = []
+    for r in ranges:
+        for value in dict.fromkeys((r.low, r.high)):
+            try:
+                build_case(tables, _layers(r, value, products))
+            except InputError as err:
+                problems += err.problems
+            except ValueError as err:  # a <product>_price name for a product the input lacks
+                problems.append(Problem(f"sensitivity {r.name!r}", str(err)))
+    if problems:
+        raise InputError(problems)
 
 
 def solve_point(tables: InputTables, layers: tuple[tuple[str, Mapping[str, Any]], ...], value: float | None,
@@ -207,6 +253,7 @@ def run_sensitivity(tables: InputTables, ranges: list[Range], caps: Iterable[Cap
     caps = list(caps)
     products = _products(tables)
     base_data = build_case(tables).data
+    check_ranges(tables, ranges)
     base = solve_point(tables, (), None, caps, options)
     if on_point:
         on_point(None, base)

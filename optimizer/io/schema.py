@@ -8,7 +8,7 @@ Units live in the column names, so a column such as ``capacity_tpa`` says what i
 from __future__ import annotations
 
 from optimizer.io.columns import REQUIRED, ColumnSpec, Dtype, TableSpec, _c  # noqa: F401  (re-exported)
-from optimizer.io.schema_chain import BUILD_MODES, CHAIN_TABLES, build_columns
+from optimizer.io.schema_chain import CHAIN_TABLES, build_columns
 
 STAGES = ("mine", "refine", "purify", "any")
 MAX_YEARS_REPRESENTED = 1000.0  # a period longer than a millennium is a typo (1e9 would exhaust memory)
@@ -80,25 +80,9 @@ TABLES: tuple[TableSpec, ...] = (
             _c("capacity_tpa", "float", "Existing REO input capacity, t/yr (0 for a greenfield site)", minimum=0.0),
             _c("opex_usd_per_t", "float", "Separation cost, USD per t REO input", minimum=0.0),
             _c("recovery", "float", "Fraction of each product recovered, 0-1", minimum=0.0, maximum=1.0),
-            _c("max_new_tpa", "float", "Largest new capacity that may be built, t/yr", default=0.0,
-               optional=True, minimum=0.0),
-            _c("capex_usd_per_tpa", "float", "Capital cost per t/yr of new capacity, USD", default=0.0,
-               optional=True, minimum=0.0),
-            _c("fixed_capex_usd", "float", "Capital cost of building at all (lumpy builds), USD", default=0.0,
-               optional=True, minimum=0.0),
-            _c("min_build_tpa", "float", "Smallest build if built at all (lumpy builds), t/yr", default=0.0,
-               optional=True, minimum=0.0),
-            _c("build", "str", "none, continuous or lumpy", default="none", optional=True, choices=BUILD_MODES),
-            _c("lifetime_yr", "float", "Economic life of new capacity, years", default=20.0, optional=True,
-               minimum=1.0),
-            _c("lead_time_yr", "float", "Years from the decision until new capacity runs", default=0.0,
-               optional=True, minimum=0.0),
             _c("fab_grade_max_t", "float", "Most oxide per year the plant's fab-qualified lines can deliver to fabs, "
                "t (all products); blank = no limit", default=None, optional=True, minimum=0.0),
-            _c("retire_year", "float", "First year the existing capacity no longer runs; blank = runs throughout",
-               default=None, optional=True),
-            _c("earliest_online_year", "float", "First year new capacity here can run (an announced plant's "
-               "announced start); blank = decision year + lead_time_yr", default=None, optional=True),
+            *build_columns("tpa", "REO input"),
         ),
         key=("refinery",),
     ),
@@ -261,7 +245,9 @@ TABLES: tuple[TableSpec, ...] = (
         "uncertainty",
         "Distributions for sampled batches (paxsilica batch --samples): one row per uncertain parameter.",
         (
-            _c("parameter", "str", "What varies, e.g. market_price:NdPr, demand_growth, capex, mine_capacity:CHN"),
+            _c("parameter", "str", "What varies, e.g. market_price:NdPr, demand_growth, capex, mine_capacity:CHN, "
+               "wafer_value, or start_shift:SITE / mine_start_shift:SEL (whole years late; draws are rounded) as in "
+               "models/README.md"),
             _c("distribution", "str", "normal, lognormal, uniform or triangular",
                choices=("normal", "lognormal", "uniform", "triangular")),
             _c("arg1", "float", "normal: mean; lognormal: mean of log; uniform, triangular: low"),

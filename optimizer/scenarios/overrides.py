@@ -18,6 +18,7 @@ from optimizer.io.read import coerce, format_number
 from optimizer.io.schema import PARAMETERS, REQUIRED, TABLES, TABLES_BY_NAME, TableSpec
 from optimizer.io.tables import ROW, InputTables
 from optimizer.scenarios.removals import remove_nodes
+from optimizer.scenarios.start_shifts import shift_starts
 
 MAX_GROWTH_PER_YR = 1.0  # demand doubling every year; 1e308 would overflow
 
@@ -30,6 +31,7 @@ MULTIPLIERS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "market_price": ("markets", ("price_usd_per_t",)),
         "transport": ("lanes", ("cost_usd_per_t",)),
         "tariff": ("lanes", ("tariff_usd_per_t",)),
+        "wafer_value": ("fabs", ("value_per_wafer_start_usd",)),
     },
     "capacity": {
         "mine": ("mines", ("capacity_t",)),
@@ -276,6 +278,7 @@ def _multiply(ed: _Editor, where: str, sheet: str, columns: tuple[str, ...], spe
     fabs = ed.frame("fabs")
     fab_country = dict(zip(fabs["fab"], fabs["country"]))
     used: set[str] = set()
+    valued: set[str] = set()  # selectors that pick a row with a value to multiply
     for i, row in zip(frame.index, frame.to_dict("records")):
         labels = _labels(sheet, row, blocs, fab_country)
         factor = 1.0
@@ -283,6 +286,8 @@ def _multiply(ed: _Editor, where: str, sheet: str, columns: tuple[str, ...], spe
             if selector in labels:
                 factor *= value
                 used.add(selector)
+                if any(row[c] == row[c] for c in columns):
+                    valued.add(selector)
         if factor != 1.0:
             for column in columns:
                 frame.at[i, column] = frame.at[i, column] * factor
@@ -291,6 +296,9 @@ def _multiply(ed: _Editor, where: str, sheet: str, columns: tuple[str, ...], spe
         if selector not in used and selector != "*":
             ed.fail(f"{where}, key {selector!r}", f"matches no row of {sheet} (give an id, a country code, a bloc "
                                                   "label or *)")
+        elif selector in used and selector not in valued:
+            ed.fail(f"{where}, key {selector!r}", f"changes nothing: no row of {sheet} it picks gives "
+                                                  f"{' or '.join(columns)}")
 
 
 def _demand_growth(ed: _Editor, source: str, rate: Any) -> None:
@@ -345,7 +353,7 @@ def apply_overrides(tables: InputTables, layers: Layers) -> tuple[InputTables, d
     """Apply each layer's overrides to a copy of ``tables``.
 
     Within a layer: rows of ``[[sheet]]`` tables (schema order), ``[caps]``, ``[parameters]``, ``[coalition]``,
-    ``blocked_lanes``, ``remove``, then the multipliers ``[prices]``, ``[capacity]`` and ``[demand]``.
+    ``blocked_lanes``, ``remove``, ``[start_shift]``, then the multipliers ``[prices]``, ``[capacity]`` and ``[demand]``.
 
     Returns
     -------
@@ -382,6 +390,8 @@ def apply_overrides(tables: InputTables, layers: Layers) -> tuple[InputTables, d
             _blocked_lanes(ed, source, doc["blocked_lanes"])
         if "remove" in doc:
             remove_nodes(ed, source, doc["remove"])
+        if "start_shift" in doc:
+            shift_starts(ed, source, doc["start_shift"])
         for section in ("prices", "capacity", "demand"):
             if isinstance(doc.get(section), dict) or (section != "demand" and section in doc):
                 _multipliers(ed, source, section, doc[section])

@@ -17,8 +17,10 @@ checked like any other.  The format is documented in ``models/README.md``; in sh
 ``[coalition]``              ``country = "bloc"``, or ``bloc = ["country", ...]``
 ``blocked_lanes``            ``["CHN>USA", ...]``: lanes rows with ``blocked = true``
 ``remove``                   node ids (mines, refineries, fabs) removed with every row that names them
+``[start_shift]``            ``selector = years``: projects start whole years later (or earlier), see
+                             :mod:`optimizer.scenarios.start_shifts`
 ``[prices]``                 multipliers: ``mine_cost``, ``refinery_opex``, ``capex``, ``market_price``,
-                             ``transport``, ``tariff``
+                             ``transport``, ``tariff``, ``wafer_value`` (value_per_wafer_start_usd)
 ``[capacity]``               multipliers: ``mine``, ``refinery``, ``new`` (max_new_tpa), ``market`` (max_t)
 ``[demand]``                 multipliers of demand_t: ``"*"`` (all), product, fab, country or bloc;
                              ``growth_per_yr``: demand grows from the first period at that rate
@@ -50,7 +52,7 @@ from optimizer.scenarios.overrides import Layers, apply_overrides
 
 META_KEYS = ("name", "description", "input", "solver")
 SECTIONS = tuple(dict.fromkeys((*META_KEYS, "steady_state", "caps", "parameters", "coalition", "blocked_lanes",
-                                "remove", "prices", "capacity", "demand", *[t.name for t in TABLES])))
+                                "remove", "start_shift", "prices", "capacity", "demand", *[t.name for t in TABLES])))
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.=+-]+$")
 SCENARIO_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what --scenario and --name accept as a name
 

@@ -6,6 +6,9 @@ A *parameter name* says what a number changes, as a scenario override (see ``mod
 ``market_price[:PRODUCT]``, ``<product>_price``   multiplier of market prices (``ndpr_price`` = ``market_price:NdPr``)
 ``mine_cost[:SEL]``, ``refinery_opex[:SEL]``     multipliers of mining cost and refining opex
 ``capex[:SEL]``                                  multiplier of capex per t/yr and fixed capex of candidates
+``wafer_value[:SEL]``                            multiplier of fabs' value_per_wafer_start_usd
+``start_shift[:SEL]``, ``mine_start_shift[:SEL]`` whole years a project starts late (< 0: early), any kind of site
+                                                 or mines only (:mod:`optimizer.scenarios.start_shifts`)
 ``transport[:SEL]``, ``tariff[:SEL]``           multipliers of lane freight and tariffs
 ``mine_capacity[:SEL]``, ``refinery_capacity``,  multipliers of capacity_t, capacity_tpa, max_new_tpa, markets' max_t
 ``new_capacity``, ``market_capacity``
@@ -16,7 +19,8 @@ A *parameter name* says what a number changes, as a scenario override (see ``mod
 
 ``SEL`` is a selector as in a scenario's multiplier tables: an id, a country code, a bloc label or ``*`` (the
 default); a market's id picks that market alone (``market_price:ndpr_outside``).  Sampled multipliers below 0
-are taken as 0 and sampled shares are clipped to 0-1, so a wide normal distribution cannot make an input invalid.
+are taken as 0, sampled shares are clipped to 0-1 and sampled start shifts are rounded to whole years, so a wide
+normal distribution cannot make an input invalid (a start shift given as a number, not drawn, must be whole).
 
 Draws are reproducible: sample ``i`` of seed ``S`` uses ``numpy.random.default_rng([S, i])`` and draws the sheet's
 rows in order, so a sample does not depend on which worker runs it or how many samples there are.
@@ -43,11 +47,13 @@ _MULTIPLIER_NAMES: dict[str, tuple[str, str]] = {
     "capex": ("prices", "capex"),
     "transport": ("prices", "transport"),
     "tariff": ("prices", "tariff"),
+    "wafer_value": ("prices", "wafer_value"),
     "mine_capacity": ("capacity", "mine"),
     "refinery_capacity": ("capacity", "refinery"),
     "new_capacity": ("capacity", "new"),
     "market_capacity": ("capacity", "market"),
 }
+SHIFTS = {"start_shift": None, "mine_start_shift": "mines"}  # name -> the one sheet it moves (None: every sheet)
 ARGS = {"normal": ("mean", "sd"), "lognormal": ("mean of log", "sd of log"), "uniform": ("low", "high"),
         "triangular": ("low", "mode", "high")}
 
@@ -75,6 +81,9 @@ def parameter_override(name: str, value: float, products: tuple[str, ...] | None
     if kind in _MULTIPLIER_NAMES:
         section, entry = _MULTIPLIER_NAMES[kind]
         return {section: {entry: {key: max(0.0, value)}}}
+    if kind in SHIFTS:
+        sheet = SHIFTS[kind]
+        return {"start_shift": {sheet: {key: value}} if sheet else {key: value}}
     if kind in ("demand", "demand_growth"):
         return {"demand": {key: max(0.0, value)}}
     if kind == "cap" and key != "*":
@@ -84,8 +93,14 @@ def parameter_override(name: str, value: float, products: tuple[str, ...] | None
     if kind in PARAMETERS and key == "*":
         return {"parameters": {kind: value}}
     raise ValueError(f"unknown parameter {name!r}: expected market_price:PRODUCT, mine_cost, refinery_opex, capex, "
-                     "transport, tariff, mine_capacity, refinery_capacity, new_capacity, market_capacity, demand "
-                     "(each with an optional :SELECTOR), demand_growth, cap:CAP or parameter:NAME")
+                     "wafer_value, transport, tariff, mine_capacity, refinery_capacity, new_capacity, "
+                     "market_capacity, demand, start_shift, mine_start_shift (each with an optional :SELECTOR), "
+                     "demand_growth, cap:CAP or parameter:NAME")
+
+
+def is_start_shift(name: str) -> bool:
+    """True if parameter ``name`` moves start years (its values are whole years, not multipliers)."""
+    return name.partition(":")[0].strip() in SHIFTS
 
 
 def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,6 +123,11 @@ class Distribution:
     row: int
 
     def draw(self, rng: np.random.Generator) -> float:
+        """One value; a start shift's is rounded to whole years."""
+        value = self._draw(rng)
+        return round(value) + 0.0 if is_start_shift(self.parameter) else value  # + 0.0: no -0
+
+    def _draw(self, rng: np.random.Generator) -> float:
         a = self.args
         if self.distribution == "normal":
             return float(rng.normal(a[0], a[1]))

@@ -256,7 +256,7 @@ class HighsProgram:
         if not outcome.usable or objective_only:
             return result
         solution = h.getSolution()
-        self._load_values(solution.col_value)
+        self.load_values(solution.col_value)
         start = time.perf_counter()
         if self.is_mip:
             del solution
@@ -273,6 +273,21 @@ class HighsProgram:
         n = len(col_value)
         self.highs.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(col_value, dtype=float))
         self._started = True
+
+    def set_basis(self, col_status: Sequence[int], row_status: Sequence[int]) -> bool:
+        """Give HiGHS a basis (HiGHS's status codes per column and per row) to start the next LP solve from.
+
+        Returns False, and sets nothing, when the statuses do not fit the program (another number of rows or columns).
+        """
+        h = self.highs
+        if not col_status or len(col_status) != h.getNumCol() or len(row_status) != h.getNumRow():
+            return False
+        basis = highspy.HighsBasis()
+        basis.col_status = [highspy.HighsBasisStatus(s) for s in col_status]
+        basis.row_status = [highspy.HighsBasisStatus(s) for s in row_status]
+        basis.valid = True
+        h.setBasis(basis)
+        return True
 
     def _plan_cost(self) -> float:
         """The objective of the solution HiGHS holds, from the costs it holds: sum of cost x value, plus the offset.
@@ -315,7 +330,7 @@ class HighsProgram:
             return Outcome.FEASIBLE
         return Outcome.NO_SOLUTION
 
-    def _load_values(self, col_value: list[float]) -> None:
+    def load_values(self, col_value: list[float]) -> None:
         """Set every column's variable to its value in ``col_value`` (HiGHS's list, whose floats the variables then
         keep: no second copy), integer columns rounded."""
         cols = self.integer_cols.tolist()

@@ -27,7 +27,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import highspy
 import numpy as np
 import pyomo.core as pyo
 from pyomo.repn.linear import LinearRepnVisitor
@@ -223,14 +222,9 @@ class ReusableProgram:
         return run
 
     def _set_warm(self, warm: WarmStart) -> None:
-        h = self.program.highs
         if warm.col_value and len(warm.col_value) == len(self.program.columns):
             self.program.set_start(warm.col_value)
-        elif warm.col_status and len(warm.row_status) == h.getNumRow():
-            basis = highspy.HighsBasis()
-            basis.col_status = [highspy.HighsBasisStatus(s) for s in warm.col_status]
-            basis.row_status = [highspy.HighsBasisStatus(s) for s in warm.row_status]
-            basis.valid = True
-            h.setBasis(basis)
+        else:
+            self.program.set_basis(warm.col_status, warm.row_status)
 
 

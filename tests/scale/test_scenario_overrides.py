@@ -80,7 +80,7 @@ def test_every_bad_override_is_named_with_file_table_and_key() -> None:
         "s.toml, remove, key 'nope': no mine, refinery, purifier or fab has this id",
         "s.toml, prices.mine_cost, key 'XYZ': matches no row of mines (give an id, a country code, a bloc label or *)",
         "s.toml, prices, key 'fuel': unknown multiplier (known: mine_cost, refinery_opex, capex, market_price, "
-        "transport, tariff)",
+        "transport, tariff, wafer_value)",
     ]
 
 

@@ -24,7 +24,8 @@ def test_template_has_readme_then_every_sheet_with_commented_headers(tmp_path: P
     assert all(c.font.bold for c in fabs[1])
     note = fabs["E1"].comment.text
     assert "not delivered" in note and "Unit: USD per tonne" in note and "may be left out" in note
-    assert "Allowed: none, continuous, lumpy" in book["refineries"]["J1"].comment.text
+    build = next(c for c in book["refineries"][1] if c.value == "build")
+    assert "Allowed: none, continuous, lumpy" in build.comment.text
     assert not list(tmp_path.glob("sub/.*tmp"))  # no temporary file left behind
 
 
