@@ -10,6 +10,7 @@ from optimizer.errors import InputError
 from optimizer.io.load import load_case
 from optimizer.solver.headline import disruption_rows
 from optimizer.solver.measures import caps_cost, wafer_starts
+from optimizer.solver.reuse import ReusableProgram
 from optimizer.solver.run import solve_case
 from tests.chain_cases import PURIFIER, SLATES, write_case
 
@@ -103,3 +104,13 @@ def test_a_fab_in_two_wafer_pools_is_an_input_error(tmp_path: Path) -> None:
         load_case(write_case(tmp_path / "c", SLATES, fabs=fabs))
     assert "fabs.csv row 3, column wafer_pool: fab 'F' is in wafer pool 'jpn' on row 2; a fab has one pool, got 'kor'" \
         in str(err.value)
+
+
+def test_a_case_with_another_value_of_a_wafer_start_gets_a_program_of_its_own(tmp_path: Path) -> None:
+    # The penalties live in the model's operating states: a program re-solved with another value would keep the old.
+    fabs = "fab,country,product,demand_t,wafer_starts_per_t,value_per_wafer_start_usd\nF,JPN,CeO2,100,1000,{}\n"
+    disruptions = "disruption,supplier,stage,probability_per_yr,duration_months\nban,JPN,purify,1,3\n"
+    one, two = (load_case(write_case(tmp_path / str(v), PURIFIER, fabs=fabs.format(v), disruptions=disruptions))
+                for v in (1, 2))
+    assert ReusableProgram(one).accepts(two) is False
+    assert solve_case(two, baseline=False).result.objective_usd == pytest.approx(0.75 * 3800 + 0.25 * 100 * 2000)
