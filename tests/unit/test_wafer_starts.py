@@ -8,6 +8,7 @@ import pytest
 
 from optimizer.errors import InputError
 from optimizer.io.load import load_case
+from optimizer.report.lead import two_stage_lines
 from optimizer.solver.headline import disruption_rows
 from optimizer.solver.measures import caps_cost, wafer_starts
 from optimizer.solver.reuse import ReusableProgram
@@ -114,3 +115,12 @@ def test_a_case_with_another_value_of_a_wafer_start_gets_a_program_of_its_own(tm
                 for v in (1, 2))
     assert ReusableProgram(one).accepts(two) is False
     assert solve_case(two, baseline=False).result.objective_usd == pytest.approx(0.75 * 3800 + 0.25 * 100 * 2000)
+
+
+def test_the_terminal_gives_the_wafer_starts_a_disruption_leaves_short() -> None:
+    row = {"disruption": "ban", "period": 0, "must_survive": False, "probability_per_yr": 0.5, "duration_months": 6,
+           "extra_cost_usd_per_occurrence": None, "short_t": 75.0, "short_wafer_starts": 50000.0,
+           "short_without_plan_t": None}
+    lines = two_stage_lines({"disruptions": [row, {**row, "short_t": 0.0, "short_wafer_starts": 0.0}]}, False)
+    assert lines[1:] == ["disruption ban (0.5/yr, 6 months): short 75.0 t (50,000 wafer starts)",
+                         "disruption ban (0.5/yr, 6 months): short 0.0 t"]
