@@ -16,6 +16,12 @@ start, all uses together (ceria CMP abrasive, lanthanum, yttria chamber coatings
 (a heavy node can be cut off by export controls without touching the light one): ``<iso>_fabs_light`` (CeO2, La2O3)
 and ``<iso>_fabs_heavy`` (Y2O3).
 
+**Wafer starts** (``fabs.csv``): a tonne of a product serves ``1e6 / grams`` wafer starts
+(``wafer_starts_per_t``); a disruption's shortage costs them at the parameter
+``disruption_value_per_wafer_start_usd`` (``parameters.csv``; US$0.5bn a tonne of CeO2 to US$10.6bn of Sc2O3), and
+normal operations must meet demand.  A country's light and heavy nodes share one ``wafer_pool`` (``<iso>_fabs``: the
+same wafers need ceria and yttria, and are counted once); its RF-filter fabs are a pool of their own (other wafers).
+
 **Demand by period** (``demand.csv``): the dataset is a pathway (``periods.csv``, hand-edited); every fab row's
 demand in a later period is its 2025 demand times the growth of fab capacity to the period's first year
 (``DEMAND_GROWTH_TO_2028``, ``DEMAND_GROWTH_AFTER``).
@@ -185,6 +191,16 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _wafers_per_t(grams: float) -> str:
+    """Wafer starts a tonne of a product serves at ``grams`` per wafer start."""
+    return _num(1e6 / grams)
+
+
+def _wafer_sources(grams: float) -> str:
+    return (f"wafer_starts_per_t: 1e6 g / {grams:g} g per wafer start [D]; wafer_pool: the country's light and heavy "
+            "fab nodes start the same wafers, its RF-filter fabs other wafers [A]")
+
+
 def fabs_table(dataset: Path, intensity: float) -> str:
     rows: list[list[object]] = []
     for fab in _read(dataset / "basis" / "fab_capacity.csv"):
@@ -197,18 +213,20 @@ def fabs_table(dataset: Path, intensity: float) -> str:
                 demand = wpm * 12 * grams / 1e6
                 source = (f"demand_t: {_num(wpm)} wafer starts/month (basis/fab_capacity.csv) x 12 x {grams:g} g "
                           f"{product} per wafer start (intensity {intensity:g} g x mix {PRODUCT_MIX[product]:g}, "
-                          f"scripts/build_default_dataset.py) [D]")
-                rows.append([f"{country.lower()}_fabs_{node}", country, product, _num(demand), "", _num(wpm),
-                             f"{grams:g}", source])
+                          f"scripts/build_default_dataset.py) [D]; {_wafer_sources(grams)}")
+                rows.append([f"{country.lower()}_fabs_{node}", country, product, _num(demand), "",
+                             _wafers_per_t(grams), f"{country.lower()}_fabs", _num(wpm), f"{grams:g}", source])
     for fab in _read(dataset / "basis" / "rf_filter_fabs.csv"):
         country, wpm = fab["country"], float(fab["rf_wafer_starts_per_month"])
         demand = wpm * 12 * SC2O3_G_PER_RF_WAFER / 1e6
         source = (f"demand_t: {_num(wpm)} RF-filter wafer starts/month (basis/rf_filter_fabs.csv) x 12 x "
-                  f"{SC2O3_G_PER_RF_WAFER:g} g {RF_PRODUCT} per wafer start (scripts/build_default_dataset.py) [D]")
-        rows.append([f"{country.lower()}_fabs_rf", country, RF_PRODUCT, f"{demand:.3f}", "", _num(wpm),
+                  f"{SC2O3_G_PER_RF_WAFER:g} g {RF_PRODUCT} per wafer start (scripts/build_default_dataset.py) [D]; "
+                  f"{_wafer_sources(SC2O3_G_PER_RF_WAFER)}")
+        rows.append([f"{country.lower()}_fabs_rf", country, RF_PRODUCT, f"{demand:.3f}", "",
+                     _wafers_per_t(SC2O3_G_PER_RF_WAFER), f"{country.lower()}_fabs_rf", _num(wpm),
                      f"{SC2O3_G_PER_RF_WAFER:g}", source])
-    header = ["fab", "country", "product", "demand_t", "unmet_penalty_usd_per_t", "wafer_starts_per_month",
-              "intensity_g_per_wafer", "source"]
+    header = ["fab", "country", "product", "demand_t", "unmet_penalty_usd_per_t", "wafer_starts_per_t", "wafer_pool",
+              "wafer_starts_per_month", "intensity_g_per_wafer", "source"]
     return _csv(header, rows)
 
 

@@ -183,6 +183,8 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
     demand_t: dict[tuple[str, str, int], float] = {}
     penalty: dict[tuple[str, str], float | None] = {}
     wafer_starts: dict[tuple[str, str], float] = {}
+    wafer_pool: dict[str, str] = {}
+    wafer_value: dict[tuple[str, str], float] = {}
     for r in _records(tables, "fabs"):
         fab, product = r["fab"], r["product"]
         fab_country.setdefault(fab, r["country"])
@@ -194,8 +196,12 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         wafers, value = _opt(r["wafer_starts_per_t"]), _opt(r["value_per_wafer_start_usd"])
         if wafers is not None:
             wafer_starts[fab, product] = wafers
+        pool = r.get("wafer_pool")
+        if isinstance(pool, str) and pool.strip():
+            wafer_pool.setdefault(fab, pool.strip())
         if own is None and wafers is not None and value is not None:
             own = wafers * value  # a tonne short stops the wafer starts it serves
+            wafer_value[fab, product] = value
         penalty[fab, product] = own if own is not None else _opt(default_penalty)
     products_of: dict[str, list[str]] = {}
     for fab, product in fab_products:
@@ -230,6 +236,7 @@ def model_data_from_tables(tables: InputTables) -> ModelData:
         years_represented=_frozen(years_represented), multi_period=multi_period,
         discount_rate=float(parameters["discount_rate"]),  # type: ignore[arg-type]
         parameters=_frozen(parameters), wafer_starts_per_t=_frozen(wafer_starts),
+        wafer_pool=_frozen(wafer_pool), wafer_value_usd=_frozen(wafer_value),
         source=str(tables.source), sha256=tables.sha256,
     )
     data = replace(data, markets=_frozen({k: replace(v, sellers=data.sellers_of(sellers[k]))

@@ -250,6 +250,11 @@ class Stockpile:
     fabs: frozenset[str] = frozenset()
 
 
+def _number(value: object) -> float | None:
+    """A parameter's value as a number (None when blank or not a number)."""
+    return float(value) if isinstance(value, (int, float)) and value == value else None
+
+
 def _frozen(mapping: Mapping) -> Mapping:  # type: ignore[type-arg]
     return MappingProxyType(dict(mapping))
 
@@ -281,6 +286,8 @@ class ModelData:
     stockpiles : stockpile id -> Stockpile.
     rows : (sheet, key...) -> row number in the input, to name rows in messages about the solution.
     wafer_starts_per_t : (fab, product) -> wafer starts a tonne serves (where given).
+    wafer_pool : fab -> the pool of fab nodes that start the same wafers (where given; else the fab is its own).
+    wafer_value_usd : (fab, product) -> value of a wafer start, where it prices the shortage (a blank penalty).
     purifiers : purifier id -> Purifier; purify_arcs (refinery, purifier) and purified_arcs (purifier, fab) -> Arc.
     refinery_products : (refinery, product) -> ProductLine: the product slates (a refinery with rows recovers only
         those products; see :meth:`recovery_of`).
@@ -315,6 +322,8 @@ class ModelData:
     purified_arcs: Mapping[tuple[str, str], Arc] = field(default_factory=lambda: _frozen({}))
     upgrades: Mapping[str, Upgrade] = field(default_factory=lambda: _frozen({}))
     wafer_starts_per_t: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
+    wafer_pool: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    wafer_value_usd: Mapping[tuple[str, str], float] = field(default_factory=lambda: _frozen({}))
     source: str = ""
     sha256: str = ""
 
@@ -323,13 +332,17 @@ class ModelData:
         return replace(self, caps=_frozen(caps))
 
     def disruption_penalty_usd_per_t(self, fab: str, product: str) -> float | None:
-        """What a tonne/yr left unmet in a disruption costs: the fab's penalty, else the parameter, else None (must
-        be met)."""
+        """What a tonne/yr left unmet in a disruption costs: the fab's penalty, else the wafer starts a tonne serves
+        times the parameter ``disruption_value_per_wafer_start_usd``, else the parameter
+        ``default_disruption_penalty_usd_per_t``, else None (must be met)."""
         own = self.unmet_penalty_usd_per_t[fab, product]
         if own is not None:
             return own
-        value = self.parameters.get("default_disruption_penalty_usd_per_t")
-        return float(value) if isinstance(value, (int, float)) and value == value else None
+        wafers = self.wafer_starts_per_t.get((fab, product))
+        value = _number(self.parameters.get("disruption_value_per_wafer_start_usd"))
+        if wafers is not None and value is not None:
+            return wafers * value
+        return _number(self.parameters.get("default_disruption_penalty_usd_per_t"))
 
     def countries_of(self, label: str) -> frozenset[str]:
         """The countries a supplier or importer label means: ``*``, a country code, or a bloc label."""

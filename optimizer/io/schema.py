@@ -101,6 +101,9 @@ TABLES: tuple[TableSpec, ...] = (
             _c("value_per_wafer_start_usd", "float", "What a wafer start not made costs, USD; with "
                "wafer_starts_per_t and a blank penalty, a tonne not delivered costs their product",
                default=None, optional=True, minimum=0.0),
+            _c("wafer_pool", "str", "Fab nodes with the same pool start the same wafers (e.g. a country's light "
+               "and heavy nodes): wafer starts are counted once per pool; blank = the fab's own",
+               default=None, optional=True),
         ),
         key=("fab", "product"),
     ),
@@ -265,8 +268,11 @@ PARAMETERS: dict[str, tuple[object, str]] = {
     "default_unmet_penalty_usd_per_t": (None, "Penalty for fab rows whose own penalty is blank; blank = must meet"),
     "default_disruption_penalty_usd_per_t": (None, "Cost of each t/yr a disruption leaves unmet where the fab's "
                                              "own penalty is blank; blank = such demand must be met"),
+    "disruption_value_per_wafer_start_usd": (None, "What a wafer start a disruption stops costs, USD: each t/yr a "
+                                             "disruption leaves unmet costs wafer_starts_per_t times this where the "
+                                             "fab's own penalty is blank (before default_disruption_penalty_usd_per_t)"),
     "currency_year": (2025, "Year of the US dollars used throughout (documentation only)"),
     "description": ("", "Free text describing the dataset"),
 }
 NUMERIC_PARAMETERS = ("discount_rate", "default_unmet_penalty_usd_per_t", "currency_year",
-                      "default_disruption_penalty_usd_per_t")
+                      "default_disruption_penalty_usd_per_t", "disruption_value_per_wafer_start_usd")

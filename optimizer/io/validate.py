@@ -94,6 +94,21 @@ def check_node_ids(tables: InputTables) -> list[Problem]:
     return problems
 
 
+def check_wafer_pools(tables: InputTables) -> list[Problem]:
+    """A fab's rows that name a ``wafer_pool`` name the same one (a fab node starts one set of wafers)."""
+    problems = []
+    pool_of: dict[object, tuple[object, int]] = {}
+    for rec in rows_of(tables, "fabs"):
+        pool = rec.get("wafer_pool")
+        if not is_given(rec["fab"]) or not is_given(pool):
+            continue
+        first = pool_of.setdefault(rec["fab"], (pool, row_number(rec)))
+        if first[0] != pool:
+            problems.append(tables.problem("fabs", row_number(rec), "wafer_pool", f"fab {rec['fab']!r} is in wafer "
+                                           f"pool {first[0]!r} on row {first[1]}; a fab has one pool, got {pool!r}"))
+    return problems
+
+
 def check_countries(tables: InputTables) -> list[Problem]:
     """Every country code used by a node or a lane is in the countries sheet (lanes may also use ``*``)."""
     problems = []
@@ -304,7 +319,8 @@ def check_parameters(tables: InputTables) -> list[Problem]:
         elif name == "discount_rate" and not 0 <= number < 1:
             problems.append(tables.problem("parameters", row_number(rec), "value", "discount_rate must be >= 0 and < 1,"
                                            f" got {format_number(number)}"))
-        elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t") and number < 0:
+        elif name in ("default_unmet_penalty_usd_per_t", "default_disruption_penalty_usd_per_t",
+                      "disruption_value_per_wafer_start_usd") and number < 0:
             problems.append(tables.problem("parameters", row_number(rec), "value", f"{name} must be >= 0, got "
                                            f"{format_number(number)}"))
     return problems
@@ -328,8 +344,8 @@ def check_uncertainty(tables: InputTables) -> list[Problem]:
 
 
 CHECKS: tuple[Callable[[InputTables], list[Problem]], ...] = (
-    check_required_rows, check_duplicate_keys, check_node_ids, check_countries, check_products, check_composition,
-    check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_cap_periods,
+    check_required_rows, check_duplicate_keys, check_node_ids, check_wafer_pools, check_countries, check_products,
+    check_composition, check_fab_supply, check_arcs, check_builds, check_caps, check_periods, check_cap_periods,
     check_plant_years, check_demand, check_parameters,
     check_uncertainty, check_disruptions, check_stockpiles, check_refinery_products, check_site_builds,
 )

@@ -57,6 +57,7 @@ from optimizer.model.objective import add_cost_term
 from optimizer.model.purifiers import add_purification, purifier_cost_terms, purifier_lists
 from optimizer.model.slates import add_product_limits, line_periods
 from optimizer.model.sums import by_period, group, group_values, linear, term, terms, where
+from optimizer.model.wafer_loss import add_wafer_columns, wafer_cost_terms
 
 # The helpers other model parts (and extensions) have imported from here.
 __all__ = ["group", "linear", "term", "terms", "variables"]
@@ -183,6 +184,7 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
     declare_var_bounds(b, "Ore_T", lambda d, i: (0.0, d.mine_arcs[i[0], i[1]].max_t))
     for name in ("Deliver_T", "Sell_T", "Unmet_T"):
         declare_var_bounds(b, name, None)
+    add_wafer_columns(b, data, ops.penalty, ops.demands)
 
     # The balances are built later from registered terms (optimizer.model.balances): the network registers the
     # separation of ore into oxides, deliveries, sales and unmet demand like any other part would.
@@ -267,8 +269,9 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
     ore_of = by_period(ops.ore_arcs, aligned(ops.ore_arcs, b.Ore_T), 2)
     deliveries_of = by_period(ops.deliveries, aligned(ops.deliveries, b.Deliver_T), 4)
     sales_of = by_period(ops.sales, aligned(ops.sales, b.Sell_T), 3)
+    wafer_priced = getattr(b, "wafer_rates", {})  # charged on Unmet_Wafers (optimizer.model.wafer_loss)
     penalised = [(k, v) for k, v in zip(ops.demands, aligned(ops.demands, b.Unmet_T))
-                 if ops.penalty[k[0], k[1]] is not None]
+                 if ops.penalty[k[0], k[1]] is not None and k not in wafer_priced]
     unmet_of = by_period([k for k, _ in penalised], [v for _, v in penalised], 2)
 
     def freight(arc):  # type: ignore[no-untyped-def]
@@ -300,7 +303,8 @@ def operating_costs(b: pyo.Block, data: ModelData, weight: Mapping[int, float] |
         if purifying:
             out["purifying"][t] = linear(opex)
         unmet_t, unmet_v = unmet_of.get(t, ([], []))
-        out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v))
+        out["unmet_penalty"][t] = linear(terms([w * (ops.penalty[k[0], k[1]] or 0.0) for k in unmet_t], unmet_v)
+                                         + wafer_cost_terms(b, ops.penalty, t, w))
         sales_t, sales_v = sales_of.get(t, ([], []))
         out["coproduct_sales"][t] = linear(terms([-w * data.markets[k[1]].price_usd_per_t for k in sales_t], sales_v))
     return out

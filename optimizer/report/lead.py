@@ -65,7 +65,7 @@ def two_stage_lines(head: Mapping[str, Any], multi_period: bool) -> list[str]:
         when = f" in {r['period']}" if multi_period else ""
         odds = "must survive" if r["must_survive"] else f"{r['probability_per_yr']:g}/yr"
         short = f"short {r['short_t']:,.1f} t"
-        if r.get("short_wafer_starts") is not None:
+        if r.get("short_wafer_starts"):  # none short: "short 0.0 t" says it
             short += f" ({r['short_wafer_starts']:,.0f} wafer starts)"
         if r.get("short_without_plan_t") is not None:
             short += f", {r['short_without_plan_t']:,.1f} t without the plan"

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.io.data import ModelData
+from optimizer.io.data import ModelData, _number
 from optimizer.solver.values import SolvedValues
 
 SOLVER_TOL_T = 1e-7  # HiGHS's default primal feasibility tolerance, in the model's units (tonnes)
 DEMAND_RTOL = 1e-6  # a demand counts as met or reported unmet within this share of itself (+ SOLVER_TOL_T)
 RESOLVED_T = 1e-6  # demands below this are below what the solver resolves
 MAX_OBJECTIVE_USD = 1e13  # beyond this the solver's relative tolerances exceed dollars that matter
-MAX_COST_USD_PER_T = 1e9  # a cost per tonne of this size is almost surely a unit mistake, and ruins the scaling
+MAX_COST_USD_PER_T = 1e9  # a cost of the chain per tonne of this size is almost surely a unit mistake
+# A shortage may cost far more than the oxide: a tonne of yttria serves ~1.25M wafer starts, worth US$2bn and more.
+# A tonne short that stopped more than a year of the world's chip sales (US$772bn in 2025, WSTS) is a unit mistake.
+MAX_PENALTY_USD_PER_T = 1e12
 SHOWN = 5  # problems of one kind listed in a warning; the count says how many more
 
 
@@ -82,13 +85,35 @@ def magnitude_warnings(data: ModelData, objective_usd: float | None) -> list[str
                               or abs(arc.tariff_usd_per_t) > MAX_COST_USD_PER_T):
         if max(abs(arc.cost_usd_per_t), abs(arc.tariff_usd_per_t)) > MAX_COST_USD_PER_T:
             big.append(f"arc {a}>{b} cost {max(abs(arc.cost_usd_per_t), abs(arc.tariff_usd_per_t)):g}")
-    for (fab, p), penalty in sorted(data.unmet_penalty_usd_per_t.items()):
-        if penalty is not None and abs(penalty) > MAX_COST_USD_PER_T:
-            big.append(f"fab {fab}/{p} unmet_penalty_usd_per_t {penalty:g}")
     if big:
         warnings.append(f"{len(big)} cost(s) above {MAX_COST_USD_PER_T:g} USD per tonne: {_listed(big)}. Check "
                         "their units")
+    short = [f"fab {fab}/{p} {columns} {penalty:g}" for fab, p, columns, penalty in _shortage_costs(data)
+             if abs(penalty) > MAX_PENALTY_USD_PER_T]
+    if short:
+        warnings.append(f"{len(short)} shortage cost(s) above {MAX_PENALTY_USD_PER_T:g} USD per tonne, more than a "
+                        f"year of the world's chip sales: {_listed(short)}. Check their units")
     return warnings
+
+
+def _shortage_costs(data: ModelData) -> list[tuple[str, str, str, float]]:
+    """(fab, product, the columns it comes from, USD per t) of every shortage cost, in normal operations and, where
+    it differs, in disruptions."""
+    out = []
+    for fab, p in sorted(data.fab_products):
+        own = data.unmet_penalty_usd_per_t[fab, p]
+        if own is not None:
+            value = data.wafer_value_usd.get((fab, p))
+            columns = "unmet_penalty_usd_per_t" if value is None else (
+                f"wafer_starts_per_t {data.wafer_starts_per_t[fab, p]:g} x value_per_wafer_start_usd {value:g} =")
+            out.append((fab, p, columns, own))
+        elif data.disruptions and (penalty := data.disruption_penalty_usd_per_t(fab, p)) is not None:
+            wafers = data.wafer_starts_per_t.get((fab, p))
+            rate = _number(data.parameters.get("disruption_value_per_wafer_start_usd"))
+            columns = "default_disruption_penalty_usd_per_t" if wafers is None or rate is None else (
+                f"wafer_starts_per_t {wafers:g} x disruption_value_per_wafer_start_usd {rate:g} =")
+            out.append((fab, p, columns, penalty))
+    return out
 
 
 def check_solution(model: Any, data: ModelData, objective_usd: float | None,

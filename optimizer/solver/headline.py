@@ -15,7 +15,7 @@ import pandas as pd
 
 from optimizer.io.data import ModelData
 from optimizer.model.objective import horizon_end
-from optimizer.solver.measures import caps_cost, china_reference, discounted_years
+from optimizer.solver.measures import caps_cost, china_reference, discounted_years, wafer_starts
 
 TONNES_TOL = 1e-6
 
@@ -103,7 +103,26 @@ def disruption_rows(run: Any) -> list[dict[str, Any]]:
         if "product" in r:
             row["products"].append({"product": r["product"], "demand_t": _none(r.get("demand_t")),
                                     "short_t": r["unmet_t"], "short_wafer_starts": _none(r.get("unmet_wafer_starts"))})
+    pooled = _pooled_wafer_starts(run)
+    for key, row in out.items():
+        if row["short_wafer_starts"] is not None and pooled is not None:
+            row["short_wafer_starts"] = pooled.get(key, 0.0)
     return list(out.values())
+
+
+def _pooled_wafer_starts(run: Any) -> dict[tuple[str, int], float] | None:
+    """(disruption, period) -> wafer starts its shortage stops, all products together: a wafer pool short of two
+    products is counted once (:func:`optimizer.solver.measures.wafer_starts`), where the per-product rows of
+    ``disruptions.csv`` count it in each.  None without ``wafer_starts.csv``."""
+    table = run.tables.get("wafer_starts")
+    if table is None:
+        return None
+    short: dict[tuple[str, int], dict[tuple[str, str, int], float]] = {}
+    for r in table.to_dict("records"):
+        if r["disruption"]:
+            short.setdefault((r["disruption"], int(r["period"])), {})[r["fab"], r["product"], int(r["period"])] = \
+                float(r["unmet_t"])
+    return {key: sum((wafer_starts(run.data, tonnes) or {}).values()) for key, tonnes in short.items()}
 
 
 def money_basis(data: ModelData) -> dict[str, Any]:

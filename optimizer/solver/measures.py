@@ -100,21 +100,36 @@ def wafer_starts_per_t(data: ModelData, fab: str, product: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) and value == value and value > 0 else None
 
 
+def wafer_pool(data: ModelData, fab: str) -> str:
+    """The pool of fab nodes that start the same wafers as ``fab`` (the fabs sheet's ``wafer_pool``, else the fab)."""
+    pools = getattr(data, "wafer_pool", None) or {}
+    return pools.get(fab, fab)
+
+
 def wafer_starts(data: ModelData, tonnes: Mapping[tuple[str, str, int], float]) -> dict[int, float] | None:
-    """period -> wafer starts that ``tonnes`` ((fab, product, period) -> t) serve; a fab's products serve the same
-    wafers, so a fab counts the most of its products.  None when the case gives no wafer starts per tonne."""
-    per_fab: dict[tuple[str, int], float] = {}
+    """period -> wafer starts that ``tonnes`` ((fab, product, period) -> t) serve.  None when the case gives no wafer
+    starts per tonne.
+
+    The products of one wafer pool (a fab node, or the nodes the fabs sheet puts in one ``wafer_pool``: a country's
+    light and heavy nodes) serve the same wafers, so a pool counts the most any of its products serves, never their
+    sum: a wafer short of ceria and of yttria is one wafer.  Pools are other wafers and add up (a country's RF-filter
+    fabs start other wafers than its logic and memory fabs).  The count is thus the wafer starts certainly served
+    (or stopped); the objective prices each product's shortage on its own (``wafer_starts_per_t`` x
+    ``value_per_wafer_start_usd`` a tonne), which is the most two shortages at once can stop.
+    """
+    per_pool: dict[tuple[str, int], float] = {}
     found = False
     for (f, p, t), x in tonnes.items():
         rate = wafer_starts_per_t(data, f, p)
         if rate is None:
             continue
         found = True
-        per_fab[f, t] = max(per_fab.get((f, t), 0.0), x * rate)
+        key = (wafer_pool(data, f), t)
+        per_pool[key] = max(per_pool.get(key, 0.0), x * rate)
     if not found:
         return None
     out: dict[int, float] = {}
-    for (_f, t), n in per_fab.items():
+    for (_pool, t), n in per_pool.items():
         out[t] = out.get(t, 0.0) + n
     return out
 
@@ -153,5 +168,5 @@ def caps_cost(data: ModelData, capped_usd: float | None, uncapped_usd: float | N
 
 
 __all__ = ["CapsCost", "caps_cost", "caps_scope_demand_t", "china_reference", "china_share", "discounted_years",
-           "marginal_usd_per_yr_per_pct", "period_column", "share", "share_columns", "wafer_starts",
-           "wafer_starts_per_t"]
+           "marginal_usd_per_yr_per_pct", "period_column", "share", "share_columns", "wafer_pool",
+           "wafer_starts", "wafer_starts_per_t"]

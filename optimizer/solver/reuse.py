@@ -9,7 +9,7 @@ What a re-solve may change (everything else is part of :func:`structure_signatur
 
 - every cost and price: the cost terms are rebuilt from the data and the objective recompiled (prices, opex, capex,
   lifetimes and period weights (on a pathway, where they decide which periods capacity runs in, they are
-  structure), discount rate, transport, tariffs, penalties);
+  structure), discount rate, transport, tariffs (not the penalties of unmet demand: the operating states hold them);
 - every right-hand side and variable bound that the model declares to follow from the data
   (:mod:`optimizer.model.bounds`): mine and refinery capacities, demand, market and arc limits, cap shares
   (``max_share * demand`` in scope), ``max_t`` of ore arcs.  The families are not listed here: they are read from
@@ -53,7 +53,7 @@ def structure_signature(data: ModelData) -> str:
         sorted(data.years_represented.items()) if data.multi_period else None,
         sorted((k, v.country) for k, v in data.mines.items()), sorted(refs.items()),
         sorted(data.composition.items()), sorted(data.fab_country.items()), data.fab_products,
-        sorted(data.demand_t), sorted((k, v is None) for k, v in data.unmet_penalty_usd_per_t.items()),
+        sorted(data.demand_t),
         sorted((k, v.max_t is None) for k, v in data.mine_arcs.items()),
         sorted((k, v.max_t is None) for k, v in data.fab_arcs.items()),
         sorted((k, c.stage, sorted(c.supplier_countries), sorted(c.products), sorted(c.fabs))
@@ -66,8 +66,11 @@ def structure_signature(data: ModelData) -> str:
                 d.must_survive, d.duration_months, d.period, sorted(d.removed_nodes), sorted(d.removed_lanes))
                for k, d in data.disruptions.items()),
         sorted((k, v.product, sorted(v.fabs), v.max_t is None) for k, v in data.stockpiles.items()),
-        sorted((k, data.disruption_penalty_usd_per_t(*k) is None) for k in data.fab_products)
-        if data.disruptions else (),
+        # Penalties are read from the model's operating states, built once (optimizer.model.network.Operations):
+        # their values are structure, and so are the wafer starts a tonne serves (the coefficients of
+        # optimizer.model.wafer_loss's links).
+        sorted((k, data.disruption_penalty_usd_per_t(*k)) for k in data.fab_products) if data.disruptions else (),
+        sorted(data.unmet_penalty_usd_per_t.items(), key=lambda kv: kv[0]), sorted(data.wafer_starts_per_t.items()),
         link_signature(data),  # the coefficients of the lumpy links (optimizer.model.linking)
         # Mines as investments: which can be built, how (the same structure as a refinery's build columns).
         sorted((k, v.expansion.build, v.expansion.max_new, v.expansion.min_build, v.expansion.lead_time_yr,

@@ -66,3 +66,15 @@ def test_nothing_is_built_in_the_hindcast(hindcast: Path) -> None:
     builds = pd.read_csv(hindcast / "builds.csv")
     built = builds[builds["built"] & builds["new_tpa"].gt(1e-6)]
     assert built.empty, built.to_string()
+
+
+def test_the_licensing_costs_what_its_lost_wafers_are_worth(hindcast: Path) -> None:
+    # 72 t of yttria short stop ~90M wafer starts (0.8 g a wafer start): at US$1,909 each, some US$170bn each time the
+    # licensing happens, against which the yttria not bought (US$ thousands) is lost in the fourth digit.
+    params = pd.read_csv(ROOT / "inputs" / "pax_silica_2025" / "parameters.csv").set_index("name")["value"]
+    value = float(params["disruption_value_per_wafer_start_usd"])
+    rows = pd.read_csv(hindcast / "disruptions.csv").set_index("disruption")
+    unmet, wafers = float(rows.loc["licensing_2025_y2o3", "unmet_t"]), rows.loc["licensing_2025_y2o3", "unmet_wafer_starts"]
+    assert wafers == pytest.approx(unmet * 1e6 / 0.8)
+    cost = float(rows.loc["licensing_2025_y2o3", "extra_cost_usd_per_occurrence"])
+    assert cost == pytest.approx(wafers * value, rel=1e-4)

@@ -125,7 +125,8 @@ def test_parameters_caps_markets_and_composition(tmp_path: Path, case) -> None:
     assert data.markets["Nd2O3"].max_t is None
     assert data.discount_rate == 0.07
     assert dict(data.parameters) == {"discount_rate": 0.07, "default_unmet_penalty_usd_per_t": None,
-                                     "default_disruption_penalty_usd_per_t": None, "currency_year": 2025,
+                                     "default_disruption_penalty_usd_per_t": None, "disruption_value_per_wafer_start_usd": None,
+                                     "currency_year": 2025,
                                      "description": ""}
     assert data.rows["caps", "c1"] == 2 and data.rows["fabs", "F_JP", "Nd2O3"] == 4
     assert data.rows["lanes", "*", "*"] == 2 and data.rows["composition", "M_CN", "Y2O3"] == 5
