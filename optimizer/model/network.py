@@ -245,6 +245,8 @@ def add_operations(b: pyo.Block, data: ModelData, ops: Operations) -> None:
 
 
 COST_COMPONENTS = ("mining", "refining", "transport", "tariffs", "unmet_penalty", "coproduct_sales")
+# Every component operating_costs may give: the purification stage's opex only where the case has purifiers.
+OPERATING_COMPONENTS = (*COST_COMPONENTS, "purifying")
 
 
 def _arc_terms(keys: Sequence[tuple], variables: Sequence[object],

@@ -227,13 +227,13 @@ def costs_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
 def _as_extra_costs(m: pyo.ConcreteModel, data: ModelData, totals: dict[tuple[str, int], list[float]]) -> None:
     """Normal operations at full weight, and each disruption's row as its extra cost over them, refilling what it
     draws from stockpiles included (as ``disruptions.csv``'s expected cost; see :func:`costs_table`)."""
-    from optimizer.model.network import COST_COMPONENTS
+    from optimizer.model.network import OPERATING_COMPONENTS
 
     for t, w in m.operations.weight.items():
         if not 0.0 < w < 1.0:
             continue
         full = [0.0, 0.0]
-        for name in COST_COMPONENTS:
+        for name in OPERATING_COMPONENTS:
             entry = totals.get((name, t))
             if entry is not None:
                 entry[0], entry[1] = entry[0] / w, entry[1] / w

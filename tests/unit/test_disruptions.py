@@ -228,3 +228,18 @@ def test_the_report_draws_what_each_disruption_leaves_unmet_with_and_without_the
     assert list(with_plan.y) == ["china_ban (0.2/yr, 6 months)"]
     assert "Stockpiles held: us_reserve (USA, P) 50.0 t." in section.lead
     assert 'id="section-disruptions"' in (out / "report.html").read_text()
+
+
+def test_costs_csv_gives_each_disruption_the_extra_cost_of_disruptions_csv_with_purifiers(tmp_path: Path) -> None:
+    # The default dataset has purifiers: their cost is an operating component too, so a disruption's row of costs.csv
+    # (its extra expected cost over normal operations) must be the expected cost disruptions.csv gives it.
+    import pandas as pd
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", "--scenario", "steady_state_2025", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    costs = pd.read_csv(next(out.rglob("costs.csv"))).set_index("component")["usd_per_yr"]
+    assert costs["purifying"] > 0
+    expected = pd.read_csv(next(out.rglob("disruptions.csv"))).groupby("disruption")["extra_cost_usd_per_yr_expected"]
+    for name, value in expected.first().items():
+        assert costs[f"disruption:{name}"] == pytest.approx(value, rel=1e-6, abs=1e-3), name
