@@ -137,6 +137,17 @@ def hindcast_short(product: str) -> Callable[[Path], str]:
     return figure
 
 
+def hindcast_wafers(product: str) -> Callable[[Path], str]:
+    """The wafer starts the hindcast's licensing stops and what they are worth each time: ``90.3M wafer starts,
+    US$172bn``."""
+    def figure(cwd: Path) -> str:
+        table = pd.read_csv(cwd / HINDCAST / "disruptions.csv")
+        row = table.loc[table["product"] == product].iloc[0]
+        return (f"{row['unmet_wafer_starts'] / 1e6:,.1f}M wafer starts, "
+                f"{usd_short(float(row['extra_cost_usd_per_occurrence']))}")
+    return figure
+
+
 ALTERNATIVES = Path("outputs") / "pax_silica_2025" / "alternatives-country-usd5e+06"
 
 
@@ -154,6 +165,8 @@ FIGURES: dict[str, Callable[[Path], str]] = {
     "steady.caps_cost_per_yr": lambda cwd: caps_cost_per_yr(cwd, STEADY),
     "hindcast.y2o3_short": hindcast_short("Y2O3"),
     "hindcast.sc2o3_short": hindcast_short("Sc2O3"),
+    "hindcast.y2o3_wafers": hindcast_wafers("Y2O3"),
+    "pathway.fastest_2025": fastest_in(2025),
     "pathway.caps_cost": caps_cost,
     "pathway.fastest": fastest_shares,
     "pathway.fastest_2035": fastest_in(2035),
